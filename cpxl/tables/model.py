@@ -1,0 +1,176 @@
+"""The table registry's vocabulary: a table is declared once, as data, and drives the template sheet,
+reading, checks and the report table (DESIGN.md, "The one idea")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["text", "number", "integer", "percent", "date", "year"]
+
+#: Report kinds (one workbook template and one report frame each).
+KINDS = ("audit", "acceptance", "park", "region")
+
+#: The eight cause / option categories of DB11/T 1156 附录 A, in the standard's order.
+EIGHT_CATEGORIES = ("原辅材料和资源能源", "生产工艺", "设备", "过程控制", "产品", "废弃物", "管理", "员工")
+
+#: Placeholders a header label may carry; the builder turns them into formulas on `封面信息`.
+YEAR_PLACEHOLDERS = ("{y1}", "{y2}", "{y3}", "{near}", "{far}")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One leaf column of a grid table.
+
+    `group` holds the parent header labels, outermost first (multi-level headers as printed).
+    `formula` makes the column computed: a template with ``{r}`` (row number), ``{c[key]}`` (this
+    table's column letter for `key`), ``{s[TABLE_ID]}`` (quoted sheet name) and ``{p[name]}``
+    (absolute reference of a `封面信息`/`参数` value).
+    """
+
+    key: str
+    label: str
+    unit: str = ""
+    type: ColumnType = "text"
+    group: tuple[str, ...] = ()
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    formula: str | None = None
+    total: bool = False  # summed in the table's total row
+    negative_ok: bool = False
+    width: float | None = None
+    hint: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("number", "integer", "percent", "year")
+
+    @property
+    def computed(self) -> bool:
+        return self.formula is not None
+
+    @property
+    def header(self) -> str:
+        return f"{self.label}（{self.unit}）" if self.unit else self.label
+
+
+@dataclass(frozen=True)
+class Field:
+    """One item of a form (key–value) table such as D.4 or `封面信息`."""
+
+    key: str
+    label: str
+    type: ColumnType = "text"
+    unit: str = ""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    formula: str | None = None
+    hint: str = ""
+    default: object = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("number", "integer", "percent", "year")
+
+    @property
+    def computed(self) -> bool:
+        return self.formula is not None
+
+
+#: When a table applies. Conditions name a flag of `封面信息` or the report kind.
+Condition = Literal["always", "双有", "双超", "超能耗限额", "上一轮", "专家", "acceptance"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A required table: a grid (`columns`), a form (`fields`), or a form above a grid.
+
+    `rows` are fixed rows as printed in the standard: each a tuple of values for the columns named in
+    `row_keys` (e.g. D.3's seven phases). Rows whose first value starts with a Chinese numeral and a
+    pause mark (``一、主要生产设备``) are section rows: kept as labels, not data.
+    """
+
+    id: str
+    title: str
+    short: str
+    section: str  # report section per DB4101/T 61 附录 B (e.g. "4.1.2"); "" for helper sheets
+    source: str
+    columns: tuple[Column, ...] = ()
+    fields: tuple[Field, ...] = ()
+    rows: tuple[tuple, ...] = ()
+    row_keys: tuple[str, ...] = ()
+    free_rows: int = 8  # blank input rows below the fixed ones in the template
+    total_label: str | None = None
+    applies: Condition = "always"
+    optional: bool = False  # may stay empty even when it applies (e.g. D.29 without experts)
+    note: str = ""
+    checks: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ("audit", "acceptance")
+    report: bool = True  # placed in the report as a numbered table
+    label_key: str | None = None  # the column holding a row's name (total-row label, messages)
+
+    @property
+    def sheet_name(self) -> str:
+        return f"{self.id} {self.short}" if self.short else self.id
+
+    @property
+    def caption(self) -> str:
+        return self.title
+
+    @property
+    def is_form(self) -> bool:
+        return bool(self.fields)
+
+    @property
+    def is_grid(self) -> bool:
+        return bool(self.columns)
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(f"{self.id} has no column {key!r}")
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(f"{self.id} has no field {key!r}")
+
+    @property
+    def header_depth(self) -> int:
+        return 1 + max((len(c.group) for c in self.columns), default=0)
+
+    @property
+    def name_key(self) -> str | None:
+        """Column naming a row: declared, else the first text column that is not 序号."""
+        if self.label_key:
+            return self.label_key
+        for c in self.columns:
+            if c.type == "text" and c.key != "no":
+                return c.key
+        return None
+
+
+@dataclass
+class Registry:
+    """All tables of one report kind, in sheet order."""
+
+    kind: str
+    tables: list[Table] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.tables)
+
+    def __getitem__(self, table_id: str) -> Table:
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        raise KeyError(table_id)
+
+    def __contains__(self, table_id: str) -> bool:
+        return any(t.id == table_id for t in self.tables)
+
+    @property
+    def ids(self) -> list[str]:
+        return [t.id for t in self.tables]
