@@ -1,0 +1,871 @@
+"""Headless evaluation of a workbook: every native and ``CP_*`` formula, without Excel.
+
+``calc_workbook`` computes a workbook with the `formulas` package and writes a copy whose
+formula cells carry the computed values as cached values, next to the unchanged formulas.
+Everything else in the file (styles, validations, names, links, widths, merges, conditional
+formats, macros) is copied part by part, byte for byte; only the worksheets that contain
+formulas are rewritten, and in them only the ``<v>`` of formula cells (and of the cells an
+array formula fills).
+
+``evaluate_values`` returns the computed values without writing anything.
+
+The ``CP_*`` functions are the public callables of :mod:`cpxl.udfs` (the same ones the
+xlwings add-in exposes in Excel), registered under their names in `formulas`' function
+table. They receive plain Python values as xlwings would hand them over (numbers as
+float, blanks as None, a row or column range as a list, a block as a list of rows) and
+return a number or a text; an Excel error in an argument is passed through unchanged,
+as native functions do, and an unexpected exception becomes the text ``#CP! <message>``.
+
+Formulas written by Excel without the add-in carry a qualifier in front of the function
+name (``'C:\\…\\cpxl.xlam'!CP_NPV(``, ``[1]!CP_NPV(``, ``cpxl.xlam!CP_NPV(``,
+``_xludf.CP_NPV(``); ``normalize_formula`` removes it before evaluation. The written copy
+keeps the formula text as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import decimal
+import functools
+import importlib
+import logging
+import math
+import os
+import re
+import tempfile
+import threading
+import time
+import types
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from lxml import etree
+
+from cpxl.workbook import xlsxio
+from cpxl.workbook.xlsxio import NS_MAIN, Package, PackageError
+
+log = logging.getLogger(__name__)
+
+CP_PREFIX = "CP_"
+CP_ERROR = "#CP!"
+CIRCULAR = "#CIRC!"  # reported, never written: Excel has no such error value
+# Error values a cell may cache (ST_CellType "e"); anything else would need a repair.
+XML_ERRORS = frozenset(
+    ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+)
+PARAMETER_SHEET = "参数"
+PARAMETER_FIRST_ROW = 4  # header in row 3
+PARAMETER_COLUMNS = 6  # 类别 | 名称 | 数值 | 单位 | 来源 | 说明
+
+# The function table of `formulas` is process-wide; one evaluation at a time.
+_LOCK = threading.RLock()
+_REGISTERED: set[str] = set()
+
+
+class EvaluateError(Exception):
+    """A workbook cannot be evaluated or written; the message is for the user (Chinese)."""
+
+
+class CellError(str):
+    """An Excel error value such as ``#DIV/0!`` (a str, so it prints as Excel shows it)."""
+
+    __slots__ = ()
+
+
+@dataclass
+class CalcResult:
+    """Outcome of :func:`calc_workbook`.
+
+    ``formulas``: number of formula cells given a computed value.
+    ``errors``: (sheet, cell, text) of every computed cell that is an Excel error or a
+    ``#CP!`` text, in sheet order then row then column.
+    ``values``: (sheet, cell) -> computed value, as :func:`evaluate_values` returns.
+    """
+
+    formulas: int
+    errors: list[tuple[str, str, str]]
+    values: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------------------
+# Formula text
+# --------------------------------------------------------------------------------------
+
+_FORMULA_TOKENS = re.compile(
+    r"""
+      (?P<string>"(?:[^"]|"")*")                  # string literal: left alone
+    | (?P<qualifier>
+          (?:
+              '(?:[^']|'')+'!                     # 'C:\…\cpxl.xlam'!
+            | (?<![\w.\]'])\[\d+\]!               # [1]!  (externalLink index)
+            | (?<![\w.\]'])[^\s'"!(),;=+\-*/&^<>{}%]+!   # cpxl.xlam!
+          )?
+          (?:_xl(?:fn|udf|ws)\.)*                 # _xludf. / _xlfn. prefixes
+      )
+      (?P<name>CP_\w+)(?=\s*\()
+    | (?P<quoted>'(?:[^']|'')*')(?P<bang>!?)       # a quoted sheet reference
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def normalize_formula(text: str, sheet_aliases: dict[str, str] | None = None) -> str:
+    """Formula text `formulas` can evaluate: qualifiers before ``CP_`` names removed.
+
+    ``'C:\\Users\\x\\…\\cpxl.xlam'!CP_NPV(…)``, ``[1]!CP_NPV(…)``, ``cpxl.xlam!CP_NPV(…)``
+    and ``_xludf.CP_NPV(…)`` all become ``CP_NPV(…)``; text inside string literals is never
+    touched. ``sheet_aliases`` (upper-cased sheet name -> alias) renames quoted sheet
+    references, for sheet names the evaluator cannot parse.
+    """
+    aliases = sheet_aliases or {}
+
+    def repl(m: re.Match) -> str:
+        if m.group("name"):
+            return m.group("name").upper()
+        if m.group("quoted") and m.group("bang") and aliases:
+            name = m.group("quoted")[1:-1].replace("''", "'")
+            alias = aliases.get(name.upper())
+            if alias is not None:
+                return "'" + alias.replace("'", "''") + "'!"
+        return m.group(0)
+
+    if "CP_" not in text.upper() and not aliases:
+        return text
+    return _FORMULA_TOKENS.sub(repl, text)
+
+
+# --------------------------------------------------------------------------------------
+# CP_* functions
+# --------------------------------------------------------------------------------------
+
+
+def _udfs_module():
+    try:
+        return importlib.import_module("cpxl.udfs")
+    except ImportError as ex:
+        if ex.name in ("cpxl.udfs",):
+            return None
+        raise
+
+
+def cp_functions(module: Any = None) -> dict[str, Callable]:
+    """The ``CP_*`` callables of ``module`` (default :mod:`cpxl.udfs`), by upper-case name."""
+    module = _udfs_module() if module is None else module
+    if module is None:
+        return {}
+    return {
+        name.upper(): obj
+        for name, obj in vars(module).items()
+        if name.upper().startswith(CP_PREFIX) and callable(obj)
+    }
+
+
+class _ErrorArg(Exception):
+    def __init__(self, err: Any):
+        super().__init__(str(err))
+        self.err = err
+
+
+def _arg_options(spec: dict | None, index: int) -> dict:
+    # xlwings keeps per-argument conversion options (ndim, empty, numbers) in __xlfunc__.
+    if not spec:
+        return {}
+    args = spec.get("args") or []
+    if not args:
+        return {}
+    info = args[index] if index < len(args) else args[-1]
+    if index >= len(args) and not info.get("vararg"):
+        return {}
+    return info.get("options") or {}
+
+
+def _python_scalar(value: Any, options: dict) -> Any:
+    import numpy as np
+    import schedula as sh
+    from formulas.tokens.operand import XlError
+
+    if isinstance(value, XlError):
+        raise _ErrorArg(value)
+    if value is sh.EMPTY or value is None:
+        return options.get("empty")
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        number = options.get("numbers", float)
+        try:
+            return number(value)
+        except Exception:
+            return float(value)
+    return value
+
+
+def _python_arg(value: Any, options: dict) -> Any:
+    """A `formulas` argument as xlwings would pass it: scalar, list, or list of rows."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return _python_scalar(value.item(), options)
+        rows = value if value.ndim == 2 else value.reshape(1, -1)
+        ndim = options.get("ndim")
+        n_rows, n_cols = rows.shape
+        if ndim is None and n_rows * n_cols == 1:
+            return _python_scalar(rows[0, 0], options)
+        if ndim == 1 or (ndim is None and (n_rows == 1 or n_cols == 1)):
+            return [_python_scalar(v, options) for v in rows.ravel()]
+        return [[_python_scalar(v, options) for v in row] for row in rows]
+    return _python_scalar(value, options)
+
+
+def _excel_value(result: Any) -> Any:
+    """A CP function's return value as `formulas` expects it."""
+    import numpy as np
+    from formulas.functions import Array
+    from formulas.tokens.operand import Error
+
+    if isinstance(result, np.ndarray) and result.ndim == 0:
+        result = result.item()
+    if isinstance(result, np.generic):
+        result = result.item()
+    if result is None:
+        return 0  # an Empty result shows as 0 in Excel
+    if isinstance(result, bool):
+        return result
+    if isinstance(result, decimal.Decimal):
+        result = float(result)
+    if isinstance(result, (int, float)):
+        return result if math.isfinite(result) else Error.errors["#NUM!"]
+    if isinstance(result, (dt.datetime, dt.date)):
+        from openpyxl.utils.datetime import to_excel
+
+        return to_excel(result)
+    if isinstance(result, str):
+        return result
+    if isinstance(result, (list, tuple, np.ndarray)):
+        block = np.asarray(result, dtype=object)
+        if block.ndim == 1:
+            block = block.reshape(-1, 1) if block.size else block.reshape(1, 0)
+        cells = np.vectorize(_excel_value, otypes=[object])(block) if block.size else block
+        return np.asarray(cells, dtype=object).view(Array)
+    return str(result)
+
+
+def _cp_message(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if text.startswith(CP_ERROR) else f"{CP_ERROR} {text}"
+
+
+def _wrap_cp(name: str, func: Callable) -> Callable:
+    """Adapt a CP_* wrapper to `formulas`: convert arguments, never raise."""
+    spec = getattr(func, "__xlfunc__", None)
+
+    def cp_function(*args):
+        try:
+            values = [_python_arg(a, _arg_options(spec, i)) for i, a in enumerate(args)]
+        except _ErrorArg as err:
+            return err.err
+        try:
+            result = func(*values)
+        except Exception as exc:  # the wrapper should return "#CP! …"; be safe anyway
+            return _cp_message(exc)
+        try:
+            return _excel_value(result)
+        except Exception as exc:
+            return _cp_message(exc)
+
+    cp_function.__name__ = name
+    cp_function.__doc__ = func.__doc__
+    return cp_function
+
+
+def register_cp_functions(functions: dict[str, Callable] | None = None) -> list[str]:
+    """Register CP functions in `formulas` (default: those of :mod:`cpxl.udfs`).
+
+    Names registered earlier and no longer present are removed, so the table always
+    matches the current module. Returns the registered names.
+    """
+    from formulas.functions import get_functions, wrap_func
+
+    functions = cp_functions() if functions is None else functions
+    table = get_functions()
+    with _LOCK:
+        for name in _REGISTERED - set(functions):
+            table.pop(name, None)
+        _REGISTERED.clear()
+        for name, func in functions.items():
+            table[name.upper()] = wrap_func(_wrap_cp(name.upper(), func))
+            _REGISTERED.add(name.upper())
+    return sorted(_REGISTERED)
+
+
+# --------------------------------------------------------------------------------------
+# Reading the package
+# --------------------------------------------------------------------------------------
+
+_HAS_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _split_ref(ref: str) -> tuple[int, int] | None:
+    m = _CELL_REF.match(ref.strip())
+    if not m:
+        return None
+    return int(m.group(2)), _col_number(m.group(1))
+
+
+def _split_area(ref: str) -> tuple[int, int, int, int] | None:
+    parts = ref.split(":")
+    first = _split_ref(parts[0])
+    last = _split_ref(parts[-1])
+    if first is None or last is None:
+        return None
+    return (
+        min(first[0], last[0]),
+        min(first[1], last[1]),
+        max(first[0], last[0]),
+        max(first[1], last[1]),
+    )
+
+
+@dataclass
+class _FormulaCell:
+    row: int
+    col: int
+    cell: etree._Element  # <c>
+    formula: etree._Element  # <f>
+    area: tuple[int, int, int, int] | None = None  # array formula range
+
+
+@dataclass
+class _Sheet:
+    name: str
+    part: str
+    tree: etree._ElementTree | None = None
+    ns: str = NS_MAIN
+    formulas: list[_FormulaCell] = field(default_factory=list)
+
+    def q(self, tag: str) -> str:
+        return f"{{{self.ns}}}{tag}"
+
+
+def _scan_sheet(pkg: Package, name: str, part: str) -> _Sheet:
+    sheet = _Sheet(name, part)
+    data = pkg.read(part)
+    if not _HAS_FORMULA.search(data):
+        return sheet  # nothing to compute or rewrite: copied as is
+    sheet.tree = xlsxio.parse_xml(data, what=part)
+    root = sheet.tree.getroot()
+    sheet.ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else NS_MAIN
+    sheet_data = root.find(sheet.q("sheetData"))
+    if sheet_data is None:
+        return sheet
+    row_no = 0
+    for row in sheet_data.iterchildren(sheet.q("row")):
+        row_no = int(row.get("r") or row_no + 1)
+        col_no = 0
+        for c in row.iterchildren(sheet.q("c")):
+            pos = _split_ref(c.get("r", "")) if c.get("r") else None
+            row_i, col_no = pos if pos else (row_no, col_no + 1)
+            f = c.find(sheet.q("f"))
+            if f is None or f.get("t") == "dataTable":
+                continue  # data tables (what-if) are Excel-only; keep their cached values
+            area = None
+            if f.get("t") == "array" and f.get("ref"):
+                area = _split_area(f.get("ref"))
+            sheet.formulas.append(_FormulaCell(row_i, col_no, c, f, area))
+    return sheet
+
+
+def _sheet_aliases(names: Iterable[str]) -> dict[str, str]:
+    # `formulas` cannot parse sheet names containing an apostrophe; evaluate under an alias.
+    names = list(names)
+    taken = {n.upper() for n in names}
+    aliases = {}
+    for name in names:
+        if "'" not in name:
+            continue
+        alias = name.replace("'", "\u2019")
+        i = 1
+        while alias.upper() in taken:
+            alias = f"{name.replace(chr(39), '')[:24]}~{i}"
+            i += 1
+        taken.add(alias.upper())
+        aliases[name.upper()] = alias
+    return aliases
+
+
+# --------------------------------------------------------------------------------------
+# Evaluation
+# --------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _quiet_formulas():
+    """Silence `formulas`' progress bars and openpyxl's warnings while loading."""
+    import formulas.excel as fx
+    import tqdm
+
+    saved = fx.tqdm
+    fx.tqdm = types.SimpleNamespace(tqdm=functools.partial(tqdm.tqdm, disable=True))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        fx.tqdm = saved
+
+
+def _parameter_rows(path: Path) -> list[tuple] | None:
+    """Rows of the 参数 sheet (cached values), or None when there is no such sheet."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        if PARAMETER_SHEET not in wb.sheetnames:
+            return None
+        ws = wb[PARAMETER_SHEET]
+        rows = []
+        for row in ws.iter_rows(
+            min_row=PARAMETER_FIRST_ROW, max_col=PARAMETER_COLUMNS, values_only=True
+        ):
+            row = tuple(row) + (None,) * (PARAMETER_COLUMNS - len(row))
+            if any(v not in (None, "") for v in row):
+                rows.append(row)
+        return rows
+    finally:
+        wb.close()
+
+
+def _apply_parameters(path: Path) -> None:
+    udfs = _udfs_module()
+    if udfs is None or not hasattr(udfs, "use_parameters"):
+        return
+    try:
+        from cpxl.calc import parameters as params_mod
+    except ImportError:
+        return
+    if not hasattr(params_mod, "parameters_from_rows"):
+        return
+    rows = _parameter_rows(path)
+    if rows is None:
+        rows = []  # no 参数 sheet: the defaults
+    try:
+        udfs.use_parameters(params_mod.parameters_from_rows(rows))
+    except (ValueError, KeyError, TypeError) as ex:
+        raise EvaluateError(f"「{PARAMETER_SHEET}」工作表有误：{ex}") from None
+
+
+def _python_value(value: Any) -> Any:
+    import numpy as np
+    import schedula as sh
+    from formulas.tokens.operand import XlError
+
+    if isinstance(value, XlError):
+        # formulas marks a circular reference with an error that prints as "0"
+        return CellError("#CIRC!" if type(value).__name__ == "XlCircular" else str(value))
+    if value is sh.EMPTY or value is None:
+        return 0
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return CellError("#NUM!")
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+@dataclass
+class _Evaluation:
+    sheets: list[_Sheet]
+    values: dict[tuple[str, int, int], Any]  # (sheet name, row, col)
+    count: int
+
+
+def _evaluate(pkg: Package) -> _Evaluation:
+    sheets = [_scan_sheet(pkg, s.name, s.part) for s in pkg.sheets]
+    wanted = [s for s in sheets if s.formulas]
+    values: dict[tuple[str, int, int], Any] = {}
+    if not wanted:
+        return _Evaluation(sheets, values, 0)
+
+    aliases = _sheet_aliases(s.name for s in sheets)
+    with _LOCK, tempfile.TemporaryDirectory(prefix="cpxl-calc-") as tmp:
+        book = Path(tmp) / ("book" + pkg.extension)
+        _write_normalized(pkg, sheets, aliases, book)
+        register_cp_functions()
+        _apply_parameters(pkg.path)
+        solution = _run_formulas(book, wanted, aliases)
+
+    by_upper = {}
+    for s in sheets:
+        by_upper[aliases.get(s.name.upper(), s.name).upper()] = s.name
+    index: dict[tuple[str, int, int, int, int], Any] = {}
+    for key, ranges in solution.items():
+        rngs = getattr(ranges, "ranges", None)
+        if not rngs or len(rngs) != 1:
+            continue
+        r = rngs[0]
+        sheet = by_upper.get(str(r.get("sheet", "")).upper())
+        if sheet is None:
+            continue
+        try:
+            area = (sheet, int(r["r1"]), int(r["n1"]), int(r["r2"]), int(r["n2"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        index[area] = ranges.value
+
+    count = 0
+    for s in wanted:
+        for fc in s.formulas:
+            if fc.area is not None:
+                r1, c1, r2, c2 = fc.area
+                block = index.get((s.name, r1, c1, r2, c2))
+                if block is None:
+                    block = index.get((s.name, fc.row, fc.col, fc.row, fc.col))
+                    r1, c1, r2, c2 = fc.row, fc.col, fc.row, fc.col
+                if block is None:
+                    continue
+                for i in range(r2 - r1 + 1):
+                    for j in range(c2 - c1 + 1):
+                        v = block[i, j] if i < block.shape[0] and j < block.shape[1] else None
+                        values[(s.name, r1 + i, c1 + j)] = (
+                            _python_value(v) if v is not None else CellError("#N/A")
+                        )
+                count += 1
+                continue
+            block = index.get((s.name, fc.row, fc.col, fc.row, fc.col))
+            if block is None:
+                continue
+            values[(s.name, fc.row, fc.col)] = _python_value(block.ravel()[0])
+            count += 1
+    return _Evaluation(sheets, values, count)
+
+
+def _write_normalized(
+    pkg: Package, sheets: list[_Sheet], aliases: dict[str, str], dst: Path
+) -> None:
+    """Write the copy `formulas` reads: formula texts normalised, odd sheet names aliased.
+
+    The parsed trees are restored afterwards so the output keeps the original texts.
+    """
+    replace: dict[str, bytes] = {}
+    for s in sheets:
+        if s.tree is None:
+            continue
+        saved = []
+        for fc in s.formulas:
+            text = fc.formula.text
+            if text:
+                new = normalize_formula(text, aliases)
+                if new != text:
+                    saved.append((fc.formula, text))
+                    fc.formula.text = new
+        if saved:
+            replace[s.part] = xlsxio.serialize_xml(s.tree)
+            for f, text in saved:
+                f.text = text
+
+    wb_tree = pkg.xml(pkg.workbook_part)
+    root = wb_tree.getroot()
+    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else NS_MAIN
+    changed = False
+    for sheet in root.iter(f"{{{ns}}}sheet"):
+        alias = aliases.get(sheet.get("name", "").upper())
+        if alias:
+            sheet.set("name", alias)
+            changed = True
+    for dn in root.iter(f"{{{ns}}}definedName"):
+        if dn.text:
+            new = normalize_formula(dn.text, aliases)
+            if new != dn.text:
+                dn.text = new
+                changed = True
+    if changed:
+        replace[pkg.workbook_part] = xlsxio.serialize_xml(wb_tree)
+
+    with zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_STORED) as out:
+        xlsxio.copy_package(pkg, out, replace)
+
+
+def _run_formulas(book: Path, sheets: list[_Sheet], aliases: dict[str, str]) -> dict:
+    import formulas
+    from formulas.ranges import Ranges
+
+    with _quiet_formulas():
+        model = formulas.ExcelModel()
+        _, context = model.add_book(str(book))
+        # Load only the formula cells and what they depend on, not every data cell.
+        stack = []
+        for s in sheets:
+            ctx = dict(context, sheet=aliases.get(s.name.upper(), s.name).upper())
+            for fc in s.formulas:
+                if fc.area is not None:
+                    r1, c1, r2, c2 = fc.area
+                    ref = f"{_col_letters(c1)}{r1}:{_col_letters(c2)}{r2}"
+                else:
+                    ref = f"{_col_letters(fc.col)}{fc.row}"
+                stack.append(Ranges().push(ref, context=ctx).ranges[0]["name"])
+        model.complete(stack)
+        model.finish(complete=False, circular=True)
+        return model.calculate()
+
+
+# --------------------------------------------------------------------------------------
+# Writing cached values
+# --------------------------------------------------------------------------------------
+
+
+def _format_number(value: float | int) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _set_cached(sheet: _Sheet, c: etree._Element, value: Any) -> None:
+    """Give cell ``c`` the cached value ``value``; its formula (if any) stays."""
+    for tag in ("v", "is"):
+        for old in c.findall(sheet.q(tag)):
+            c.remove(old)
+    if isinstance(value, CellError) and value == CIRCULAR:
+        t, text = None, "0"  # what Excel shows in a circular reference
+    elif isinstance(value, CellError):
+        t, text = "e", value if value in XML_ERRORS else "#VALUE!"
+    elif isinstance(value, bool):
+        t, text = "b", "1" if value else "0"
+    elif isinstance(value, (int, float)):
+        t, text = None, _format_number(value)
+    else:
+        t, text = "str", xlsxio.xml_text(str(value))
+    if t is None:
+        c.attrib.pop("t", None)
+    else:
+        c.set("t", t)
+    v = etree.Element(sheet.q("v"))
+    v.text = text
+    f = c.find(sheet.q("f"))
+    if f is not None:
+        f.addnext(v)  # schema order: f, v, is, extLst
+    else:
+        c.insert(0, v)
+
+
+def _cell_index(sheet: _Sheet):
+    """(row, col) -> <c> for the whole sheet, plus row number -> <row>."""
+    sheet_data = sheet.tree.getroot().find(sheet.q("sheetData"))
+    cells, rows = {}, {}
+    row_no = 0
+    for row in sheet_data.iterchildren(sheet.q("row")):
+        row_no = int(row.get("r") or row_no + 1)
+        rows[row_no] = row
+        col_no = 0
+        for c in row.iterchildren(sheet.q("c")):
+            pos = _split_ref(c.get("r", "")) if c.get("r") else None
+            r, col_no = pos if pos else (row_no, col_no + 1)
+            cells[(r, col_no)] = c
+    return sheet_data, cells, rows
+
+
+def _ensure_cell(sheet: _Sheet, index, row_no: int, col_no: int) -> etree._Element:
+    sheet_data, cells, rows = index
+    c = cells.get((row_no, col_no))
+    if c is not None:
+        return c
+    row = rows.get(row_no)
+    if row is None:
+        row = etree.Element(sheet.q("row"), r=str(row_no))
+        after = [r for r in rows if r < row_no]
+        if after:
+            rows[max(after)].addnext(row)
+        else:
+            sheet_data.insert(0, row)
+        rows[row_no] = row
+    row.attrib.pop("spans", None)  # a hint only; may no longer cover the new cell
+    c = etree.Element(sheet.q("c"), r=f"{_col_letters(col_no)}{row_no}")
+    before = None
+    for other in row.iterchildren(sheet.q("c")):
+        pos = _split_ref(other.get("r", "")) if other.get("r") else None
+        if pos and pos[1] > col_no:
+            before = other
+            break
+    if before is not None:
+        before.addprevious(c)
+    else:
+        row.append(c)
+    cells[(row_no, col_no)] = c
+    return c
+
+
+def _sheet_bytes(sheet: _Sheet, values: dict[tuple[str, int, int], Any]) -> bytes | None:
+    if sheet.tree is None or not sheet.formulas:
+        return None
+    index = None
+    for fc in sheet.formulas:
+        if fc.area is None:
+            value = values.get((sheet.name, fc.row, fc.col))
+            if value is not None:
+                _set_cached(sheet, fc.cell, value)
+            continue
+        r1, c1, r2, c2 = fc.area
+        for r in range(r1, r2 + 1):
+            for col in range(c1, c2 + 1):
+                value = values.get((sheet.name, r, col))
+                if value is None:
+                    continue
+                if (r, col) == (fc.row, fc.col):
+                    _set_cached(sheet, fc.cell, value)
+                else:
+                    index = index or _cell_index(sheet)
+                    _set_cached(sheet, _ensure_cell(sheet, index, r, col), value)
+    return xlsxio.serialize_xml(sheet.tree)
+
+
+def _workbook_bytes(pkg: Package) -> bytes | None:
+    # The cached values are now current, so a forced recalculation on open is not needed
+    # (and would turn every CP_ cell into #NAME? where the add-in is missing).
+    tree = pkg.xml(pkg.workbook_part)
+    root = tree.getroot()
+    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else NS_MAIN
+    calc = root.find(f"{{{ns}}}calcPr")
+    if calc is None or calc.get("fullCalcOnLoad") is None:
+        return None
+    del calc.attrib["fullCalcOnLoad"]
+    return xlsxio.serialize_xml(tree)
+
+
+# --------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------
+
+
+def _open(src: Path) -> Package:
+    try:
+        return xlsxio.open_package(Path(src))
+    except PackageError as ex:
+        raise EvaluateError(str(ex)) from None
+
+
+def _public_values(ev: _Evaluation) -> dict[tuple[str, str], Any]:
+    order = {s.name: i for i, s in enumerate(ev.sheets)}
+    keys = sorted(ev.values, key=lambda k: (order.get(k[0], 0), k[1], k[2]))
+    return {(k[0], f"{_col_letters(k[2])}{k[1]}"): ev.values[(k[0], k[1], k[2])] for k in keys}
+
+
+def _errors(values: dict[tuple[str, str], Any]) -> list[tuple[str, str, str]]:
+    return [
+        (sheet, cell, str(v))
+        for (sheet, cell), v in values.items()
+        if isinstance(v, CellError) or (isinstance(v, str) and v.startswith(CP_ERROR))
+    ]
+
+
+def _evaluate_path(src: Path) -> _Evaluation:
+    pkg = _open(src)
+    try:
+        try:
+            return _evaluate(pkg)
+        except (EvaluateError, PackageError) as ex:
+            raise EvaluateError(str(ex)) from None
+        except Exception as ex:
+            log.debug("evaluation failed", exc_info=True)
+            raise EvaluateError(f"无法计算工作簿 {src}：{type(ex).__name__}: {ex}") from ex
+    finally:
+        pkg.close()
+
+
+def evaluate_values(src: Path | str) -> dict[tuple[str, str], Any]:
+    """Compute every formula of ``src``; return (sheet, cell) -> value. Writes nothing.
+
+    Only formula cells (and cells filled by array formulas) are in the result. Values are
+    float/int, str, bool, or :class:`CellError` (a str such as ``"#DIV/0!"``); a CP
+    function's bad-input text (``"#CP! …"``) is returned as the text it is.
+    """
+    return _public_values(_evaluate_path(Path(src)))
+
+
+def calc_workbook(src: Path | str, dst: Path | str, *, force: bool = False) -> CalcResult:
+    """Evaluate ``src`` and write a copy to ``dst`` with computed values cached.
+
+    ``src`` is never modified. ``dst`` is written atomically (a temporary file beside it,
+    then renamed); an existing ``dst`` is replaced only with ``force``.
+    Raises :class:`EvaluateError` with a Chinese message on any problem.
+    """
+    started = time.perf_counter()
+    src, dst = Path(src), Path(dst)
+    _check_destination(src, dst, force)
+    pkg = _open(src)
+    try:
+        if dst.suffix.lower() != pkg.extension:
+            raise EvaluateError(
+                f"输出文件扩展名应为 {pkg.extension}（与输入工作簿类型一致）：{dst}"
+            )
+        try:
+            ev = _evaluate(pkg)
+            replace = {}
+            for sheet in ev.sheets:
+                data = _sheet_bytes(sheet, ev.values)
+                if data is not None:
+                    replace[sheet.part] = data
+            wb = _workbook_bytes(pkg)
+            if wb is not None:
+                replace[pkg.workbook_part] = wb
+            _check_destination(src, dst, force)  # may have appeared meanwhile
+            xlsxio.write_zip(dst, lambda out: xlsxio.copy_package(pkg, out, replace))
+        except EvaluateError:
+            raise
+        except PackageError as ex:
+            raise EvaluateError(str(ex)) from None
+        except OSError as ex:
+            raise EvaluateError(f"无法写入输出文件 {dst}：{ex.strerror or ex}") from None
+        except Exception as ex:
+            log.debug("evaluation failed", exc_info=True)
+            raise EvaluateError(f"无法计算工作簿 {src}：{type(ex).__name__}: {ex}") from ex
+    finally:
+        pkg.close()
+    values = _public_values(ev)
+    return CalcResult(
+        formulas=ev.count,
+        errors=_errors(values),
+        values=values,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _check_destination(src: Path, dst: Path, force: bool) -> None:
+    same = dst.resolve() == src.resolve()
+    if not same and dst.exists() and src.exists():
+        with contextlib.suppress(OSError):
+            same = os.path.samefile(src, dst)
+    if same:
+        raise EvaluateError(f"输出文件不能与输入文件相同（不会修改输入工作簿）：{dst}")
+    if dst.exists() and dst.is_dir():
+        raise EvaluateError(f"输出路径是一个文件夹：{dst}")
+    if dst.exists() and not force:
+        raise EvaluateError(f"输出文件已存在：{dst} （使用 --force 覆盖）")
+    if not dst.parent.is_dir():
+        raise EvaluateError(f"输出文件夹不存在：{dst.parent}")
