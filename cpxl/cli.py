@@ -1,0 +1,139 @@
+"""The `cpxl` command: new workbook, demo, check, calc — headless, for auditors and CI.
+
+Exit codes: 0 done (no errors), 1 the workbook has errors, 2 the input cannot be read or the request is
+refused (nothing written), 3 an internal error (reported in one line, nothing written).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from cpxl.errors import CpxlError
+from cpxl.tables import KIND_NAMES, KINDS
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="清洁生产审核工作簿工具（cpxl）")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[red]错误：[/red]{message}")
+    raise typer.Exit(code)
+
+
+def guarded(fn):
+    """Every command: a user error or a crash becomes one Chinese line and an exit code, no traceback."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except CpxlError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("已中断，未写入任何输出。", 130)
+        except MemoryError:
+            _fail("内存不足：工作簿过大，未写入任何输出。", 2)
+        except Exception as exc:  # noqa: BLE001 — last line of defence: never show a traceback
+            _fail(f"内部错误（{type(exc).__name__}：{exc}），未写入任何输出。请将工作簿与此信息反馈给开发者。", 3)
+
+    return wrapper
+
+
+@app.command()
+@guarded
+def new(
+    kind: str = typer.Argument(..., help="工作簿类型：audit（审核）、acceptance（验收）、park（园区）、region（区域/行业）"),
+    path: Path = typer.Argument(..., help="输出的 .xlsx 路径"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+):
+    """生成空白标准审核工作簿。"""
+    from cpxl.workbook.build import write_template
+
+    if kind not in KINDS:
+        raise CpxlError(f"未知的工作簿类型“{kind}”，可选：{'、'.join(KINDS)}")
+    write_template(kind, path, force=force)
+    out.print(f"已生成{KIND_NAMES[kind]}工作簿：{path}")
+
+
+def _print_findings(findings, as_json: bool) -> tuple[int, int]:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if as_json:
+        sys.stdout.write(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1) + "\n")
+    else:
+        for f in findings:
+            out.print(("[red]" if f.severity == "error" else "[yellow]") + str(f).replace("[", r"\[") + "[/]")
+    return errors, warnings
+
+
+@app.command()
+@guarded
+def check(
+    book: Path = typer.Argument(..., help="要检查的工作簿 .xlsx"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 列表输出：sheet、cell、severity、rule、message"),
+    kind: Optional[str] = typer.Option(None, "--kind", help="工作簿类型（默认自动识别）"),
+):
+    """检查工作簿：缺表、表头被改、数值、合计、单位、方案编号、物料平衡等。有错误时退出码为 1。"""
+    from cpxl.workbook.check import check_book
+    from cpxl.workbook.read import read_workbook
+
+    findings = check_book(read_workbook(book, kind))
+    errors, warnings = _print_findings(findings, as_json)
+    if not as_json:
+        out.print(f"检查完成：{errors} 个错误，{warnings} 个警告。")
+    raise typer.Exit(1 if errors else 0)
+
+
+@app.command()
+@guarded
+def calc(
+    book: Path = typer.Argument(..., help="输入工作簿 .xlsx（不会被修改）"),
+    output: Path = typer.Option(..., "-o", "--output", help="写出带计算结果的副本"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+):
+    """无需 Excel 计算工作簿中全部公式（含 CP_* 函数），写出带数值的副本；公式、样式保持不变。"""
+    from cpxl.workbook.evaluate import calc_workbook
+
+    result = calc_workbook(book, output, force=force)
+    for sheet, cell, text in result.errors:
+        out.print(f"[yellow]{sheet}!{cell} — {text}[/]")
+    out.print(f"已计算 {result.formulas} 个公式，{len(result.errors)} 个结果为错误值；输出：{output}")
+
+
+@app.command()
+@guarded
+def demo(
+    directory: Path = typer.Argument(Path("cpxl-demo"), help="输出目录（默认 ./cpxl-demo）"),
+    force: bool = typer.Option(True, "--force/--no-force", help="覆盖目录中上次生成的示例文件"),
+):
+    """生成内置示例：一家啤酒厂（审核重点：酿造车间）的完整审核工作簿，并打印检查结果。"""
+    from cpxl.demo import write_demo
+    from cpxl.workbook.check import check_book
+    from cpxl.workbook.read import read_workbook
+
+    paths = write_demo(directory, force=force)
+    for path in paths:
+        out.print(f"已生成：{path}")
+    book = read_workbook(paths[0])
+    findings = check_book(book)
+    errors, warnings = _print_findings(findings, False)
+    out.print(f"示例工作簿检查：{errors} 个错误，{warnings} 个警告。")
+    raise typer.Exit(1 if errors else 0)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,219 @@
+"""Workbook checks: the errors reviewers find every time, located by ``sheet!cell`` (issue rules).
+
+Generic rules follow from each table's declaration (required, numeric, non-negative, totals, units);
+table-specific rules are named in `Table.checks` and registered here in `CHECKS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+import pandas as pd
+
+from cpxl.tables.model import EIGHT_CATEGORIES, Table
+
+from .findings import Finding
+from .read import Book, TableData, _filled, column_title, normalize_text
+
+CheckFn = Callable[[Book, TableData], Iterable[Finding]]
+CHECKS: dict[str, CheckFn] = {}
+
+OPTION_ID = re.compile(r"^F\d{2,}$")
+
+
+def check(name: str):
+    def register(fn: CheckFn) -> CheckFn:
+        CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+def check_book(book: Book) -> list[Finding]:
+    """All findings: reading problems first, then table by table in sheet order."""
+    findings = list(book.findings)
+    for table in book.registry:
+        data = book.tables[table.id]
+        findings.extend(_presence(book, data))
+        if not data.present:
+            continue
+        findings.extend(_fields(data))
+        if table.columns and not data.frame.empty:
+            findings.extend(_values(book, data))
+            findings.extend(_totals(book, data))
+        for name in table.checks:
+            if data.frame.empty and not data.fields:
+                continue
+            findings.extend(CHECKS[name](book, data))
+    return findings
+
+
+def _where(data: TableData, index, key: str) -> str:
+    return data.cells.at[index, key]
+
+
+def _title(book: Book, col) -> str:
+    return column_title(col, book.years)
+
+
+def _row_name(data: TableData, index) -> str:
+    key = data.table.name_key
+    value = data.frame.at[index, key] if key else None
+    return f"（{value}）" if _filled(value) else ""
+
+
+# ---- generic rules -------------------------------------------------------------------------------
+
+
+def _presence(book: Book, data: TableData) -> Iterator[Finding]:
+    table = data.table
+    applies = book.applies(table)
+    if not data.present:
+        if table.id in ("封面信息", "参数", "章节文字") or applies:
+            severity = "warning" if table.optional or table.applies == "acceptance" and book.kind != "acceptance" else "error"
+            yield Finding(table.sheet_name, "", severity, "missing_table", f"缺少工作表“{table.sheet_name}”（{table.source}）")
+        return
+    has_inputs = any(not c.computed and c.key not in table.row_keys for c in table.columns)
+    if applies and not table.optional and has_inputs and data.empty and table.id not in ("参数", "章节文字"):
+        why = {"双有": "本企业为“双有”企业，", "双超": "本企业为“双超”企业，", "专家": "已聘请行业专家，"}.get(table.applies, "")
+        yield Finding(data.sheet, "A1", "error", "empty_table", f"{why}表{table.id}“{table.title}”未填写")
+
+
+def _fields(data: TableData) -> Iterator[Finding]:
+    for f in data.table.fields:
+        if f.required and not f.computed and not _filled(data.fields.get(f.key)) and data.field_cells[f.key] not in data.bad_cells:
+            yield Finding(data.sheet, data.field_cells[f.key], "error", "required", f"“{f.label}”为必填项")
+        value = data.fields.get(f.key)
+        if f.numeric and isinstance(value, float) and value < 0:
+            yield Finding(data.sheet, data.field_cells[f.key], "error", "negative", f"“{f.label}”不应为负数：{value:g}")
+
+
+def _values(book: Book, data: TableData) -> Iterator[Finding]:
+    table = data.table
+    inputs = [c for c in table.columns if not c.computed]
+    for index, row in data.frame.iterrows():
+        typed_something = any(_filled(row[c.key]) for c in inputs if c.key not in table.row_keys)
+        for col in inputs:
+            value = row[col.key]
+            where = _where(data, index, col.key)
+            if col.required and typed_something and not _filled(value) and where not in data.bad_cells:
+                yield Finding(data.sheet, where, "error", "required", f"“{_title(book, col)}”{_row_name(data, index)}为必填项")
+            if col.numeric and not col.negative_ok and _filled(value) and value < 0:
+                yield Finding(data.sheet, where, "error", "negative", f"“{_title(book, col)}”{_row_name(data, index)}不应为负数：{value:g}")
+            if col.choices and _filled(value) and str(value) not in col.choices and col.key != "category":
+                yield Finding(
+                    data.sheet,
+                    _where(data, index, col.key),
+                    "warning",
+                    "choice",
+                    f"“{_title(book, col)}”的值“{value}”不在下拉选项中：{'、'.join(col.choices)}",
+                )
+
+
+def _totals(book: Book, data: TableData) -> Iterator[Finding]:
+    """A total typed by hand (or cached by Excel) must equal the sum of its rows."""
+    for col in data.table.columns:
+        if not col.total:
+            continue
+        stated = data.totals.get(col.key)
+        if not isinstance(stated, (int, float)) or pd.isna(stated):
+            continue
+        summed = float(pd.to_numeric(data.frame[col.key], errors="coerce").fillna(0).sum())
+        if abs(summed - stated) > max(1e-6, 1e-4 * abs(summed)):
+            yield Finding(
+                data.sheet,
+                data.total_cells[col.key],
+                "error",
+                "totals",
+                f"“{_title(book, col)}”合计为 {stated:g}，明细之和为 {summed:g}，不一致",
+            )
+
+
+# ---- named rules ---------------------------------------------------------------------------------
+
+
+@check("units_present")
+def _units_present(book: Book, data: TableData) -> Iterator[Finding]:
+    """A quantity without its unit cannot be checked or converted (e.g. D.11 总耗 in 吨 or 万kWh)."""
+    cols = data.table.columns
+    for i, col in enumerate(cols):
+        if not col.key.endswith("_unit"):
+            continue
+        stem = col.key[: -len("_unit")]
+        measured = [c for c in cols[i + 1 :] if c.group == col.group and c.numeric and not c.computed] or [
+            c for c in cols if c.key.startswith(stem + "_") and c.numeric and not c.computed
+        ]
+        if not measured:
+            continue
+        for index, row in data.frame.iterrows():
+            if not _filled(row[col.key]) and any(_filled(row[c.key]) for c in measured):
+                yield Finding(
+                    data.sheet, _where(data, index, col.key), "error", "units_missing", f"“{'／'.join(col.group) or col.label}”的单位未填写{_row_name(data, index)}"
+                )
+
+
+@check("option_ids")
+def _option_ids(book: Book, data: TableData) -> Iterator[Finding]:
+    """Option ids are “F+顺序号”, F01, F02 … (DB4101/T 61 6.7.2), unique within a list of options."""
+    if "option_id" not in data.frame:
+        return
+    seen: dict[str, str] = {}
+    steps = data.table.id == "D.35"  # one option spans several step rows there
+    last = None
+    for index, value in data.frame["option_id"].items():
+        if not _filled(value):
+            continue
+        text = normalize_text(value).upper()
+        where = _where(data, index, "option_id")
+        if not OPTION_ID.match(text):
+            yield Finding(data.sheet, where, "error", "option_id", f"方案编号“{value}”不符合“F+顺序号”格式（如 F01）")
+        elif text in seen and not (steps and text == last):
+            yield Finding(data.sheet, where, "error", "option_id_duplicate", f"方案编号“{value}”重复（首次出现在 {seen[text]}）")
+        seen.setdefault(text, where)
+        last = text
+
+
+@check("option_category")
+def _option_category(book: Book, data: TableData) -> Iterator[Finding]:
+    """方案类型 is one of the eight categories of DB11/T 1156 附录 A."""
+    if "category" not in data.frame:
+        return
+    for index, value in data.frame["category"].items():
+        if _filled(value) and normalize_text(value) not in EIGHT_CATEGORIES:
+            yield Finding(
+                data.sheet,
+                _where(data, index, "category"),
+                "error",
+                "option_category",
+                f"方案类型“{value}”不属于八个方面：{'、'.join(EIGHT_CATEGORIES)}",
+            )
+
+
+@check("plan_dates")
+def _plan_dates(book: Book, data: TableData) -> Iterator[Finding]:
+    """Plan dates: each end on or after its start; phases (D.3) and steps (D.35) in order."""
+    f = data.frame
+    if "start" not in f or "end" not in f:
+        return
+    previous = None
+    group_key = "option_id" if "option_id" in f else None
+    group = None
+    for index, row in f.iterrows():
+        start, end = row["start"], row["end"]
+        if group_key and _filled(row[group_key]) and row[group_key] != group:
+            group, previous = row[group_key], None
+        if _filled(start) and _filled(end) and end < start:
+            yield Finding(
+                data.sheet, _where(data, index, "end"), "error", "date_order", f"结束日期 {end} 早于开始日期 {start}{_row_name(data, index)}"
+            )
+        if _filled(start) and previous is not None and start < previous:
+            yield Finding(
+                data.sheet,
+                _where(data, index, "start"),
+                "error",
+                "date_order",
+                f"开始日期 {start} 早于上一阶段的开始日期 {previous}{_row_name(data, index)}，阶段顺序颠倒",
+            )
+        if _filled(start):
+            previous = start
