@@ -28,6 +28,7 @@ import contextlib
 import datetime as dt
 import decimal
 import functools
+import graphlib
 import importlib
 import logging
 import math
@@ -66,7 +67,13 @@ _LOCK = threading.RLock()
 _REGISTERED: set[str] = set()
 
 
-class EvaluateError(Exception):
+try:  # the package-wide base of user-facing errors, when present
+    from cpxl.errors import CpxlError as _UserError
+except ImportError:  # pragma: no cover
+    _UserError = Exception
+
+
+class EvaluateError(_UserError):
     """A workbook cannot be evaluated or written; the message is for the user (Chinese)."""
 
 
@@ -568,11 +575,13 @@ def _evaluate(pkg: Package) -> _Evaluation:
 def _write_normalized(
     pkg: Package, sheets: list[_Sheet], aliases: dict[str, str], dst: Path
 ) -> None:
-    """Write the copy `formulas` reads: formula texts normalised, odd sheet names aliased.
+    """Write the copy `formulas` reads: formula texts normalised, odd sheet names aliased,
+    and sheets no formula can reach emptied (loading them would cost the most time).
 
     The parsed trees are restored afterwards so the output keeps the original texts.
     """
     replace: dict[str, bytes] = {}
+    texts: list[str] = []
     for s in sheets:
         if s.tree is None:
             continue
@@ -580,6 +589,7 @@ def _write_normalized(
         for fc in s.formulas:
             text = fc.formula.text
             if text:
+                texts.append(text)
                 new = normalize_formula(text, aliases)
                 if new != text:
                     saved.append((fc.formula, text))
@@ -600,6 +610,7 @@ def _write_normalized(
             changed = True
     for dn in root.iter(f"{{{ns}}}definedName"):
         if dn.text:
+            texts.append(dn.text)
             new = normalize_formula(dn.text, aliases)
             if new != dn.text:
                 dn.text = new
@@ -607,8 +618,35 @@ def _write_normalized(
     if changed:
         replace[pkg.workbook_part] = xlsxio.serialize_xml(wb_tree)
 
+    for s in _unreachable_sheets(sheets, texts):
+        replace[s.part] = _EMPTY_SHEET
+
     with zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_STORED) as out:
         xlsxio.copy_package(pkg, out, replace)
+
+
+_EMPTY_SHEET = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+    f'<worksheet xmlns="{NS_MAIN}"><sheetData/></worksheet>'
+).encode()
+# References built from text at run time: any sheet may be the target.
+_DYNAMIC_REFS = re.compile(r"\b(?:INDIRECT|EVALUATE|SHEET|SHEETS)\s*\(", re.IGNORECASE)
+
+
+def _unreachable_sheets(sheets: list[_Sheet], texts: list[str]) -> list[_Sheet]:
+    """Sheets without formulas whose name appears in no formula or defined name."""
+    joined = "\n".join(texts).upper()
+    if _DYNAMIC_REFS.search(joined):
+        return []
+    out = []
+    for s in sheets:
+        if s.formulas:
+            continue
+        name = s.name.upper()
+        if name in joined or name.replace("'", "''") in joined:
+            continue
+        out.append(s)
+    return out
 
 
 def _run_formulas(book: Path, sheets: list[_Sheet], aliases: dict[str, str]) -> dict:
@@ -630,8 +668,38 @@ def _run_formulas(book: Path, sheets: list[_Sheet], aliases: dict[str, str]) -> 
                     ref = f"{_col_letters(fc.col)}{fc.row}"
                 stack.append(Ranges().push(ref, context=ctx).ranges[0]["name"])
         model.complete(stack)
-        model.finish(complete=False, circular=True)
+        # finish() without its cycle search, which costs O(n²) even on an acyclic
+        # book; run it only when a (linear) topological sort finds a cycle.
+        model.anchors()
+        model.assemble()
+        if _has_cycle(model):
+            model.solve_circular()
+        model.inverse_references()
         return model.calculate()
+
+
+def _has_cycle(model) -> bool:
+    from formulas.cell import InvRangesAssembler
+
+    dsp = model.dsp
+    skip = {
+        k
+        for k, node in dsp.function_nodes.items()
+        if isinstance(node.get("function"), InvRangesAssembler)
+    }
+    sorter = graphlib.TopologicalSorter()
+    for node, successors in dsp.dmap.succ.items():
+        if node in skip:
+            continue
+        sorter.add(node)
+        for nxt in successors:
+            if nxt not in skip:
+                sorter.add(nxt, node)
+    try:
+        sorter.prepare()
+    except graphlib.CycleError:
+        return True
+    return False
 
 
 # --------------------------------------------------------------------------------------
@@ -866,6 +934,6 @@ def _check_destination(src: Path, dst: Path, force: bool) -> None:
     if dst.exists() and dst.is_dir():
         raise EvaluateError(f"输出路径是一个文件夹：{dst}")
     if dst.exists() and not force:
-        raise EvaluateError(f"输出文件已存在：{dst} （使用 --force 覆盖）")
+        raise EvaluateError(f"输出文件已存在：{dst}（使用 --force 覆盖）")
     if not dst.parent.is_dir():
         raise EvaluateError(f"输出文件夹不存在：{dst.parent}")
