@@ -378,3 +378,24 @@ def _status_formula(table: Table) -> str:
         rows = [layout.field_row(i) for i, f in enumerate(table.fields) if not f.computed]
         filled = "+".join(f'({sheet}!$B${r}<>"")' for r in rows[:12]) or "0"
     return f'=IF({filled}>0,"已填写","未填写")'
+
+
+#: The blank workbooks committed in xlsx_templates/, one per kind.
+TEMPLATE_FILES = {
+    "audit": "清洁生产审核工作簿.xlsx",
+    "acceptance": "清洁生产审核验收工作簿.xlsx",
+    "park": "园区清洁生产审核工作簿.xlsx",
+    "region": "区域行业清洁生产审核工作簿.xlsx",
+}
+
+
+def refresh_templates(directory: Path) -> list[Path]:
+    """Regenerate the committed blank templates (`python -m cpxl.workbook.build xlsx_templates`)."""
+    return [write_template(kind, Path(directory) / name, force=True) for kind, name in TEMPLATE_FILES.items()]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    for p in refresh_templates(Path(sys.argv[1] if len(sys.argv) > 1 else "xlsx_templates")):
+        print(p)
