@@ -199,6 +199,16 @@ def test_year_placeholders_known():
                 assert ph in YEAR_PLACEHOLDERS, (t.id, text_)
 
 
+def test_cross_ranges_leave_out_total_rows():
+    """A cross-sheet range runs past the referenced table's 合计 row: never SUM it plainly."""
+    for t, key, formula in all_formulas():
+        for table_id, col in re.findall(r"(?<!IF)\(\{x\[([^:\]]+):([^\]]+)\]\}\)", formula):
+            target = BY_ID[table_id]
+            assert not (target.total_label and target.column(col).total), (t.id, key, table_id, col)
+        for table_id, col in re.findall(r"\bSUM\(\{x\[([^:\]]+):([^\]]+)\]\}", formula):
+            assert not BY_ID[table_id].total_label, (t.id, key, table_id, col)
+
+
 def test_row_labels_in_formulas_exist():
     """Row names a formula picks by label (SUMIF criteria, IF tests on 项目/指标) are fixed rows."""
     for tid in ("D.36", "D.39", "E.4"):
@@ -271,8 +281,10 @@ def test_applies():
     assert BY_ID["D.9"].applies == "双有"
     for tid in ("D.29", "E.3"):
         assert BY_ID[tid].applies == "专家" and BY_ID[tid].optional
-    for tid in ("D.38", "D.39", "D.40", "D.41", "D.42"):
+    # D.43 (10.3) and E.4 (7.6.2) exist only in the acceptance report frame too.
+    for tid in ("D.38", "D.39", "D.40", "D.41", "D.42", "D.43", "E.4"):
         assert BY_ID[tid].applies == "acceptance"
+    assert all(BY_ID[f"D.{i}"].applies == "always" for i in range(13, 38) if i != 29)
     assert BY_ID["D.32"].optional
 
 

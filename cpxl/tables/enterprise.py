@@ -1289,9 +1289,12 @@ E3 = Table(
     label_key="name",
 )
 
-# 表E.4 head: the facts come from 封面信息, the option counts and money from D.38 and D.41.
+# 表E.4 head: the facts come from 封面信息, the option counts and money from D.38 (by 费用类别, which also
+# leaves out D.38's 合计 row) and D.41.
 _E4_COUNT = '=COUNTIF({{x[D.38:cost_class]}},"{cls}")'
 _E4_INVEST = '=SUMIF({{x[D.38:cost_class]}},"{cls}",{{x[D.38:investment]}})'
+# Column sums of D.41 without its 合计 row (a cross-sheet range runs past the table's total row).
+_E4_D41 = '=SUMIF({{x[D.41:item]}},"<>合计",{{x[D.41:{col}]}})'
 
 E4_FIELDS = (
     fld("company", "企业名称", formula="={p[company]}"),
@@ -1328,13 +1331,19 @@ E4_FIELDS = (
     ),
     fld("inv_low", "清洁生产方案投资费用：无/低费", type="number", unit="万元", formula=_E4_INVEST.format(cls="无/低费")),
     fld("inv_high", "清洁生产方案投资费用：中/高费", type="number", unit="万元", formula=_E4_INVEST.format(cls="中/高费")),
-    fld("inv_total", "清洁生产方案投资费用：总投资", type="number", unit="万元", formula="=SUM({x[D.38:investment]})"),
-    fld("econ_audit_low", "审核期间经济效益：无/低费", type="number", unit="万元", formula="=SUM({x[D.41:audit_low]})"),
-    fld("econ_audit_high", "审核期间经济效益：中/高费", type="number", unit="万元", formula="=SUM({x[D.41:audit_high]})"),
-    fld("econ_audit_total", "审核期间经济效益：总效益", type="number", unit="万元", formula="=SUM({x[D.41:audit_total]})"),
-    fld("econ_year_low", "年度经济效益：无/低费", type="number", unit="万元", formula="=SUM({x[D.41:year_low]})"),
-    fld("econ_year_high", "年度经济效益：中/高费", type="number", unit="万元", formula="=SUM({x[D.41:year_high]})"),
-    fld("econ_year_total", "年度经济效益：总效益", type="number", unit="万元", formula="=SUM({x[D.41:year_total]})"),
+    fld(
+        "inv_total",
+        "清洁生产方案投资费用：总投资",
+        type="number",
+        unit="万元",
+        formula=_E4_INVEST.format(cls="无/低费") + "+" + _E4_INVEST.format(cls="中/高费")[1:],
+    ),
+    fld("econ_audit_low", "审核期间经济效益：无/低费", type="number", unit="万元", formula=_E4_D41.format(col="audit_low")),
+    fld("econ_audit_high", "审核期间经济效益：中/高费", type="number", unit="万元", formula=_E4_D41.format(col="audit_high")),
+    fld("econ_audit_total", "审核期间经济效益：总效益", type="number", unit="万元", formula=_E4_D41.format(col="audit_total")),
+    fld("econ_year_low", "年度经济效益：无/低费", type="number", unit="万元", formula=_E4_D41.format(col="year_low")),
+    fld("econ_year_high", "年度经济效益：中/高费", type="number", unit="万元", formula=_E4_D41.format(col="year_high")),
+    fld("econ_year_total", "年度经济效益：总效益", type="number", unit="万元", formula=_E4_D41.format(col="year_total")),
     fld("focus", "本轮审核重点", formula="={p[focus]}"),
     fld("targets", "审核目标指标名称", hint="与表D.24指标项一致，多项以“、”分隔"),
     fld("level_before", "审核前清洁生产水平", formula="={p[level_before]}"),
@@ -1347,7 +1356,8 @@ E4_CATEGORIES = ("污染物排放量削减指标", "资源能源节约指标")
 
 # 表E.4 注b: 节电 × grid factor; 节煤 counted as standard coal (2.7725 tCO2/tce); 节油 as 原油 and
 # 节天然气 as 天然气 through their GB/T 2589 coefficients. CP_CO2 takes the quantity in the coefficient's
-# unit (kWh, kg, m³), so 吨 is converted to kg.
+# unit (kWh, kg, m³), so 吨 is converted to kg. 节煤 needs the energy name “标准煤” (1 kgce/kgce, fossil)
+# in the coefficient table: 原煤 would apply 0.7143 kgce/kg, against the note.
 _E4_QTY = '{c[annual]}{r}*IF({c[unit]}{r}="吨",1000,1)'
 _E4_ENERGY = (
     ("节电", "电力"),
