@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from cpxl.safeio import atomic_path
 from cpxl.tables import KIND_NAMES, Registry, registry
@@ -342,7 +343,7 @@ def _write_index(ws, reg: Registry) -> None:
     for i, table in enumerate(reg, start=1):
         r = 3 + i
         link = ws.cell(r, 2, table.id)
-        link.hyperlink = f"#{quote_sheet(table.sheet_name)}!A1"
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheet(table.sheet_name)}!A1", display=table.id)
         link.font = Font(name="宋体", size=10, color="0563C1", underline="single")
         link.border = BORDER
         values = (i, None, table.title, table.section or "—", _APPLIES.get(table.applies, table.applies), table.source)

@@ -217,3 +217,84 @@ def _plan_dates(book: Book, data: TableData) -> Iterator[Finding]:
             )
         if _filled(start):
             previous = start
+
+
+def _option_ids_in(book: Book, table_id: str = "D.30") -> set[str]:
+    data = book.tables.get(table_id)
+    if data is None or data.frame.empty or "option_id" not in data.frame:
+        return set()
+    return {normalize_text(v).upper() for v in data.frame["option_id"] if _filled(v)}
+
+
+@check("target_consistency")
+def _target_consistency(book: Book, data: TableData) -> Iterator[Finding]:
+    """D.24: each 相对值 equals the change of its 绝对值 against 基准期值 (DB4101/T 61 表D.24:
+    降低类 (base − target)/base × 100 %, 提高类 (target − base)/base × 100 %), to 0.1 percentage point.
+    D.33/D.42: every 指标项 is one of D.24's, every 支撑方案 one of D.30's options."""
+    f = data.frame
+    if data.table.id == "D.24":
+        for index, row in f.iterrows():
+            base = row["base"]
+            for absolute, relative, label in (("near_abs", "near_rel", "近期目标"), ("far_abs", "far_rel", "中（远）期目标")):
+                target, stated = row[absolute], row[relative]
+                if not (_filled(base) and _filled(target) and _filled(stated)) or base == 0:
+                    continue
+                change = (target - base) if row["direction"] == "提高" else (base - target)
+                expected = change / base * 100
+                if abs(expected - stated) > 0.1:
+                    yield Finding(
+                        data.sheet,
+                        _where(data, index, relative),
+                        "error",
+                        "target_inconsistent",
+                        f"{label}相对值 {stated:g}% 与绝对值不一致{_row_name(data, index)}：按基准期值 {base:g}、目标值 {target:g}"
+                        f"（{row['direction'] or '降低'}）应为 {expected:.2f}%",
+                    )
+        return
+    targets = book.tables.get("D.24")
+    names = set() if targets is None or targets.frame.empty else {normalize_text(v) for v in targets.frame["indicator"] if _filled(v)}
+    options = _option_ids_in(book)
+    for index, row in f.iterrows():
+        if _filled(row.get("indicator")) and names and normalize_text(row["indicator"]) not in names:
+            yield Finding(
+                data.sheet,
+                _where(data, index, "indicator"),
+                "error",
+                "target_unknown",
+                f"指标项“{row['indicator']}”不在表D.24本轮清洁生产目标中",
+            )
+        if _filled(row.get("options")) and options:
+            for ref in re.findall(r"[A-Za-zＦｆ]\s*\d+", str(row["options"])):
+                if normalize_text(ref).upper() not in options:
+                    yield Finding(
+                        data.sheet, _where(data, index, "options"), "error", "option_unknown", f"支撑方案“{ref}”不在表D.30备选方案中"
+                    )
+
+
+@check("totals")
+def _summary_counts(book: Book, data: TableData) -> Iterator[Finding]:
+    """D.36/D.39: option counts and expected investment by cost class agree with the option list D.30."""
+    options = book.tables.get("D.30")
+    if options is None or options.frame.empty or "cost_class" not in options.frame:
+        return
+    o = options.frame[options.frame["option_id"].map(_filled)]
+    expected = {
+        "方案数量（个）": o.groupby("cost_class").size(),
+        "审核报告方案数量（个）": o.groupby("cost_class").size(),
+        "预期投资": o.groupby("cost_class")["investment"].sum(),
+    }
+    label = "item"
+    for index, row in data.frame.iterrows():
+        by_class = expected.get(normalize_text(row.get(label)).replace("(", "（").replace(")", "）"))
+        if by_class is None:
+            continue
+        for key, cls in (("low", "无/低费"), ("high", "中/高费")):
+            stated, want = row[key], float(by_class.get(cls, 0))
+            if _filled(stated) and abs(stated - want) > 1e-6 * max(1, abs(want)):
+                yield Finding(
+                    data.sheet,
+                    _where(data, index, key),
+                    "error",
+                    "totals",
+                    f"“{row[label]}”（{cls}）为 {stated:g}，按表D.30备选方案应为 {want:g}",
+                )

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from cpxl.errors import UnreadableWorkbook
-from cpxl.tables import KINDS, Registry, registry
+from cpxl.tables import KIND_NAMES, KINDS, Registry, registry
 from cpxl.tables.common import COVER, PARAMETERS, SECTION_TEXT
 from cpxl.tables.model import Column, Field, Table
 
@@ -294,8 +294,12 @@ def read_workbook(path: Path, kind: str | None = None) -> Book:
             tables[table.id] = TableData(table, None)
             continue
         tables[table.id] = parse_sheet(table, sheet, grid, findings, _years(tables))
-    if not any(t.present for t in tables.values()):
-        raise UnreadableWorkbook(f"不是 cpxl 审核工作簿：没有一张工作表与标准表格对应（如“{reg.tables[-1].sheet_name}”）：{path}")
+    missing = [t.sheet_name for t in reg if not tables[t.id].present]
+    if len(missing) > len(reg.tables) / 2:
+        raise UnreadableWorkbook(
+            f"不是完整的{KIND_NAMES[kind]}工作簿：缺少 {len(missing)}/{len(reg.tables)} 张标准工作表"
+            f"（如“{missing[0]}”“{missing[-1]}”），请用 cpxl new 生成的模板填写：{path}"
+        )
     extra = [n for n in names if n not in used and n != "目录"]
     return Book(path, kind, reg, tables, findings, extra)
 

@@ -1,0 +1,87 @@
+"""Files that are not audit workbooks: one Chinese line, exit 2, and the file is left byte-identical."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from cpxl.cli import app
+from cpxl.workbook.build import build_workbook, save_workbook
+
+runner = CliRunner()
+
+
+def _xlsx(tmp_path, name="ok.xlsx"):
+    return save_workbook(build_workbook("audit"), tmp_path / name)
+
+
+def _encrypted(tmp_path):
+    msoffcrypto = pytest.importorskip("msoffcrypto")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = _xlsx(tmp_path, "plain.xlsx")
+    out = io.BytesIO()
+    with open(plain, "rb") as fh:
+        OOXMLFile(fh).encrypt("secret", out)
+    path = tmp_path / "加密.xlsx"
+    path.write_bytes(out.getvalue())
+    assert msoffcrypto  # the real library wrote a real encrypted package
+    return path
+
+
+def _half_sheets(tmp_path):
+    path = _xlsx(tmp_path, "half.xlsx")
+    wb = openpyxl.load_workbook(path)
+    for name in wb.sheetnames[len(wb.sheetnames) // 3 :]:
+        wb.remove(wb[name])
+    wb.save(path)
+    return path
+
+
+def _truncated(tmp_path):
+    data = _xlsx(tmp_path, "full.xlsx").read_bytes()
+    path = tmp_path / "截断.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _zip_without_workbook(tmp_path):
+    path = tmp_path / "压缩包.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "不是工作簿")
+    return path
+
+
+CASES = {
+    "text": (lambda p: _write(p / "文本.xlsx", "企业名称,产量\n啤酒厂,100\n".encode("utf-8")), "不是 Excel .xlsx"),
+    "xls": (lambda p: _write(p / "旧版.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)), ".xls"),
+    "encrypted": (_encrypted, "加密"),
+    "half": (_half_sheets, "缺少"),
+    "truncated": (_truncated, "损坏"),
+    "zip": (_zip_without_workbook, "没有 Excel 工作簿内容"),
+    "empty": (lambda p: _write(p / "空.xlsx", b""), "文件为空"),
+    "missing": (lambda p: p / "不存在.xlsx", "找不到文件"),
+}
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_file_gives_one_chinese_line_and_exit_2(tmp_path, case):
+    make, words = CASES[case]
+    path = make(tmp_path)
+    before = path.read_bytes() if path.exists() else None
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("错误：") and words in lines[0], result.output
+    assert "Traceback" not in result.output
+    if before is not None:
+        assert path.read_bytes() == before
