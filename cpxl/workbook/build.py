@@ -354,6 +354,9 @@ def _write_index(ws, reg: Registry) -> None:
     for letter, width in zip("ABCDEFG", (6, 10, 44, 10, 16, 40, 10)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 _APPLIES = {
