@@ -445,45 +445,59 @@ def _quiet_formulas():
 
 
 def _parameter_rows(path: Path) -> list[tuple] | None:
-    """Rows of the 参数 sheet (cached values), or None when there is no such sheet."""
-    import openpyxl
+    """Rows 1… of the 参数 sheet (cached values), or None when there is no such sheet.
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    Rows 1–3 (title, header) come back blank so that a row's position in the list is its
+    row number in the sheet, which is what error messages about a row then name.
+    """
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
     try:
-        if PARAMETER_SHEET not in wb.sheetnames:
+        if PARAMETER_SHEET not in book.sheet_names:
             return None
-        ws = wb[PARAMETER_SHEET]
-        rows = []
-        for row in ws.iter_rows(
-            min_row=PARAMETER_FIRST_ROW, max_col=PARAMETER_COLUMNS, values_only=True
-        ):
-            row = tuple(row) + (None,) * (PARAMETER_COLUMNS - len(row))
-            if any(v not in (None, "") for v in row):
-                rows.append(row)
-        return rows
+        data = book.get_sheet_by_name(PARAMETER_SHEET).to_python(skip_empty_area=False)
     finally:
-        wb.close()
+        with contextlib.suppress(Exception):
+            book.close()
+    blank = (None,) * PARAMETER_COLUMNS
+    rows = [blank] * (PARAMETER_FIRST_ROW - 1)
+    for row in data[PARAMETER_FIRST_ROW - 1 :]:
+        cells = tuple(None if v == "" else v for v in row[:PARAMETER_COLUMNS])
+        rows.append(cells + (None,) * (PARAMETER_COLUMNS - len(cells)))
+    return rows
 
 
-def _apply_parameters(path: Path) -> None:
+@contextlib.contextmanager
+def _parameters_in_force(path: Path):
+    """Hand the workbook's 参数 rows to the CP functions for the duration of a calculation."""
     udfs = _udfs_module()
     if udfs is None or not hasattr(udfs, "use_parameters"):
+        yield
         return
     try:
-        from cpxl.calc import parameters as params_mod
-    except ImportError:
-        return
+        params_mod = importlib.import_module("cpxl.calc.parameters")
+    except ImportError as ex:
+        if ex.name in ("cpxl.calc.parameters",):
+            yield
+            return
+        raise
     if not hasattr(params_mod, "parameters_from_rows"):
+        yield
         return
-    rows = _parameter_rows(path)
-    if rows is None:
-        rows = []  # no 参数 sheet: the defaults
     try:
-        udfs.use_parameters(params_mod.parameters_from_rows(rows))
-    except (ValueError, KeyError, TypeError) as ex:
-        raise EvaluateError(f"「{PARAMETER_SHEET}」工作表有误：{ex}") from None
+        rows = _parameter_rows(path)
+    except Exception as ex:
+        raise EvaluateError(f"无法读取「{PARAMETER_SHEET}」工作表：{path}（{ex}）") from None
+    try:
+        params = params_mod.parameters_from_rows(rows or [])  # no 参数 sheet: the defaults
+    except Exception as ex:  # a bad 参数 row is the user's to fix, not a crash
+        raise EvaluateError(f"「{PARAMETER_SHEET}」工作表有误（{path.name}）：{ex}") from None
+    udfs.use_parameters(params)
+    try:
+        yield
+    finally:
+        udfs.use_parameters(None)  # back to the default lookup for later callers
 
 
 def _python_value(value: Any) -> Any:
@@ -524,8 +538,8 @@ def _evaluate(pkg: Package) -> _Evaluation:
         book = Path(tmp) / ("book" + pkg.extension)
         _write_normalized(pkg, sheets, aliases, book)
         register_cp_functions()
-        _apply_parameters(pkg.path)
-        solution = _run_formulas(book, wanted, aliases)
+        with _parameters_in_force(pkg.path):
+            solution = _run_formulas(book, wanted, aliases)
 
     by_upper = {}
     for s in sheets:
@@ -668,6 +682,9 @@ def _run_formulas(book: Path, sheets: list[_Sheet], aliases: dict[str, str]) -> 
                     ref = f"{_col_letters(fc.col)}{fc.row}"
                 stack.append(Ranges().push(ref, context=ctx).ranges[0]["name"])
         model.complete(stack)
+        # A second pass over what is now in the graph: cells reached only through a
+        # defined name are not loaded by the first one.
+        model.complete()
         # finish() without its cycle search, which costs O(n²) even on an acyclic
         # book; run it only when a (linear) topological sort finds a cycle.
         model.anchors()
