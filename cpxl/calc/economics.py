@@ -160,6 +160,10 @@ def npvr(investment, cash_flow, years=None, rate=None) -> float:
 
 def _bisect(fun, lo: float, hi: float) -> float:
     f_lo = fun(lo)
+    if f_lo == 0.0:
+        return lo
+    if fun(hi) == 0.0:
+        return hi
     for _ in range(300):
         mid = 0.5 * (lo + hi)
         f_mid = fun(mid)

@@ -78,7 +78,7 @@ def _range(name, unit, low, high, default, source=A1, why="取范围中值", **k
     return EnergyCoefficient(
         name, unit, None, source, low=low, high=high, default=default,
         caution=f"{name}折标准煤系数为范围值 {low:.4f}～{high:.4f} kgce/{unit}（{source}），"
-        f"参数表未填写按实测低位发热值确定的系数，暂按 {default:g} 计（{why}）",
+        f"参数表未填实测值，暂按 {default:g} 计（{why}）",
         **kw,
     )
 
@@ -101,7 +101,7 @@ ENERGY_COEFFICIENTS: tuple[EnergyCoefficient, ...] = (
     EnergyCoefficient("煤焦油", "kg", 1.1429, A1),
     EnergyCoefficient("液化石油气", "kg", 1.7143, A1),
     EnergyCoefficient("炼厂干气", "kg", 1.5714, A1),
-    _range("天然气", "m³", 1.1000, 1.3300, 1.2143, why="气田天然气，接近范围中值；DB4101/T 61—2023 表E.4 注b 亦给出该范围"),
+    _range("天然气", "m³", 1.1000, 1.3300, 1.2143, why="气田天然气，接近范围中值"),
     EnergyCoefficient("油田天然气", "m³", 1.3300, A1),
     EnergyCoefficient("气田天然气", "m³", 1.2143, A1),
     EnergyCoefficient("液化天然气", "kg", 1.7572, A1, status="likely"),
