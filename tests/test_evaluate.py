@@ -529,6 +529,70 @@ def test_shared_and_array_formulas_get_values(udfs, tmp_path):
     assert kept["C2"].value.ref == "C2:C4" and kept["C2"].value.text == "=A2:A4*10"
 
 
+def test_array_result_fills_its_range_and_missing_cells_are_created(udfs, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A2"], ws["A3"] = 1, 2
+    ws["G5"] = ArrayFormula("G5:H6", "=A2:A3*1")  # one column over two: repeated
+    ws["J1"] = ArrayFormula("J1:J3", "=A2:A3*1")  # two rows over three: #N/A below
+    src, out = tmp_path / "arr.xlsx", tmp_path / "arr_out.xlsx"
+    wb.save(src)
+    with zipfile.ZipFile(src) as z:
+        assert b'r="H6"' not in z.read("xl/worksheets/sheet1.xml")  # openpyxl writes the corner only
+    calc_workbook(src, out)
+    got = _values(out)
+    assert [got[("Sheet", c)] for c in ("G5", "H5", "G6", "H6")] == [1, 1, 2, 2]
+    assert [got[("Sheet", c)] for c in ("J1", "J2", "J3")] == [1, 2, "#N/A"]
+    root = _sheet_xml(out, "Sheet")
+    assert root.find("m:dimension", NS).get("ref") == "A1:J6"
+    rows = root.findall("m:sheetData/m:row", NS)
+    assert [int(r.get("r")) for r in rows] == sorted(int(r.get("r")) for r in rows)
+    for row in rows:  # cells in column order within each row
+        cols = [evaluate._split_ref(c.get("r"))[1] for c in row.findall("m:c", NS)]
+        assert cols == sorted(cols)
+
+
+def test_a_formula_the_engine_cannot_parse_does_not_stop_the_rest(udfs, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "=SUM(T1[a])"  # structured reference: not supported headless
+    ws["A2"] = "=1+1"
+    ws["A3"] = "=_xlfn.XLOOKUP(2,{1,2},{10,20})"
+    src, out = tmp_path / "odd.xlsx", tmp_path / "odd_out.xlsx"
+    wb.save(src)
+    result = calc_workbook(src, out)
+    assert result.errors == [("Sheet", "A1", "#NAME?")]
+    got = _values(out)
+    assert got[("Sheet", "A2")] == 2 and got[("Sheet", "A3")] == 20
+    assert openpyxl.load_workbook(out)["Sheet"]["A1"].value == "=SUM(T1[a])"
+
+
+def test_macro_workbook_keeps_its_macros_and_extension(udfs, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=CP_ECHO(3)"
+    src = tmp_path / "m.xlsm"
+    wb.save(src)
+    _rewrite(
+        src,
+        {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 not really vba"},
+        {
+            "[Content_Types].xml": lambda t: t.replace(
+                "spreadsheetml.sheet.main+xml", "PLACEHOLDER"
+            ).replace(
+                "application/vnd.openxmlformats-officedocument.PLACEHOLDER",
+                "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+            )
+        },
+    )
+    with pytest.raises(EvaluateError, match=r"\.xlsm"):
+        calc_workbook(src, tmp_path / "m_out.xlsx")
+    out = tmp_path / "m_out.xlsm"
+    calc_workbook(src, out)
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        assert b.read("xl/vbaProject.bin") == a.read("xl/vbaProject.bin")
+    assert evaluate_values(out)[("Sheet", "A1")] == 3
+
+
 def test_circular_reference_is_reported_and_written_as_zero(udfs, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

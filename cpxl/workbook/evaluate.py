@@ -560,29 +560,29 @@ def _evaluate(pkg: Package) -> _Evaluation:
         index[area] = ranges.value
 
     count = 0
+    missing = CellError("#N/A")  # not computed (unsupported construct): never a stale value
     for s in wanted:
         for fc in s.formulas:
-            if fc.area is not None:
-                r1, c1, r2, c2 = fc.area
-                block = index.get((s.name, r1, c1, r2, c2))
-                if block is None:
-                    block = index.get((s.name, fc.row, fc.col, fc.row, fc.col))
-                    r1, c1, r2, c2 = fc.row, fc.col, fc.row, fc.col
-                if block is None:
-                    continue
-                for i in range(r2 - r1 + 1):
-                    for j in range(c2 - c1 + 1):
-                        v = block[i, j] if i < block.shape[0] and j < block.shape[1] else None
-                        values[(s.name, r1 + i, c1 + j)] = (
-                            _python_value(v) if v is not None else CellError("#N/A")
-                        )
-                count += 1
+            r1, c1, r2, c2 = fc.area or (fc.row, fc.col, fc.row, fc.col)
+            block = index.get((s.name, r1, c1, r2, c2))
+            if block is None and fc.area is not None:
+                block = index.get((s.name, fc.row, fc.col, fc.row, fc.col))
+                r1, c1 = fc.row, fc.col
+            if block is None or block.ndim != 2:
+                log.warning("%s!%s%s 未能计算", s.name, _col_letters(fc.col), fc.row)
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        values[(s.name, r, c)] = missing
                 continue
-            block = index.get((s.name, fc.row, fc.col, fc.row, fc.col))
-            if block is None:
-                continue
-            values[(s.name, fc.row, fc.col)] = _python_value(block.ravel()[0])
             count += 1
+            rows, cols = block.shape
+            for i in range(r2 - r1 + 1):
+                for j in range(c2 - c1 + 1):
+                    # Excel repeats a single row/column over the array's range; beyond
+                    # the result's size it shows #N/A
+                    bi, bj = (0 if rows == 1 else i), (0 if cols == 1 else j)
+                    v = block[bi, bj] if bi < rows and bj < cols else missing
+                    values[(s.name, r1 + i, c1 + j)] = _python_value(v)
     return _Evaluation(sheets, values, count)
 
 
@@ -664,11 +664,11 @@ def _unreachable_sheets(sheets: list[_Sheet], texts: list[str]) -> list[_Sheet]:
 
 
 def _run_formulas(book: Path, sheets: list[_Sheet], aliases: dict[str, str]) -> dict:
-    import formulas
     from formulas.ranges import Ranges
 
     with _quiet_formulas():
-        model = formulas.ExcelModel()
+        model = _model_class()()
+        model.sheet_names = {aliases.get(s.name.upper(), s.name).upper(): s.name for s in sheets}
         _, context = model.add_book(str(book))
         # Load only the formula cells and what they depend on, not every data cell.
         stack = []
@@ -693,6 +693,25 @@ def _run_formulas(book: Path, sheets: list[_Sheet], aliases: dict[str, str]) -> 
             model.solve_circular()
         model.inverse_references()
         return model.calculate()
+
+
+@functools.lru_cache(maxsize=None)
+def _model_class():
+    import formulas
+
+    class Model(formulas.ExcelModel):
+        """One formula `formulas` cannot parse becomes #NAME? instead of failing the book."""
+
+        def compile_cell(self, cell, context, references, formula_references):
+            try:
+                return super().compile_cell(cell, context, references, formula_references)
+            except Exception as ex:
+                crd = formula_references.get(cell.coordinate, cell.coordinate)
+                sheet = getattr(self, "sheet_names", {}).get(context.get("sheet"), context.get("sheet"))
+                log.warning("%s!%s 的公式无法计算（%s），按 #NAME? 处理", sheet, crd, ex)
+                return self._compile_cell(crd, "=#NAME?", context, True, references)
+
+    return Model
 
 
 def _has_cycle(model) -> bool:
@@ -827,7 +846,22 @@ def _sheet_bytes(sheet: _Sheet, values: dict[tuple[str, int, int], Any]) -> byte
                 else:
                     index = index or _cell_index(sheet)
                     _set_cached(sheet, _ensure_cell(sheet, index, r, col), value)
+        _widen_dimension(sheet, fc.area)
     return xlsxio.serialize_xml(sheet.tree)
+
+
+def _widen_dimension(sheet: _Sheet, area: tuple[int, int, int, int]) -> None:
+    # <dimension> is the used range; cells added for an array formula must lie inside it.
+    dim = sheet.tree.getroot().find(sheet.q("dimension"))
+    if dim is None:
+        return
+    old = _split_area(dim.get("ref", ""))
+    if old is None:
+        return
+    r1, c1, r2, c2 = (min(old[0], area[0]), min(old[1], area[1]),
+                      max(old[2], area[2]), max(old[3], area[3]))
+    if (r1, c1, r2, c2) != old:
+        dim.set("ref", f"{_col_letters(c1)}{r1}:{_col_letters(c2)}{r2}")
 
 
 def _workbook_bytes(pkg: Package) -> bytes | None:
