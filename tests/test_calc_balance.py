@@ -59,7 +59,7 @@ def test_utilization_and_efficiency():
     assert_allclose(balance.energy_eff(45, 60), 0.75)
     with pytest.raises(ValueError, match="不能大于"):
         balance.utilization(120, 100)
-    with pytest.raises(ValueError, match="input"):
+    with pytest.raises(ValueError, match="input_amount"):
         balance.utilization(1, 0)
     with pytest.raises(ValueError, match="supplied"):
         balance.energy_eff(1, math.nan)

@@ -59,13 +59,13 @@ def _share(label_part: str, part, label_whole: str, whole) -> float:
     return p / w
 
 
-def utilization(into_product, input) -> float:  # noqa: A002 - public argument name
+def utilization(into_product, input_amount) -> float:
     """Utilisation rate of a raw material or toxic substance = into_product / input [-].
 
-    into_product: amount entering the product; input: amount put in (same unit, > 0).
+    into_product: amount entering the product; input_amount: amount put in (same unit, > 0).
     Standard: DB11/T 1156—2022 7.3.4 d) 2) 主要原辅材料及有毒有害物质利用率.
     """
-    return _share("into_product（进入产品的量）", into_product, "input（投入量）", input)
+    return _share("into_product（进入产品的量）", into_product, "input_amount（投入量）", input_amount)
 
 
 def energy_eff(effective, supplied) -> float:

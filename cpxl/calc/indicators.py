@@ -51,16 +51,16 @@ def _norm(text) -> str:
     return unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "").lower()
 
 
-def per_unit(total, output) -> float:
+def per_unit(total, output_amount) -> float:
     """Per-unit indicator = total / output [unit of total per unit of output], e.g. kgce/t, m³/t.
 
-    output must be positive: a zero output is an error, not infinity.
+    output_amount must be positive: a zero output is an error, not infinity.
     Standard: DB4101/T 61—2023 表D.10、D.11、D.12 单耗；DB11/T 1156—2022 7.2.6.
     """
     t = v.number("total（总量）", total)
-    o = v.number("output（产量）", output)
+    o = v.number("output_amount（产量）", output_amount)
     if o <= 0:
-        raise ValueError(f"output（产量）须为正数，收到 {v.fmt(o)}；产量为 0 时单耗无意义")
+        raise ValueError(f"output_amount（产量）须为正数，收到 {v.fmt(o)}；产量为 0 时单耗无意义")
     return t / o
 
 
