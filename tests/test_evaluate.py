@@ -327,7 +327,7 @@ def test_normalize_strips_the_qualifier(text):
     [
         '=IF(A1="cpxl.xlam!CP_NPV(1,2,3,4)",1,0)',
         "='[1]Sheet'!A1+'物料'!B2",
-        "=SUM(Sheet1!A1:A3)+MYCP_X(1)",
+        "=SUM(Sheet1!A1:A3)+MYCP_X(1)+mycp_x(2)",
         '="_xludf.CP_A("&A1',
         "=_xlfn.IFS(A1>0,1,TRUE,0)",
     ],

@@ -114,7 +114,7 @@ _FORMULA_TOKENS = re.compile(
           )?
           (?:_xl(?:fn|udf|ws)\.)*                 # _xludf. / _xlfn. prefixes
       )
-      (?P<name>CP_\w+)(?=\s*\()
+      (?<!\w)(?P<name>CP_\w+)(?=\s*\()               # not the tail of MYCP_X(
     | (?P<quoted>'(?:[^']|'')*')(?P<bang>!?)       # a quoted sheet reference
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -257,8 +257,8 @@ def _excel_value(result: Any) -> Any:
         return result
     if isinstance(result, (list, tuple, np.ndarray)):
         block = np.asarray(result, dtype=object)
-        if block.ndim == 1:
-            block = block.reshape(-1, 1) if block.size else block.reshape(1, 0)
+        if block.ndim == 1:  # a flat list is a row, as xlwings writes it
+            block = block.reshape(1, -1)
         cells = np.vectorize(_excel_value, otypes=[object])(block) if block.size else block
         return np.asarray(cells, dtype=object).view(Array)
     return str(result)
