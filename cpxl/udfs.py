@@ -174,9 +174,20 @@ def _val(x):
     return x
 
 
+def _opt(x):
+    """An optional number where 0 is never valid (coefficient, factor, years, tolerance, payback):
+    0 means “omitted”, as the headless engine passes 0 for an empty argument (=CP_TCE(2,"电力",,"万kWh"))
+    where Excel passes the default."""
+    x = _val(x)
+    return None if isinstance(x, float) and x == 0 else x
+
+
 def _txt(x):
-    """A text argument: blanks → None, numbers kept (calc reports them), text stripped."""
+    """A text argument: blanks → None (also 0, an omitted argument in the headless engine),
+    other numbers kept (calc reports them), text stripped."""
     x = _unwrap(x)
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x == 0:
+        return None
     if isinstance(x, str):
         return x.strip() or None
     if isinstance(x, float) and math.isnan(x):
@@ -285,19 +296,19 @@ def _rate_or_default(rate, caller):
 @_udf(investment=_D_I, cash_flow=_D_F, years=_D_N, rate=_D_RATE)
 def CP_NPV(investment, cash_flow, years=None, rate=None, caller=None):
     """净现值 NPV = Σ F_j/(1+i)^j − I [万元]：投资在第 0 年，现金流自第 1 年末起（不同于 Excel 的 NPV 函数）。cash_flow 为单个数值时须给 years。依据：DB11/T 1156—2022 7.5.5；《企业清洁生产审核手册》。"""
-    return _economics.npv(_val(investment), _val(cash_flow), _val(years), _rate_or_default(rate, caller))
+    return _economics.npv(_val(investment), _val(cash_flow), _opt(years), _rate_or_default(rate, caller))
 
 
 @_udf(investment=_D_I, cash_flow=_D_F, years=_D_N, rate=_D_RATE)
 def CP_NPVR(investment, cash_flow, years=None, rate=None, caller=None):
     """净现值率 NPVR = NPV / I（NPV 约定同 CP_NPV：投资在第 0 年，现金流自第 1 年末起）。依据：《企业清洁生产审核手册》；DB11/T 1156—2022 7.5.5。"""
-    return _economics.npvr(_val(investment), _val(cash_flow), _val(years), _rate_or_default(rate, caller))
+    return _economics.npvr(_val(investment), _val(cash_flow), _opt(years), _rate_or_default(rate, caller))
 
 
 @_udf(investment=_D_I, cash_flow=_D_F, years=_D_N)
 def CP_IRR(investment, cash_flow, years=None):
     """内部收益率 IRR：使 NPV = 0 的精确贴现率（二分法求根，非手册的线性插值近似；NPV 约定同 CP_NPV，不同于 Excel 的 IRR）。无解或多解时返回 #CP! 提示。依据：DB11/T 1156—2022 7.5.5；《企业清洁生产审核手册》。"""
-    return _economics.irr(_val(investment), _val(cash_flow), _val(years))
+    return _economics.irr(_val(investment), _val(cash_flow), _opt(years))
 
 
 @_udf(investment=_D_I, cash_flow=_D_F, years=_D_N, rate=_D_RATE,
@@ -307,9 +318,9 @@ def CP_ECON_OK(investment, cash_flow, years=None, rate=None, max_payback=None, c
     p = current_parameters(caller)
     r = _val(rate)
     r = _param(p, _params.K_DISCOUNT) if r is None else r
-    m = _val(max_payback)
+    m = _opt(max_payback)
     m = _param(p, _params.K_PAYBACK) if m is None else m
-    return _economics.econ_ok(_val(investment), _val(cash_flow), _val(years), r, m)
+    return _economics.econ_ok(_val(investment), _val(cash_flow), _opt(years), r, m)
 
 
 # --------------------------------------------------------------------------------------------
@@ -343,7 +354,7 @@ def CP_COEF_NOTE(energy, basis=None, caller=None):
       unit=_D_UNIT)
 def CP_TCE(quantity, energy, coef=None, unit=None, caller=None):
     """折标准煤量 [kgce] = 实物量（换算到系数单位）× 折标准煤系数。unit 可为 吨、万kWh、万m³、GJ 等；单位与能源不相容时报错。依据：GB/T 2589-2020；DB4101/T 61—2023 表D.12。"""
-    return _energy.tce(_val(quantity), _txt(energy), _val(coef), _txt(unit), overrides=_overrides(caller))
+    return _energy.tce(_val(quantity), _txt(energy), _opt(coef), _txt(unit), overrides=_overrides(caller))
 
 
 @_udf(quantities="实物消耗量区域", energies="能源名称区域（与消耗量等长）", coefs="折标准煤系数区域（可空）",
@@ -379,7 +390,7 @@ def CP_CO2(quantity, energy, factor=None, unit=None, caller=None):
     """二氧化碳量 [tCO2]：电力 = kWh/1000 × 电网排放因子（默认 0.5306 tCO2/MWh，2023 年全国平均）；化石能源 = 折标准煤 × 2.7725 tCO2/tce。依据：DB4101/T 61—2023 表E.4 注b。"""
     p = current_parameters(caller)
     return _carbon.co2(
-        _val(quantity), _txt(energy), _val(factor), _txt(unit),
+        _val(quantity), _txt(energy), _opt(factor), _txt(unit),
         overrides=_params.coefficient_overrides(p),
         coal_factor=_param(p, _params.K_COAL_FACTOR), grid_factor=_param(p, _params.K_GRID_FACTOR),
     )
@@ -396,10 +407,10 @@ def CP_BALANCE_DEV(inputs, outputs):
     return _balance.balance_dev(_val(inputs), _val(outputs))
 
 
-@_udf(inputs="输入物料量", outputs="输出物料量", tolerance="允许偏差，默认 5%（参数表“物料平衡允许偏差”）")
+@_udf(inputs="输入物料量", outputs="输出物料量", tolerance="允许偏差，空白取参数表“物料平衡允许偏差”（默认 5%）")
 def CP_BALANCE_OK(inputs, outputs, tolerance=None, caller=None):
     """偏差绝对值 ≤ 允许偏差时返回“平衡”，否则“偏差超限（x.x%）”。允许偏差默认 5%。依据：DB11/T 1156—2022 7.3.4 b)（一般情况 5% 以内）。"""
-    tol = _val(tolerance)
+    tol = _opt(tolerance)
     if tol is None:
         tol = _param(current_parameters(caller), _params.K_MATERIAL_TOL)
     return _balance.balance_ok(_val(inputs), _val(outputs), tol)
@@ -528,13 +539,13 @@ def CP_LEVEL(value, level_I, level_II, level_III, direction=None):
 @_udf(current="当年值", base="基年值（如三年前）", years="间隔年数，默认 3")
 def CP_CAGR(current, base, years=None):
     """年均增长率 = (当年值/基年值)^(1/年数) − 1，默认 3 年。依据：T/CPPC 工业园区清洁生产审核指南 附件1 指标(3)。"""
-    return _indicators.cagr(_val(current), _val(base), _val(years))
+    return _indicators.cagr(_val(current), _val(base), _opt(years))
 
 
 @_udf(current="当年值（如单位工业增加值 CO2 排放量）", base="三年前值", years="间隔年数，默认 3")
 def CP_ANNUAL_REDUCTION(current, base, years=None):
     """年均削减率 = 1 − (当年值/基年值)^(1/年数)，下降为正（指南原式符号相反）。依据：T/CPPC 工业园区清洁生产审核指南 附件1 指标(19)。"""
-    return _indicators.annual_reduction(_val(current), _val(base), _val(years))
+    return _indicators.annual_reduction(_val(current), _val(base), _opt(years))
 
 
 @_udf(current="当年值", previous="上年值")
@@ -603,7 +614,7 @@ def CP_PARK_SELECTION_OK(selected):
 @_udf(items="各项完成情况区域（是/否）")
 def CP_PARK_COMPLETENESS(items):
     """完善度 = 完成项数 / 项数（指标 24、25：4 项各 25%，化工等园区 5 项各 20%）；空白不计。依据：T/CPPC 工业园区清洁生产审核指南 附件1 指标(24)、(25)。"""
-    return _park.completeness(_txt_range(items))
+    return _park.completeness(_val(items))
 
 
 @_udf(category="参数类别，如 经济、排放因子、折标准煤系数", param_name="参数名称，如 基准折现率")

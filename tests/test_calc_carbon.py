@@ -21,7 +21,8 @@ def test_coal_factor_derivation():
         (1, "原油", None, "吨", 3.96079),  # 1.4286 tce * 2.7725
         (1000, "天然气", None, None, 3.36665),  # 1214.3 kgce (default 1.2143) * 2.7725 / 1000
         (-1, "柴油", None, "t", -4.03981),  # saving: -1.4571 tce * 2.7725
-        (1, "新水", 2.7725, "t", 0.000712813),  # media only with an explicit factor: 0.2571 kgce
+        (1, "新水", 2.7725, "t", 0.000712813),
+        (1, "标准煤", None, "t", 2.7725),  # 表E.4 节煤 counted as standard coal: 1 tce * 2.7725  # media only with an explicit factor: 0.2571 kgce
     ],
 )
 def test_co2_worked(quantity, name, factor, unit, expected):

@@ -103,6 +103,14 @@ def test_text_results():
     assert u.CP_PARK_SELECTION_OK([1, 2]).startswith("不符合")
 
 
+def test_omitted_argument_from_headless_engine():
+    # the headless engine passes 0 for =CP_TCE(2,"电力",,"万kWh"); Excel passes the default
+    assert_allclose(u.CP_TCE(2, "电力", 0, "万kWh"), 2458.0)
+    assert_allclose(u.CP_NPV(150, [32.5] * 10, 0, 0.05), 100.96, atol=0.01)
+    assert u.CP_LEVEL(0.9, 0.8, 1.0, 1.2, 0) == "II级"
+    assert u.CP_PARK_COMPLETENESS([1, 1, 0, 1]) == 0.75
+
+
 def test_composite_and_grade():
     args = ([[1.5], [95], ["是"]], [[1], [90], [None]], [[2], [80], [None]], [[3], [70], [None]],
             [["lower"], ["higher"], [None]], [[0.5], [0.5], [1]], [[0.6], [0.6], [0.4]], [["A"], ["A"], ["B"]])

@@ -86,6 +86,7 @@ def _range(name, unit, low, high, default, source=A1, why="取范围中值", **k
 #: GB/T 2589-2020 表A.1 / 表B.1 reference coefficients [kgce per unit].  ``status`` records how the
 #: number was verified (two independent copies = confirmed; one copy = likely).
 ENERGY_COEFFICIENTS: tuple[EnergyCoefficient, ...] = (
+    EnergyCoefficient("标准煤", "kg", 1.0, "定义值：1 kgce = 29 307 kJ（GB/T 2589-2020）；DB4101/T 61—2023 表E.4 注b 节煤按标准煤计"),
     EnergyCoefficient("原煤", "kg", 0.7143, A1),
     EnergyCoefficient("洗精煤", "kg", 0.9000, A1),
     EnergyCoefficient("洗中煤", "kg", 0.2857, A1),
@@ -174,6 +175,8 @@ ALIASES: dict[str, tuple[str, str]] = {
     "烟煤": ("原煤", "“{name}”按原煤 0.7143 kgce/kg 折算；请按实测低位发热值在参数表填写"),
     "无烟煤": ("原煤", "“{name}”按原煤 0.7143 kgce/kg 折算；请按实测低位发热值在参数表填写"),
     "精煤": ("洗精煤", ""),
+    "标煤": ("标准煤", ""),
+    "节煤": ("标准煤", ""),
     "管道天然气": ("天然气", ""),
     "管道燃气": ("天然气", ""),
     "燃气": ("天然气", "“{name}”按天然气折算；如为其他煤气请改用对应名称"),
