@@ -480,6 +480,24 @@ def test_returned_text_with_control_characters_stays_well_formed(udfs, tmp_path)
     assert v == "a_x0001_b_x005F_x0041_c"  # Excel's ST_Xstring escapes
 
 
+def test_long_text_is_cut_to_excels_limit_and_zip_has_no_needless_zip64(udfs, tmp_path):
+    udfs.CP_LONG = lambda: "长" * 40000
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=CP_LONG()"
+    src, out = tmp_path / "long.xlsx", tmp_path / "long_out.xlsx"
+    wb.save(src)
+    calc_workbook(src, out)
+    assert len(_values(out)[("Sheet", "A1")]) == 32767
+    raw = out.read_bytes()
+    with zipfile.ZipFile(out) as z:
+        for info in z.infolist():  # local headers: no zip64 extra field for small parts
+            off = info.header_offset
+            name_len, extra_len = int.from_bytes(raw[off + 26 : off + 28], "little"), int.from_bytes(
+                raw[off + 28 : off + 30], "little"
+            )
+            assert extra_len == 0, info.filename
+
+
 # --------------------------------------------------------------------------------------
 # Shared, array and circular formulas; awkward sheet names; pruned sheets
 # --------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 CP_PREFIX = "CP_"
 CP_ERROR = "#CP!"
+EXCEL_MAX_TEXT = 32767
 CIRCULAR = "#CIRC!"  # reported, never written: Excel has no such error value
 # Error values a cell may cache (ST_CellType "e"); anything else would need a repair.
 XML_ERRORS = frozenset(
@@ -765,7 +766,8 @@ def _set_cached(sheet: _Sheet, c: etree._Element, value: Any) -> None:
     elif isinstance(value, (int, float)):
         t, text = None, _format_number(value)
     else:
-        t, text = "str", xlsxio.xml_text(str(value))
+        # Excel's limit for a cell's text; longer would need a repair on open
+        t, text = "str", xlsxio.xml_text(str(value)[:EXCEL_MAX_TEXT])
     if t is None:
         c.attrib.pop("t", None)
     else:

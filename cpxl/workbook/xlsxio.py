@@ -229,8 +229,10 @@ def copy_package(
             out.writestr(new, replace[info.filename])
             continue
         try:
+            # zip64 headers only where the size needs them: some readers reject them
+            big = info.file_size >= zipfile.ZIP64_LIMIT
             with pkg.zip.open(info) as src, out.open(
-                _clone_info(info), "w", force_zip64=True
+                _clone_info(info), "w", force_zip64=big
             ) as dst:
                 while chunk := src.read(1 << 20):
                     dst.write(chunk)
