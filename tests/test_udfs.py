@@ -235,8 +235,14 @@ def test_functions_list_matches_module():
 
 
 # VBA keywords and statements that cannot be parameter names in the generated VBA stubs
-VBA_RESERVED = {"input", "output", "name", "open", "close", "print", "get", "put", "type", "date", "string", "error",
-                "to", "in", "is", "step", "let", "set", "end", "next", "each", "lock", "write", "line", "width", "seek"}
+VBA_RESERVED = set("""
+input output name open close print get put type date string error to in is step let set end next each lock unlock
+write line width seek call case const declare dim do else elseif endif enum erase event exit for friend function
+global gosub goto if implements loop lset rset on option private public raiseevent redim resume return select static
+stop sub wend while with any as byref byval new shared until withevents optional paramarray preserve spc tab then
+array circle inputb lbound ubound scale abs len lenb me pset sgn true false nothing empty null boolean byte currency
+decimal double integer long longlong longptr single variant object mod and or not xor eqv imp like
+""".split())
 
 
 @pytest.mark.parametrize("name", u.FUNCTIONS)
