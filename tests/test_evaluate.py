@@ -344,6 +344,43 @@ def test_normalize_never_touches_string_literals(inner):
     assert normalize_formula(formula) == f"=CP_ECHO({literal})&{literal}"
 
 
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ('=CP_TCE(2,"电力",,"万kWh")', '=CP_TCE(2,"电力",{o},"万kWh")'),
+        ("=CP_A(1,)", "=CP_A(1,{o})"),
+        ("=CP_A( ,2)", "=CP_A( {o},2)"),
+        ("=CP_A()", "=CP_A()"),
+        ("=CP_TOTAL_TCE(A1:A3,B1:B3,,)", "=CP_TOTAL_TCE(A1:A3,B1:B3,{o},{o})"),
+        ("=SUM(1,,2)+CP_B(SUM(1,,2),{1,2},)", "=SUM(1,,2)+CP_B(SUM(1,,2),{{1,2}},{o})"),
+        ("=CP_A(\"a,,b\",'x,y'!A1,)", "=CP_A(\"a,,b\",'x,y'!A1,{o})"),
+        ("=IF(A1,,ROUND(CP_X(A1,,),2))", "=IF(A1,,ROUND(CP_X(A1,{o},{o}),2))"),
+    ],
+)
+def test_omitted_cp_arguments_are_marked(text, want):
+    assert evaluate._mark_omitted(text) == want.format(o=evaluate._OMITTED_LITERAL)
+
+
+def test_omitted_argument_gets_the_functions_default(udfs, tmp_path):
+    seen = []
+
+    def CP_OPT(a, b=7, c=None):
+        seen.append((a, b, c))
+        return 1
+
+    udfs.CP_OPT = CP_OPT
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A3"] = "=CP_OPT(1,,3)", "=CP_OPT(,2,)", "=SUM(1,,2)"
+    src = tmp_path / "opt.xlsx"
+    wb.save(src)
+    values = evaluate_values(src)
+    # Excel passes the default for an omitted argument; `formulas` alone would pass 0
+    assert sorted(seen, key=str) == sorted([(1.0, 7, 3.0), (None, 2.0, None)], key=str)
+    assert values[("Sheet", "A3")] == 3
+    assert openpyxl.load_workbook(src)["Sheet"]["A1"].value == "=CP_OPT(1,,3)"
+
+
 def test_qualified_forms_evaluate_and_keep_their_text(udfs, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

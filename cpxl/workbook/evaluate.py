@@ -30,6 +30,7 @@ import decimal
 import functools
 import graphlib
 import importlib
+import inspect
 import logging
 import math
 import os
@@ -147,6 +148,69 @@ def normalize_formula(text: str, sheet_aliases: dict[str, str] | None = None) ->
     return _FORMULA_TOKENS.sub(repl, text)
 
 
+# An omitted CP_ argument (=CP_TCE(2,"电力",,"万kWh")) evaluates to 0 in `formulas`; Excel
+# hands the function its default instead. The evaluated copy carries this literal there.
+OMITTED = "\u2039cpxl:omitted\u203a"
+_OMITTED_LITERAL = f'"{OMITTED}"'
+_CP_CALL = re.compile(r"(?<![\w.])CP_\w+\s*$", re.IGNORECASE)
+
+
+def _mark_omitted(text: str) -> str:
+    """Put the OMITTED literal where a CP_ call has an empty argument."""
+    if "CP_" not in text.upper() or ("," not in text):
+        return text
+    out: list[str] = []
+    # one frame per open parenthesis: [is a CP_ call, argument empty so far, commas seen]
+    frames: list[list] = []
+    braces = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "\"'":  # string literal or quoted name: copied whole
+            j = i + 1
+            while j < n:
+                if text[j] == ch:
+                    if j + 1 < n and text[j + 1] == ch:
+                        j += 2
+                        continue
+                    break
+                j += 1
+            out.append(text[i : j + 1])
+            if frames:
+                frames[-1][1] = False
+            i = j + 1
+            continue
+        if ch == "{":
+            braces += 1
+        elif ch == "}":
+            braces -= 1
+        elif ch == "(":
+            if frames:
+                frames[-1][1] = False
+            frames.append([bool(_CP_CALL.search("".join(out[-80:]))), True, 0])
+            out.append(ch)
+            i += 1
+            continue
+        elif frames and braces == 0 and ch in ",)":
+            frame = frames[-1]
+            if frame[0] and frame[1] and (ch == "," or frame[2]):
+                out.append(_OMITTED_LITERAL)
+            if ch == ",":
+                frame[1], frame[2] = True, frame[2] + 1
+            else:
+                frames.pop()
+                if frames:
+                    frames[-1][1] = False
+            out.append(ch)
+            i += 1
+            continue
+        if frames and not ch.isspace():
+            frames[-1][1] = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 # --------------------------------------------------------------------------------------
 # CP_* functions
 # --------------------------------------------------------------------------------------
@@ -192,6 +256,9 @@ def _arg_options(spec: dict | None, index: int) -> dict:
     return info.get("options") or {}
 
 
+_DEFAULT = object()  # stands for "the function's own default"
+
+
 def _python_scalar(value: Any, options: dict) -> Any:
     import numpy as np
     import schedula as sh
@@ -199,6 +266,8 @@ def _python_scalar(value: Any, options: dict) -> Any:
 
     if isinstance(value, XlError):
         raise _ErrorArg(value)
+    if isinstance(value, str) and value == OMITTED:
+        return _DEFAULT
     if value is sh.EMPTY or value is None:
         return options.get("empty")
     if isinstance(value, np.generic):
@@ -270,15 +339,33 @@ def _cp_message(exc: BaseException) -> str:
     return text if text.startswith(CP_ERROR) else f"{CP_ERROR} {text}"
 
 
+def _defaults(func: Callable) -> list[Any]:
+    """Per positional parameter: its default, or None (what Excel passes when omitted)."""
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [
+        None if p.default is inspect.Parameter.empty else p.default
+        for p in params
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+
+
 def _wrap_cp(name: str, func: Callable) -> Callable:
     """Adapt a CP_* wrapper to `formulas`: convert arguments, never raise."""
     spec = getattr(func, "__xlfunc__", None)
+    defaults = _defaults(func)
 
     def cp_function(*args):
         try:
             values = [_python_arg(a, _arg_options(spec, i)) for i, a in enumerate(args)]
         except _ErrorArg as err:
             return err.err
+        values = [
+            (defaults[i] if i < len(defaults) else None) if v is _DEFAULT else v
+            for i, v in enumerate(values)
+        ]
         try:
             result = func(*values)
         except Exception as exc:  # the wrapper should return "#CP! …"; be safe anyway
@@ -605,7 +692,7 @@ def _write_normalized(
             text = fc.formula.text
             if text:
                 texts.append(text)
-                new = normalize_formula(text, aliases)
+                new = _mark_omitted(normalize_formula(text, aliases))
                 if new != text:
                     saved.append((fc.formula, text))
                     fc.formula.text = new
@@ -626,7 +713,7 @@ def _write_normalized(
     for dn in root.iter(f"{{{ns}}}definedName"):
         if dn.text:
             texts.append(dn.text)
-            new = normalize_formula(dn.text, aliases)
+            new = _mark_omitted(normalize_formula(dn.text, aliases))
             if new != dn.text:
                 dn.text = new
                 changed = True
