@@ -86,7 +86,6 @@ def _range(name, unit, low, high, default, source=A1, why="取范围中值", **k
 #: GB/T 2589-2020 表A.1 / 表B.1 reference coefficients [kgce per unit].  ``status`` records how the
 #: number was verified (two independent copies = confirmed; one copy = likely).
 ENERGY_COEFFICIENTS: tuple[EnergyCoefficient, ...] = (
-    EnergyCoefficient("标准煤", "kg", 1.0, "定义值：1 kgce = 29 307 kJ（GB/T 2589-2020）；DB4101/T 61—2023 表E.4 注b 节煤按标准煤计"),
     EnergyCoefficient("原煤", "kg", 0.7143, A1),
     EnergyCoefficient("洗精煤", "kg", 0.9000, A1),
     EnergyCoefficient("洗中煤", "kg", 0.2857, A1),
@@ -119,6 +118,7 @@ ENERGY_COEFFICIENTS: tuple[EnergyCoefficient, ...] = (
     EnergyCoefficient("电力", "kWh", 0.1229, A1 + "（当量值，3 600 kJ/kWh）", fossil=False),
     EnergyCoefficient("热力", "MJ", 0.03412, A1 + "（当量值）", fossil=False),
     EnergyCoefficient("蒸汽（低压）", "kg", 0.1286, A1 + "（低压蒸汽 3 763 kJ/kg）", fossil=False),
+    EnergyCoefficient("标准煤", "kg", 1.0, "定义值：1 kgce = 29 307 kJ（GB/T 2589-2020）；DB4101/T 61—2023 表E.4 注b 节煤按标准煤计"),
     EnergyCoefficient(
         "新水", "t", 0.2571, B1, kind="耗能工质", status="likely", fossil=False,
         caution="新水折标准煤系数按 GB/T 2589-2020 取 0.2571 kgce/t（2008 版为 0.0857），请核对所用版本",
