@@ -33,7 +33,6 @@ import importlib
 import inspect
 import logging
 import math
-import os
 import re
 import tempfile
 import threading
@@ -47,6 +46,8 @@ from typing import Any, Callable, Iterable
 
 from lxml import etree
 
+from cpxl import safeio
+from cpxl.errors import CpxlError
 from cpxl.workbook import xlsxio
 from cpxl.workbook.xlsxio import NS_MAIN, Package, PackageError
 
@@ -69,13 +70,7 @@ _LOCK = threading.RLock()
 _REGISTERED: set[str] = set()
 
 
-try:  # the package-wide base of user-facing errors, when present
-    from cpxl.errors import CpxlError as _UserError
-except ImportError:  # pragma: no cover
-    _UserError = Exception
-
-
-class EvaluateError(_UserError):
+class EvaluateError(CpxlError):
     """A workbook cannot be evaluated or written; the message is for the user (Chinese)."""
 
 
@@ -1042,10 +1037,13 @@ def calc_workbook(src: Path | str, dst: Path | str, *, force: bool = False) -> C
             wb = _workbook_bytes(pkg)
             if wb is not None:
                 replace[pkg.workbook_part] = wb
-            _check_destination(src, dst, force)  # may have appeared meanwhile
-            xlsxio.write_zip(dst, lambda out: xlsxio.copy_package(pkg, out, replace))
+            with safeio.atomic_path(dst, inputs=[src], force=force) as tmp:
+                with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as out:
+                    xlsxio.copy_package(pkg, out, replace)
         except EvaluateError:
             raise
+        except CpxlError as ex:  # refused target (the input itself, exists without force)
+            raise EvaluateError(str(ex)) from None
         except PackageError as ex:
             raise EvaluateError(str(ex)) from None
         except OSError as ex:
@@ -1065,15 +1063,8 @@ def calc_workbook(src: Path | str, dst: Path | str, *, force: bool = False) -> C
 
 
 def _check_destination(src: Path, dst: Path, force: bool) -> None:
-    same = dst.resolve() == src.resolve()
-    if not same and dst.exists() and src.exists():
-        with contextlib.suppress(OSError):
-            same = os.path.samefile(src, dst)
-    if same:
-        raise EvaluateError(f"输出文件不能与输入文件相同（不会修改输入工作簿）：{dst}")
-    if dst.exists() and dst.is_dir():
-        raise EvaluateError(f"输出路径是一个文件夹：{dst}")
-    if dst.exists() and not force:
-        raise EvaluateError(f"输出文件已存在：{dst}（使用 --force 覆盖）")
-    if not dst.parent.is_dir():
-        raise EvaluateError(f"输出文件夹不存在：{dst.parent}")
+    # Refuse before the (slow) evaluation; checked again when the file is written.
+    try:
+        safeio.check_target(dst, inputs=[src], force=force)
+    except CpxlError as ex:
+        raise EvaluateError(str(ex)) from None

@@ -5,22 +5,17 @@ formula, and copying every other part of a workbook byte for byte.
 
 Safety: XML is parsed with entity resolution and network access off and without
 ``huge_tree``; the zip's declared sizes are checked before anything is read so that a
-"zip bomb" is refused instead of filling memory; output is written to a temporary file
-beside the destination and moved into place only when complete.
+"zip bomb" is refused instead of filling memory.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import posixpath
 import re
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from lxml import etree
 
@@ -242,33 +237,6 @@ def copy_package(
             ) from None
 
 
-@contextlib.contextmanager
-def atomic_output(dst: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``dst``; on success move it onto ``dst``.
-
-    Any exception leaves ``dst`` as it was and removes the temporary file.
-    """
-    fd, tmp_name = tempfile.mkstemp(prefix=".~cpxl-", suffix=dst.suffix, dir=dst.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        # mkstemp creates 0600; give the result the mode a normal save would have.
-        if dst.exists():
-            mode = dst.stat().st_mode & 0o7777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, dst)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
@@ -277,10 +245,3 @@ def xml_text(value: str) -> str:
     """Text safe for an XML element, using Excel's ``_xHHHH_`` escapes (ST_Xstring)."""
     value = _ESCAPE_LIKE.sub(r"_x005F_\1", value)
     return _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
-
-
-def write_zip(dst: Path, fill: Callable[[zipfile.ZipFile], None]) -> None:
-    """Atomically create ``dst`` as a zip filled by ``fill``."""
-    with atomic_output(dst) as tmp:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as out:
-            fill(out)
