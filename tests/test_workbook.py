@@ -163,3 +163,11 @@ def test_input_file_untouched_by_reading(tmp_path):
     before = path.read_bytes()
     read_workbook(path)
     assert path.read_bytes() == before
+
+
+def test_every_named_check_in_the_registry_exists():
+    from cpxl.tables import KINDS
+    from cpxl.workbook.check import CHECKS
+
+    used = {name for kind in KINDS for table in registry(kind) for name in table.checks}
+    assert used <= set(CHECKS), used - set(CHECKS)

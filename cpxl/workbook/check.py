@@ -298,3 +298,147 @@ def _summary_counts(book: Book, data: TableData) -> Iterator[Finding]:
                     "totals",
                     f"“{row[label]}”（{cls}）为 {stated:g}，按表D.30备选方案应为 {want:g}",
                 )
+
+
+# ---- balances (DB11/T 1156 7.3.4–7.3.7) -------------------------------------------------------------
+
+
+def _tolerance(book: Book, key) -> float:
+    from cpxl.calc import parameters as P
+
+    return float(P.get(P.parameters_from_rows(book.parameters, strict=False), key))
+
+
+def _over(dev: float, tol: float) -> bool:
+    return abs(dev) > tol + 1e-12
+
+
+@check("balance")
+def _material_balance(book: Book, data: TableData) -> Iterator[Finding]:
+    """Material balance closes within the tolerance (DB11/T 1156 7.3.4 b: 5 %): (Σin − Σout)/Σin for
+    every unit operation, and for the audit focus without its internal flows (中间产品, 循环物料)."""
+    from cpxl.calc import parameters as P
+    from cpxl.calc.balance import balance_dev
+    from cpxl.tables.balances import INTERNAL_FLOWS
+
+    tol = _tolerance(book, P.K_MATERIAL_TOL)
+    f = data.frame[data.frame["unit_op"].map(_filled) & data.frame["qty"].notna()]
+    if f.empty:
+        return
+    for unit_op, rows in f.groupby("unit_op", sort=False):
+        units = {normalize_text(u) for u in rows["qty_unit"] if _filled(u)}
+        first = rows.index[0]
+        if len(units) > 1:
+            yield Finding(
+                data.sheet, _where(data, first, "qty_unit"), "warning", "balance_units",
+                f"单元操作“{unit_op}”的物流单位不一致（{'、'.join(sorted(units))}），平衡偏差无法直接比较",
+            )
+            continue
+        ins, outs = rows.loc[rows["direction"] == "输入", "qty"], rows.loc[rows["direction"] == "输出", "qty"]
+        if ins.sum() <= 0:
+            continue
+        dev = balance_dev(list(ins), list(outs) or [0.0])
+        if _over(dev, tol):
+            yield Finding(
+                data.sheet, _where(data, first, "unit_op"), "error", "balance_deviation",
+                f"单元操作“{unit_op}”物料平衡偏差 {dev:.1%}（输入 {ins.sum():g}，输出 {outs.sum():g}），"
+                f"超过允许偏差 {tol:.0%}（DB11/T 1156 7.3.4 b），应分析原因并重新实测或补充实测",
+            )
+    outer = f[~f["category"].isin(INTERNAL_FLOWS)]
+    ins, outs = outer.loc[outer["direction"] == "输入", "qty"], outer.loc[outer["direction"] == "输出", "qty"]
+    if ins.sum() > 0 and len({normalize_text(u) for u in outer["qty_unit"] if _filled(u)}) <= 1:
+        dev = balance_dev(list(ins), list(outs) or [0.0])
+        if _over(dev, tol):
+            yield Finding(
+                data.sheet, data.field_cells.get("total_dev", "A1"), "error", "balance_deviation",
+                f"审核重点总体物料平衡偏差 {dev:.1%}（输入 {ins.sum():g}，输出 {outs.sum():g}），超过允许偏差 {tol:.0%}"
+                "（DB11/T 1156 7.3.4 b）",
+            )
+
+
+def _row_balances(book: Book, data: TableData, key, supplied: str, parts: tuple[str, ...], what: str, clause: str):
+    """Row balances: (supplied − Σparts)/supplied within the tolerance of `参数`."""
+    tol = _tolerance(book, key)
+    for index, row in data.frame.iterrows():
+        base = row[supplied]
+        known = [row[p] for p in parts if _filled(row[p])]
+        if not _filled(base) or base <= 0 or not known:
+            continue
+        dev = (base - sum(known)) / base
+        if _over(dev, tol):
+            yield Finding(
+                data.sheet, _where(data, index, supplied), "error", "balance_deviation",
+                f"{what}{_row_name(data, index)}平衡偏差 {dev:.1%}，超过允许偏差 {tol:.0%}（{clause}）",
+            )
+
+
+@check("water_balance")
+def _water_balance(book: Book, data: TableData) -> Iterator[Finding]:
+    """GB/T 12452: Vf = Vco + Vd + Vl for each water-using unit."""
+    from cpxl.calc import parameters as P
+
+    yield from _row_balances(book, data, P.K_WATER_TOL, "fresh", ("consumed", "discharged", "leaked"), "水平衡", "GB/T 12452")
+
+
+@check("energy_balance")
+def _energy_balance(book: Book, data: TableData) -> Iterator[Finding]:
+    """GB/T 3484: supplied = effective + losses for each energy-using unit."""
+    from cpxl.calc import parameters as P
+
+    parts = ("effective", "loss_flue", "loss_surface", "loss_other")
+    yield from _row_balances(book, data, P.K_ENERGY_TOL, "supplied", parts, "能量平衡", "GB/T 3484")
+
+
+@check("pollutant_balance")
+def _pollutant_balance(book: Book, data: TableData) -> Iterator[Finding]:
+    """DB11/T 1156 7.3.7: generated = removed + emitted (organised and fugitive); efficiencies are shares."""
+    from cpxl.calc import parameters as P
+
+    for index, row in data.frame.iterrows():
+        for key in ("capture_eff", "removal_eff"):
+            if _filled(row[key]) and not 0 <= row[key] <= 1:
+                yield Finding(
+                    data.sheet, _where(data, index, key), "error", "efficiency_range",
+                    f"“{data.table.column(key).label}”{_row_name(data, index)}应在 0～100% 之间，实为 {row[key]:g}",
+                )
+    yield from _row_balances(
+        book, data, P.K_POLLUTANT_TOL, "generated", ("removed", "stack", "fugitive"), "特征污染因子", "DB11/T 1156 7.3.7"
+    )
+
+
+@check("weighted_score")
+def _weighted_score(book: Book, data: TableData) -> Iterator[Finding]:
+    """权重总和计分排序法 (DB11/T 1156 7.2.9, 7.4.3): weights on the first row, scores R from 1 to 10."""
+    criteria = [c for c in data.table.columns if c.numeric and not c.computed]
+    for index, row in data.frame.iloc[1:].iterrows():
+        for col in criteria:
+            value = row[col.key]
+            if _filled(value) and not 1 <= value <= 10:
+                yield Finding(
+                    data.sheet, _where(data, index, col.key), "error", "score_range",
+                    f"“{col.label}”{_row_name(data, index)}评分应为 1～10，实为 {value:g}",
+                )
+    scored = data.frame.iloc[1:][[c.key for c in criteria]]
+    if not scored.empty and scored.notna().any().any():
+        weights = data.frame.iloc[0]
+        for col in criteria:
+            if not _filled(weights[col.key]):
+                yield Finding(data.sheet, _where(data, data.frame.index[0], col.key), "error", "weight_missing", f"“{col.label}”的权重值W未填写")
+
+
+@check("indicator_levels")
+def _indicator_levels(book: Book, data: TableData) -> Iterator[Finding]:
+    """Benchmark values in order: I级 the strictest (越小越好: I ≤ II ≤ III; 越大越好: I ≥ II ≥ III)."""
+    for index, row in data.frame.iterrows():
+        levels = [row[k] for k in ("level_1", "level_2", "level_3") if _filled(row[k])]
+        if len(levels) < 2:
+            continue
+        ordered = sorted(levels, reverse=row["direction"] == "越大越好")
+        if levels != ordered:
+            yield Finding(
+                data.sheet, _where(data, index, "level_1"), "error", "level_order",
+                f"基准值顺序与指标方向（{row['direction']}）不符{_row_name(data, index)}：Ⅰ级应最{'高' if row['direction'] == '越大越好' else '低'}",
+            )
+
+
+from . import park_checks  # noqa: E402,F401 — registers park_selection
