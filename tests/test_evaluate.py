@@ -284,6 +284,18 @@ def test_only_worksheets_with_formulas_and_calc_settings_are_rewritten(udfs, boo
         assert b'calcId="124519"' in b.read("xl/workbook.xml")
 
 
+def test_workbook_without_formulas_is_copied(udfs, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 1
+    src, out = tmp_path / "plain.xlsx", tmp_path / "plain_out.xlsx"
+    wb.save(src)
+    result = calc_workbook(src, out)
+    assert (result.formulas, result.errors) == (0, [])
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        assert [n for n in a.namelist() if a.read(n) != b.read(n)] == ["xl/workbook.xml"]
+    assert evaluate_values(src) == {}
+
+
 def test_input_file_is_never_modified(udfs, book, tmp_path):
     digest, mtime = _sha(book), book.stat().st_mtime_ns
     calc_workbook(book, tmp_path / "out.xlsx")

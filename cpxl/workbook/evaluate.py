@@ -13,8 +13,11 @@ The ``CP_*`` functions are the public callables of :mod:`cpxl.udfs` (the same on
 xlwings add-in exposes in Excel), registered under their names in `formulas`' function
 table. They receive plain Python values as xlwings would hand them over (numbers as
 float, blanks as None, a row or column range as a list, a block as a list of rows) and
-return a number or a text; an Excel error in an argument is passed through unchanged,
-as native functions do, and an unexpected exception becomes the text ``#CP! <message>``.
+return a number or a text; an omitted argument (``=CP_TCE(2,"电力",,"万kWh")``) gets the
+function's default, as in Excel; an Excel error in an argument is passed through
+unchanged, as native functions do; an unexpected exception becomes ``#CP! <message>``.
+Before computing, the workbook's ``参数`` sheet is handed to the functions
+(``cpxl.udfs.use_parameters``).
 
 Formulas written by Excel without the add-in carry a qualifier in front of the function
 name (``'C:\\…\\cpxl.xlam'!CP_NPV(``, ``[1]!CP_NPV(``, ``cpxl.xlam!CP_NPV(``,
