@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .model import EIGHT_CATEGORIES, KINDS, Column, Field, Registry, Table
 
-# Declaration modules and the list each exports, in sheet order; modules still being written are skipped.
+# Declaration modules and the list each exports, in sheet order.
 _SOURCES = {
     "audit": [("enterprise", "TABLES"), ("balances", "BALANCE_TABLES")],
     "acceptance": [("enterprise", "TABLES"), ("balances", "BALANCE_TABLES"), ("balances", "ACCEPTANCE_TABLES")],
@@ -27,11 +27,8 @@ def registry(kind: str) -> Registry:
         raise ValueError(f"未知的工作簿类型“{kind}”，可选：{'、'.join(KINDS)}")
     tables = helper_tables(kind)
     for module, name in _SOURCES[kind]:
-        try:
-            mod = importlib.import_module(f"{__name__}.{module}")
-        except ModuleNotFoundError:
-            continue
-        tables += [t for t in getattr(mod, name, getattr(mod, "TABLES_D1_D12", [])) if kind in t.kinds]
+        mod = importlib.import_module(f"{__name__}.{module}")
+        tables += [t for t in getattr(mod, name) if kind in t.kinds]
     return Registry(kind, tables)
 
 
