@@ -938,3 +938,22 @@ class TestRealUdfs:
         wb.save(src)
         value = evaluate_values(src)[("Sheet", "A1")]
         assert isinstance(value, str) and value.startswith("#CP!")
+
+    def test_parameters_sheet_sets_the_default_rate_and_bad_rows_are_reported(self, tmp_path):
+        if "CP_NPV" not in evaluate.cp_functions():
+            pytest.skip("no CP_NPV")
+        wb = openpyxl.Workbook()
+        wb.active["A1"] = "=CP_NPV(150,32.5,10)"  # rate omitted: 参数 基准折现率
+        par = wb.create_sheet("参数")
+        par["A3"], par["B3"], par["C3"] = "类别", "名称", "数值"
+        par.append(["经济", "基准折现率", 0.05])
+        par.append(["经济", "不存在的参数", 1])
+        src, out = tmp_path / "p.xlsx", tmp_path / "p_out.xlsx"
+        wb.save(src)
+        result = calc_workbook(src, out)
+        # i = 5 % from the sheet (the built-in default is 8 %): 32.5 × 7.7217 − 150 = 100.96
+        assert result.values[("Sheet", "A1")] == pytest.approx(100.956, abs=1e-2)
+        assert len(result.warnings) == 1 and "第 5 行" in result.warnings[0]
+        # nothing stays in force afterwards: a direct call uses the built-in 8 %
+        # (annuity factor (1 − 1.08^−10)/0.08 = 6.7101; 32.5 × 6.7101 − 150 = 68.08)
+        assert evaluate._udfs_module().CP_NPV(150, 32.5, 10) == pytest.approx(68.08, abs=1e-2)

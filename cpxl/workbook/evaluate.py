@@ -91,12 +91,14 @@ class CalcResult:
     ``errors``: (sheet, cell, text) of every computed cell that is an Excel error or a
     ``#CP!`` text, in sheet order then row then column.
     ``values``: (sheet, cell) -> computed value, as :func:`evaluate_values` returns.
+    ``warnings``: problems that did not stop the calculation (e.g. a 参数 row skipped).
     """
 
     formulas: int
     errors: list[tuple[str, str, str]]
     values: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------
@@ -555,8 +557,12 @@ def _parameter_rows(path: Path) -> list[tuple] | None:
 
 
 @contextlib.contextmanager
-def _parameters_in_force(path: Path):
-    """Hand the workbook's 参数 rows to the CP functions for the duration of a calculation."""
+def _parameters_in_force(path: Path, warnings_out: list[str]):
+    """Hand the workbook's 参数 rows to the CP functions for the duration of a calculation.
+
+    Bad rows are skipped and reported in ``warnings_out``, as the add-in does in Excel, so
+    that a workbook computes the same in both.
+    """
     udfs = _udfs_module()
     if udfs is None or not hasattr(udfs, "use_parameters"):
         yield
@@ -575,10 +581,15 @@ def _parameters_in_force(path: Path):
         rows = _parameter_rows(path)
     except Exception as ex:
         raise EvaluateError(f"无法读取「{PARAMETER_SHEET}」工作表：{path}（{ex}）") from None
+    parse = params_mod.parameters_from_rows
+    lenient = "strict" in inspect.signature(parse).parameters
     try:
-        params = params_mod.parameters_from_rows(rows or [])  # no 参数 sheet: the defaults
+        # no 参数 sheet: the defaults
+        params = parse(rows or [], strict=False) if lenient else parse(rows or [])
     except Exception as ex:  # a bad 参数 row is the user's to fix, not a crash
         raise EvaluateError(f"「{PARAMETER_SHEET}」工作表有误（{path.name}）：{ex}") from None
+    for problem in getattr(params, "warnings", None) or ():
+        warnings_out.append(f"「{PARAMETER_SHEET}」工作表：{problem}（该行未使用）")
     udfs.use_parameters(params)
     try:
         yield
@@ -610,6 +621,7 @@ class _Evaluation:
     sheets: list[_Sheet]
     values: dict[tuple[str, int, int], Any]  # (sheet name, row, col)
     count: int
+    warnings: list[str] = field(default_factory=list)
 
 
 def _evaluate(pkg: Package) -> _Evaluation:
@@ -620,11 +632,12 @@ def _evaluate(pkg: Package) -> _Evaluation:
         return _Evaluation(sheets, values, 0)
 
     aliases = _sheet_aliases(s.name for s in sheets)
+    notes: list[str] = []
     with _LOCK, tempfile.TemporaryDirectory(prefix="cpxl-calc-") as tmp:
         book = Path(tmp) / ("book" + pkg.extension)
         _write_normalized(pkg, sheets, aliases, book)
         register_cp_functions()
-        with _parameters_in_force(pkg.path):
+        with _parameters_in_force(pkg.path, notes):
             solution = _run_formulas(book, wanted, aliases)
 
     by_upper = {}
@@ -669,7 +682,7 @@ def _evaluate(pkg: Package) -> _Evaluation:
                     bi, bj = (0 if rows == 1 else i), (0 if cols == 1 else j)
                     v = block[bi, bj] if bi < rows and bj < cols else missing
                     values[(s.name, r1 + i, c1 + j)] = _python_value(v)
-    return _Evaluation(sheets, values, count)
+    return _Evaluation(sheets, values, count, notes)
 
 
 def _write_normalized(
@@ -1062,6 +1075,7 @@ def calc_workbook(src: Path | str, dst: Path | str, *, force: bool = False) -> C
         errors=_errors(values),
         values=values,
         seconds=time.perf_counter() - started,
+        warnings=ev.warnings,
     )
 
 
