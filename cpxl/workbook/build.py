@@ -155,7 +155,18 @@ def _write_title(ws, table: Table) -> None:
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=NOTE_ROW, start_column=1, end_row=NOTE_ROW, end_column=width)
     ws.row_dimensions[TITLE_ROW].height = 24
-    ws.row_dimensions[NOTE_ROW].height = 30 if len(note) > 60 else 18
+    # A CJK character is about two width units at the note's 9 pt; 12 pt per wrapped line.
+    chars = sum(ws.column_dimensions[get_column_letter(j)].width or 10 for j in range(1, width + 1))
+    ws.row_dimensions[NOTE_ROW].height = 13 * max(1, -(-len(note) * 2 // int(chars * 0.95)))
+    _page_setup(ws)
+
+
+def _page_setup(ws) -> None:
+    """Print one page wide: landscape for tables, portrait for forms."""
+    ws.page_setup.orientation = "landscape" if ws.max_column > 4 else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _style(cell, *, fill=None, font=BODY_FONT, align=WRAP, number_format=None):
@@ -193,7 +204,7 @@ def _write_form(ws, table: Table, refs: _Refs, values: Mapping | None) -> None:
         _style(ws.cell(r, 1, f.label + ("＊" if f.required else "")), fill=LABEL_FILL, font=HEADER_FONT)
         value = (values or {}).get(f.key, f.default)
         if f.formula and f.key not in (values or {}):
-            cell = ws.cell(r, 2, refs.formula(f.formula, table))
+            cell = ws.cell(r, 2, refs.formula(_blank_if_blank(f.formula), table))
             _style(cell, fill=COMPUTED_FILL, font=COMPUTED_FONT, number_format=NUMBER_FORMATS.get(f.type))
         else:
             cell = ws.cell(r, 2, _cell_value(value))
@@ -201,10 +212,16 @@ def _write_form(ws, table: Table, refs: _Refs, values: Mapping | None) -> None:
             _validation(ws, f, f"B{r}")
         _style(ws.cell(r, 3, f.unit or None))
         _style(ws.cell(r, 4, f.hint or ("下拉选择：" + "／".join(f.choices) if f.choices else None)), font=NOTE_FONT)
-    for letter, width in zip("ABCD", (26, 40, 10, 48)):
+    for letter, width in zip("ABCD", (32, 40, 10, 48)):
         ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
     if not table.columns:
         ws.freeze_panes = f"A{layout.form_header_row + 1}"
+
+
+def _blank_if_blank(formula: str) -> str:
+    """A bare reference to a blank cell shows 0 (or 1899-12-30) in Excel: show blank instead."""
+    m = re.fullmatch(r"=(\{p\[\w+\]\})", formula)
+    return f'=IF({m[1]}="","",{m[1]})' if m else formula
 
 
 def _write_grid(ws, table: Table, refs: _Refs, rows: list | None) -> None:
@@ -278,10 +295,6 @@ def _write_grid(ws, table: Table, refs: _Refs, rows: list | None) -> None:
         ws.column_dimensions[letter].width = col.width or _default_width(col)
     ws.freeze_panes = ws.cell(first, 1).coordinate
     ws.print_title_rows = f"{top}:{top + depth - 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _is_section(table: Table, values: Mapping) -> bool:
@@ -354,9 +367,7 @@ def _write_index(ws, reg: Registry) -> None:
     for letter, width in zip("ABCDEFG", (6, 10, 44, 10, 16, 40, 10)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _page_setup(ws)
 
 
 _APPLIES = {
