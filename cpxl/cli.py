@@ -131,6 +131,45 @@ def demo(
     raise typer.Exit(1 if errors else 0)
 
 
+@app.command()
+@guarded
+def aggregate(
+    paths: list[Path] = typer.Argument(..., help="企业审核工作簿 .xlsx 或其所在文件夹（递归查找，跳过 ~$ 临时文件）"),
+    output: Path = typer.Option(..., "-o", "--output", help="输出的区域/行业汇总工作簿 .xlsx"),
+    report: Optional[Path] = typer.Option(None, "--report", help="同时导出区域/行业审核报告 .docx"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="并行进程数（默认为 CPU 核数；1 表示在本进程内逐本读取）"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+    full_check: bool = typer.Option(False, "--full-check", help="检查每本工作簿的全部工作表（默认只检查汇总用到的工作表，较快）"),
+):
+    """汇总多家企业审核工作簿：企业名录、关键性指标对标、共性问题清单、方案清单及绩效、检查结果（京津冀清洁生产协同审核导则 7.2–7.4）。输入工作簿不会被修改。"""
+    import contextlib
+
+    from cpxl.aggregate import aggregate as run
+    from cpxl.aggregate import export_region_report
+
+    bar, progress = contextlib.nullcontext(), None
+    if err.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("汇总"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.description}"),
+                       console=err, transient=True)
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name.replace("[", r"\["))
+
+    with bar:
+        result = run(paths, output, jobs=jobs, force=force, full_check=full_check, progress=progress, report=report)
+    out.print(
+        f"已汇总 {result.enterprises}/{result.workbooks} 本企业审核工作簿（{result.failed} 本无法读取，"
+        f"{result.with_errors} 本有检查错误，见“R.7 检查结果”）：{output}"
+    )
+    if report:
+        export_region_report(output, report, force=force)
+        out.print(f"已导出区域/行业审核报告：{report}")
+    raise typer.Exit(0 if result.enterprises else 1)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

@@ -1,0 +1,1051 @@
+"""Regional / industry-wide aggregation of many enterprise audit workbooks (《京津冀清洁生产协同审核导则》
+7.2–7.4; 《行业整体清洁生产审核指南》: same-industry enterprises audited with one method).
+
+Every enterprise workbook is read in a worker process that returns only a small summary (roster facts,
+key indicators, problems, options, option performance, check findings); the summaries are folded into
+the region workbook as they arrive, so memory does not grow with the size of the workbooks:
+
+* R.1 roster; R.2 each enterprise's key indicators of the base year (7.2.6): 新鲜水, 综合能耗 (GB/T 2589),
+  CO₂ (DB4101/T 61 表E.4 注b), 废水 and 主要污染物 (表D.18, 表D.20, else 表D.23) with output and value;
+* R.3 benchmarking (7.2.2–7.2.6): the statistics are formulas over R.2; the differences between
+  jurisdictions are written as text; each enterprise's rank, quartile and gap to the advanced value
+  (best quartile) and the per-jurisdiction figures go to two added sheets;
+* R.4 common problem list (7.4.1) from 表D.25, D.27, D.28, grouped by the eight aspects of DB11/T 1156
+  附录A and counted across enterprises; R.5 option list (7.4.2) from 表D.30 / D.34 / D.38, similar
+  names grouped; R.6 option performance (7.4.3); R.7 the workbooks that failed checks or could not be read.
+
+No input is ever written: workbooks are opened for reading only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from cpxl.errors import CpxlError, UnreadableWorkbook
+from cpxl.tables.model import EIGHT_CATEGORIES
+
+__all__ = [
+    "find_workbooks",
+    "read_enterprise",
+    "summarize",
+    "Aggregator",
+    "benchmark",
+    "aggregate",
+    "AggregateResult",
+    "AGGREGATED_TABLES",
+    "normalize_name",
+    "region_category",
+]
+
+#: The enterprise tables the aggregation reads (and checks); the rest of a workbook is not parsed.
+AGGREGATED_TABLES = (
+    "封面信息", "参数", "D.4", "D.6", "D.10", "D.11", "D.18", "D.20", "D.23",
+    "D.25", "D.27", "D.28", "D.30", "D.34", "D.36", "D.38", "E.4",
+)  # fmt: skip
+
+MAX_FINDINGS = 30  # findings listed per workbook in R.7; the rest are counted
+BASE = 3  # year column of the base year: y3 of 审核考察期 (DB4101/T 61 3.8, 3.9)
+
+# ---- text -------------------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _key(value) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(value))).lower()
+
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+_PREFIX = re.compile(r"^(?:f\d+|\d+)[.、．:：\s-]*", re.IGNORECASE)
+_SUFFIXES = ("项目", "方案", "工程", "措施")
+
+
+def normalize_name(text) -> str:
+    """Comparison key of an option or problem name: NFKC, lower case, without numbering (“F03 ”,
+    “1.”), bracketed remarks, spaces, punctuation and a trailing 项目/方案/工程/措施."""
+    s = unicodedata.normalize("NFKC", _text(text)).lower()
+    s = _PREFIX.sub("", s.strip())
+    s = _BRACKETS.sub("", s) or s
+    s = _PUNCT.sub("", s)
+    for suffix in _SUFFIXES:
+        if s.endswith(suffix) and len(s) > len(suffix) + 1:
+            s = s[: -len(suffix)]
+    return s
+
+
+def _num(value) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        x = float(value)
+        return None if math.isnan(x) else x
+    return None
+
+
+#: Keyword → report category (附录A 3.1–3.10); checked in order before the eight-aspect fallback.
+_REGION_KEYWORDS = (
+    ("碳排放", ("碳排放", "二氧化碳", "碳减排", "co2", "温室气体")),
+    ("水污染物处理及排放", ("废水", "污水", "化学需氧量", "cod", "氨氮", "总磷", "总氮")),
+    ("大气污染物处理及排放", ("废气", "vocs", "挥发性有机物", "非甲烷总烃", "粉尘", "颗粒物", "二氧化硫", "氮氧化物", "烟气", "异味", "rto")),
+    ("固体废物处理处置", ("固废", "固体废物", "危险废物", "危废", "污泥", "废渣", "边角料", "废料")),
+    ("水资源消耗", ("节水", "用水", "水耗", "新鲜水", "中水", "回用水", "冷却水", "水循环")),
+    ("能源消耗", ("节能", "能耗", "节电", "用电", "电耗", "电力", "电机", "变频", "照明", "蒸汽", "天然气", "燃气", "燃煤", "余热", "空压", "锅炉", "光伏")),
+)
+_REGION_BY_ASPECT = {
+    "原辅材料和资源能源": "主要原辅料使用",
+    "生产工艺": "生产技术工艺",
+    "设备": "设备设施",
+    "过程控制": "生产技术工艺",
+    "产品": "其他",
+    "废弃物": "固体废物处理处置",
+    "管理": "其他",
+    "员工": "其他",
+}
+
+
+def region_category(aspect: str, *texts: str) -> str:
+    """The report category (附录A 第3章 3.1–3.10, 表R.4/R.5 “类别”) of a problem or option: by the
+    subject its text names (水、能源、碳、废水、废气、固废), else by its aspect of DB11/T 1156 附录A."""
+    joined = _key(" ".join(_text(t) for t in texts))
+    for category, words in _REGION_KEYWORDS:
+        if any(w in joined for w in words):
+            return category
+    return _REGION_BY_ASPECT.get(aspect, "其他")
+
+
+# ---- finding the workbooks --------------------------------------------------------------------------
+
+
+def find_workbooks(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> list[tuple[Path, str]]:
+    """(path, name shown in the region workbook) of every .xlsx under ``paths``, sorted and without
+    duplicates; directories are searched recursively; Excel's lock files ``~$…`` and hidden files are
+    skipped, as are ``exclude`` (the outputs). A path that does not exist is an error."""
+    skip = {Path(p).resolve() for p in exclude}
+    found: dict[Path, str] = {}
+    for raw in paths:
+        root = Path(raw)
+        if not root.exists():
+            raise CpxlError(f"找不到文件或文件夹：{root}")
+        if root.is_dir():
+            for p in sorted(root.rglob("*")):
+                if p.suffix.lower() != ".xlsx" or not p.is_file():
+                    continue
+                rel = p.relative_to(root)
+                if any(part.startswith(("~$", ".")) for part in rel.parts):
+                    continue
+                found.setdefault(p.resolve(), rel.as_posix())
+        else:
+            found.setdefault(root.resolve(), root.name)
+    return sorted(((p, name) for p, name in found.items() if p not in skip), key=lambda x: (x[1], str(x[0])))
+
+
+# ---- reading one enterprise -------------------------------------------------------------------------
+
+
+def read_enterprise(path: Path, *, full: bool = False):
+    """The enterprise workbook as a :class:`cpxl.workbook.read.Book` holding the tables the aggregation
+    uses (:data:`AGGREGATED_TABLES`), or every table with ``full``. Opened for reading only."""
+    from cpxl.tables import Registry, registry
+    from cpxl.workbook.read import MAX_ROWS, Book, TableData, detect_kind, find_sheet, open_calamine, parse_sheet, read_workbook
+
+    if full:
+        book = read_workbook(path)
+        if book.kind not in ("audit", "acceptance"):
+            raise UnreadableWorkbook(f"不是企业审核工作簿（为{_kind_name(book.kind)}工作簿）：{path}")
+        return book
+    wb = open_calamine(path)
+    names = list(wb.sheet_names)
+    kind = detect_kind(names)
+    if kind not in ("audit", "acceptance"):
+        raise UnreadableWorkbook(f"不是企业审核工作簿（为{_kind_name(kind)}工作簿）：{path}")
+    tables = [t for t in registry(kind) if t.id in AGGREGATED_TABLES]
+    findings: list = []
+    data: dict = {}
+    for table in tables:
+        sheet = find_sheet(table, names)
+        if sheet is None:
+            data[table.id] = TableData(table, None)
+            continue
+        try:
+            grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=MAX_ROWS)
+        except Exception as exc:  # noqa: BLE001 - a sheet calamine cannot parse is a finding
+            from cpxl.workbook.findings import Finding
+
+            findings.append(Finding(sheet, "A1", "error", "unreadable_sheet", f"无法读取该工作表：{exc}"))
+            data[table.id] = TableData(table, None)
+            continue
+        cover = data.get("封面信息")
+        y = cover.fields.get("base_year") if cover else None
+        years = (int(y) - 2, int(y) - 1, int(y)) if isinstance(y, float) and y.is_integer() else None
+        data[table.id] = parse_sheet(table, sheet, grid, findings, years)
+    missing = [t.sheet_name for t in tables if not data[t.id].present]
+    if len(missing) > len(tables) / 2:
+        raise UnreadableWorkbook(
+            f"不是完整的企业审核工作簿：缺少 {len(missing)}/{len(tables)} 张需汇总的标准工作表（如“{missing[0]}”），"
+            f"请用 cpxl new 生成的模板填写：{path}"
+        )
+    return Book(Path(path), kind, Registry(kind, tables), data, findings, [])
+
+
+def _kind_name(kind: str) -> str:
+    from cpxl.tables import KIND_NAMES
+
+    return KIND_NAMES.get(kind, kind)
+
+
+def _rows(book, table_id: str):
+    data = book.tables.get(table_id)
+    if data is None or not data.present or data.frame.empty:
+        return []
+    return data.frame.to_dict("records")
+
+
+_VALUE_UNITS = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "百万元": 100.0, "亿元": 1e4, "": 1.0}
+
+#: Pollutant name keywords (normalised) → R.2 column; first match wins.
+POLLUTANTS = (
+    ("nh3n", ("氨氮", "nh3-n", "nh3n", "nh₃-n")),
+    ("cod", ("化学需氧量", "cod")),
+    ("so2", ("二氧化硫", "so2", "so₂")),
+    ("nox", ("氮氧化物", "nox")),
+    ("vocs", ("挥发性有机物", "vocs", "voc", "非甲烷总烃", "nmhc")),
+    ("pm", ("颗粒物", "烟尘", "粉尘", "pm")),
+)
+
+
+def pollutant_key(name) -> str | None:
+    """R.2 column of a pollutant name (化学需氧量/COD → cod, 非甲烷总烃/VOCs → vocs …), None if none."""
+    k = _key(name)
+    if not k:
+        return None
+    for key, words in POLLUTANTS:
+        if any(w in k for w in words):
+            return key
+    return None
+
+
+def key_indicators(book) -> tuple[dict, list[str]]:
+    """Totals of the base year the key indicators of 7.2.6 are made of, and notes on what could not be
+    counted.
+
+    output: 表D.6 output of the cover's 单耗基准产品 (DB4101/T 61 6.5.1.2.4 a); value: Σ 表D.6 产值 in
+    万元 (else 表D.4 企业年总产值); water: 表D.10 新鲜水 [m³]; energy: Σ 表D.11 实物量 × GB/T 2589-2020
+    折标准煤系数 (参数 sheet overrides) [tce]; co2: 电力 × 电网排放因子, fossil energy kgce × 2.7725
+    tCO₂/tce (DB4101/T 61 表E.4 注b) [tCO₂]; wastewater and pollutants: 表D.18 (合计 rows if given,
+    else 工业废水 + 生活污水; a load from 平均浓度 × 水量 when only those are given, HJ 942 实测法) and
+    表D.20 年排放量 [t], else 表D.23 基准期排放总量.
+    """
+    from cpxl.calc import carbon, energy, pollution
+    from cpxl.calc.parameters import K_COAL_FACTOR, K_GRID_FACTOR, coefficient_overrides, get, parameters_from_rows
+
+    notes: list[str] = []
+    out: dict = {"year": book.base_year}
+    try:
+        params = parameters_from_rows(book.parameters, strict=False)
+    except ValueError as exc:  # pragma: no cover - strict=False collects problems
+        params, notes = None, [str(exc)]
+    overrides = coefficient_overrides(params)
+    coal_factor, grid_factor = get(params, K_COAL_FACTOR), get(params, K_GRID_FACTOR)
+
+    # Output and value (表D.6)
+    main = _key(book.cover.get("main_product"))
+    rows6 = [r for r in _rows(book, "D.6") if _text(r.get("product"))]
+    main_row = next((r for r in rows6 if main and _key(r["product"]) == main), None)
+    if main_row is None:
+        main_row = next((r for r in rows6 if _num(r.get(f"output_{BASE}")) is not None), None)
+        if main_row is not None and main:
+            notes.append(f"表D.6中找不到单耗基准产品“{book.cover.get('main_product')}”，按“{main_row['product']}”计算单位产品指标")
+    if main_row is not None:
+        out["product"] = _text(main_row["product"])
+        out["output_unit"] = _text(main_row.get("output_unit"))
+        out["output"] = _num(main_row.get(f"output_{BASE}"))
+    value = None
+    for r in rows6:
+        x = _num(r.get(f"value_{BASE}"))
+        if x is None:
+            continue
+        unit = _text(r.get("value_unit")).replace(" ", "")
+        if unit not in _VALUE_UNITS:
+            notes.append(f"表D.6“{r['product']}”产值单位“{unit}”无法换算为万元，未计入")
+            continue
+        value = (value or 0.0) + x * _VALUE_UNITS[unit]
+    if value is None:
+        d4 = book.tables.get("D.4")
+        value = _num(d4.fields.get("output_value")) if d4 is not None and d4.present else None
+        value = value if value is not None else _num(book.cover.get("revenue"))
+    out["value"] = value
+
+    # Fresh water (表D.10)
+    fresh = [_num(r.get(f"total_{BASE}")) for r in _rows(book, "D.10") if _key(r.get("category")) in ("新鲜水", "新水")]
+    fresh = [x for x in fresh if x is not None]
+    out["water"] = sum(fresh) if fresh else None
+
+    # Energy and CO2 (表D.11)
+    kgce = co2 = None
+    uncounted = []
+    for r in _rows(book, "D.11"):
+        q = _num(r.get(f"total_{BASE}"))
+        name = _text(r.get("energy"))
+        if q is None or not name:
+            continue
+        unit = _text(r.get("total_unit")) or None
+        try:
+            kgce = (kgce or 0.0) + energy.tce(q, name, None, unit, overrides=overrides)
+        except ValueError as exc:
+            notes.append(f"表D.11“{name}”未计入综合能耗：{exc}")
+            continue
+        try:
+            co2 = (co2 or 0.0) + carbon.co2(q, name, None, unit, overrides=overrides, coal_factor=coal_factor, grid_factor=grid_factor)
+        except ValueError:
+            uncounted.append(name)
+    out["energy"] = kgce / 1000.0 if kgce is not None else None
+    out["co2"] = co2
+    if uncounted:
+        notes.append(f"表D.11中{'、'.join(uncounted)}不是化石能源或电力，表E.4注b未规定其碳排放计算方法，未计入碳排放")
+
+    # Water pollutants (表D.18)
+    by_cat: dict[str, dict] = defaultdict(lambda: {"volume": None, "loads": defaultdict(float), "found": set()})
+    for r in _rows(book, "D.18"):
+        cat = _key(r.get("category")) or "工业废水"
+        bucket = by_cat["合计" if cat == "合计" else cat]
+        vol = _num(r.get("volume"))
+        if vol is not None:
+            bucket["volume"] = max(bucket["volume"] or 0.0, vol)
+        key = pollutant_key(r.get("pollutant"))
+        if key is None:
+            continue
+        load = _num(r.get("load"))
+        if load is None and vol is not None and _num(r.get("conc_avg")) is not None:
+            load = pollution.load(_num(r.get("conc_avg")), vol)
+        if load is not None:
+            bucket["loads"][key] += load
+            bucket["found"].add(key)
+    total = by_cat.pop("合计", None)
+    parts = list(by_cat.values())
+    volumes = [b["volume"] for b in parts if b["volume"] is not None]
+    out["wastewater"] = total["volume"] if total and total["volume"] is not None else (sum(volumes) if volumes else None)
+    for key in ("cod", "nh3n"):
+        if total and key in total["found"]:
+            out[key] = total["loads"][key]
+        elif any(key in b["found"] for b in parts):
+            out[key] = sum(b["loads"][key] for b in parts if key in b["found"])
+
+    # Air pollutants (表D.20)
+    for r in _rows(book, "D.20"):
+        key = pollutant_key(r.get("pollutant"))
+        load = _num(r.get("load"))
+        if key in ("so2", "nox", "pm", "vocs", "cod", "nh3n") and load is not None:
+            out[key] = (out.get(key) or 0.0) + load
+
+    # Total-control figures (表D.23) where the monitoring tables give nothing
+    for r in _rows(book, "D.23"):
+        key = pollutant_key(r.get("pollutant"))
+        base = _num(r.get("base"))
+        if key and base is not None and out.get(key) is None:
+            out[key] = base
+    return out, notes
+
+
+#: 表D.28 factor columns → aspect of DB11/T 1156 附录A (收集方式 counted under 废弃物, 处理设施 under 设备).
+_D28_ASPECTS = {
+    "raw": "原辅材料和资源能源", "process": "生产工艺", "equipment": "设备", "collection": "废弃物",
+    "facility": "设备", "control": "过程控制", "management": "管理", "staff": "员工",
+}  # fmt: skip
+_D27_ASPECTS = dict(zip(("raw", "process", "equipment", "control", "product", "waste", "management", "staff"), EIGHT_CATEGORIES))
+
+
+def _aspect(value) -> str:
+    k = _key(value)
+    for c in EIGHT_CATEGORIES:
+        if k == _key(c):
+            return c
+    return "管理" if not k else next((c for c in EIGHT_CATEGORIES if k in _key(c) or _key(c) in k), "管理")
+
+
+def problems(book) -> list[dict]:
+    """Problems and causes, each with its aspect of DB11/T 1156 附录A: 表D.25 存在问题 (else 方案名称),
+    表D.27 and D.28 each filled factor cell (the cause text, at its 部位)."""
+    out = []
+    for r in _rows(book, "D.25"):
+        text = _text(r.get("problem")) or _text(r.get("name"))
+        if text:
+            out.append({"aspect": _aspect(r.get("category")), "problem": text, "stage": "", "impact": "",
+                        "option": _text(r.get("name")), "direction": _text(r.get("content")) or _text(r.get("name")), "source": "D.25"})
+    for table_id, aspects, name_key, impact in (("D.27", _D27_ASPECTS, "name", "物料损失/不合理用水/不合理用能"),
+                                                ("D.28", _D28_ASPECTS, "pollutant", "重点关注污染物产生")):
+        for r in _rows(book, table_id):
+            subject, where = _text(r.get(name_key)), _text(r.get("location"))
+            for col, aspect in aspects.items():
+                text = _text(r.get(col))
+                if text:
+                    out.append({"aspect": aspect, "problem": text, "stage": "／".join(x for x in (subject, where) if x),
+                                "impact": f"{impact}（{subject}）" if subject else impact, "option": "", "direction": "", "source": table_id})
+    return out
+
+
+_MONEY = re.compile(r"(-?\d+(?:\.\d+)?)\s*(万元|元)?")
+
+
+def parse_benefit(text) -> float | None:
+    """Annual economic benefit [万元/a] from 表D.30 “经济效益” text such as “年节约12.5万元”, “8万元/年”
+    or “15000元/a” (a bare number is taken as 万元); None when no amount is written."""
+    x = _num(text)
+    if x is not None:
+        return x
+    s = unicodedata.normalize("NFKC", _text(text)).replace(",", "")
+    m = _MONEY.search(s)
+    if not m:
+        return None
+    value = float(m.group(1))
+    return value * 1e-4 if m.group(2) == "元" else value
+
+
+def options(book) -> list[dict]:
+    """Options of 表D.30 with investment and annual benefit: for implemented options (表D.34, or 表D.38
+    in an acceptance workbook) the stated investment and 经济效益 [万元/a], else 表D.30's 预计投资 and the
+    amount written in its 经济效益."""
+    done = {}
+    for table_id in ("D.34", "D.38"):
+        for r in _rows(book, table_id):
+            oid = _key(r.get("option_id")).upper()
+            if oid:
+                done[oid] = r
+    out = []
+    seen = set()
+    for r in _rows(book, "D.30"):
+        name = _text(r.get("name"))
+        if not name:
+            continue
+        oid = _key(r.get("option_id")).upper()
+        seen.add(oid)
+        impl = done.get(oid)
+        investment = _num(impl.get("investment")) if impl else None
+        benefit = _num(impl.get("econ_benefit")) if impl else None
+        out.append({
+            "id": oid, "name": name, "aspect": _aspect(r.get("category")), "cost_class": _text(r.get("cost_class")),
+            "content": _text(r.get("content")), "env_benefit": _text(r.get("env_benefit")),
+            "investment": investment if investment is not None else _num(r.get("investment")),
+            "benefit": benefit if benefit is not None else parse_benefit(r.get("econ_benefit")),
+            "implemented": impl is not None,
+        })
+    for oid, r in done.items():  # implemented options missing from D.30
+        if oid not in seen and _text(r.get("name")):
+            out.append({"id": oid, "name": _text(r["name"]), "aspect": _aspect(r.get("category")), "cost_class": _text(r.get("cost_class")),
+                        "content": "", "env_benefit": _text(r.get("env_benefit")), "investment": _num(r.get("investment")),
+                        "benefit": _num(r.get("econ_benefit")), "implemented": True})
+    return out
+
+
+#: Environmental benefit items (表D.36 项目, 表E.4 指标) → R.6 column; unit factors to the R.6 unit.
+_BENEFIT_KEYS = (
+    ("co2", ("碳减排", "二氧化碳")),
+    ("energy", ("节能",)),
+    ("power", ("节电",)),
+    ("water", ("节水",)),
+    ("wastewater", ("减排废水", "废水")),
+    ("nh3n", ("氨氮",)),
+    ("cod", ("cod", "化学需氧量")),
+    ("so2", ("二氧化硫", "so2")),
+    ("nox", ("氮氧化物", "nox")),
+    ("vocs", ("非甲烷总烃", "挥发性有机物", "vocs")),
+    ("pm", ("颗粒物", "粉尘", "烟尘")),
+    ("solid", ("固体废物", "危险废物产生", "一般固体废物产生")),
+)
+_MASS = {"kg": 1e-3, "t": 1.0, "吨": 1.0, "万t": 1e4, "g": 1e-6}
+ENV_KEYS = ("energy", "water", "wastewater", "cod", "nh3n", "so2", "nox", "pm", "vocs", "solid", "co2")
+
+
+def _benefit_item(label: str, unit: str = "") -> tuple[str, float] | None:
+    """(R.6 key, factor to its unit) of a benefit item such as “减排COD（kg/a）” or E.4's (“节电”, “度”)."""
+    k = _key(label)
+    m = re.search(r"[（(]([^）)]*)[）)]", unicodedata.normalize("NFKC", _text(label)))
+    u = _key(unit) or (_key(m.group(1)) if m else "")
+    u = u.split("/")[0]
+    for key, words in _BENEFIT_KEYS:
+        if any(w in k for w in words):
+            break
+    else:
+        return None
+    if key == "energy":
+        return key, {"kgce": 1e-3, "tce": 1.0, "t": 1.0, "吨": 1.0}.get(u, 1e-3)
+    if key == "power":
+        return key, {"kwh": 1.0, "度": 1.0, "万kwh": 1e4, "mwh": 1e3}.get(u, 1.0)
+    if key in ("water", "wastewater"):
+        return key, {"万m3": 1e4, "万m³": 1e4, "万吨": 1e4, "万t": 1e4}.get(u, 1.0)
+    if key == "co2":
+        return key, {"kgco2": 1e-3, "kg": 1e-3}.get(u, 1.0)
+    return key, _MASS.get(u, 1e-3 if "kg" in u else 1.0)
+
+
+def performance(book) -> dict[str, dict]:
+    """Option performance of one enterprise for R.6 (7.4.3): {"已实施": {...}, "拟实施": {...}}.
+
+    已实施: 表D.34 (或验收工作簿的表D.38) — count, investment, 经济效益; environmental benefits from 表E.4
+    “折成年度环境效益” when present, with CO₂ by 表E.4 注b (节电 × 电网排放因子; 节煤 as standard coal
+    × 2.7725; 节油、节天然气 through GB/T 2589 coefficients).
+    拟实施: 表D.30 options not implemented — count and 预计投资; 经济效益 and environmental benefits are
+    表D.36's expected totals for the round less what is attributed to 已实施 (so the two rows add up to
+    表D.36), else the amounts written in 表D.30.
+    """
+    from cpxl.calc import carbon, energy
+    from cpxl.calc.parameters import K_COAL_FACTOR, K_GRID_FACTOR, coefficient_overrides, get, parameters_from_rows
+
+    params = parameters_from_rows(book.parameters, strict=False)
+    overrides = coefficient_overrides(params)
+    grid = get(params, K_GRID_FACTOR)
+    opts = options(book)
+    done = [o for o in opts if o["implemented"]]
+    todo = [o for o in opts if not o["implemented"]]
+
+    def money(items, key):
+        xs = [o[key] for o in items if o[key] is not None]
+        return sum(xs) if xs else None
+
+    impl = {"options_n": len(done), "investment": money(done, "investment"), "econ": money(done, "benefit")}
+    # E.4 (acceptance): annual environmental benefits of the implemented options
+    power_kwh = None
+    for r in _rows(book, "E.4"):
+        x = _num(r.get("annual"))
+        item = _benefit_item(_text(r.get("indicator")), _text(r.get("unit")))
+        name = _key(r.get("indicator"))
+        if x is None:
+            continue
+        tce = None
+        if name.startswith("节电"):
+            kwh = x * (1e4 if _key(r.get("unit")) in ("万kwh", "万度") else 1.0)
+            power_kwh = (power_kwh or 0.0) + kwh
+            tce = energy.tce(kwh, "电力", overrides=overrides) / 1000
+            impl["co2"] = (impl.get("co2") or 0.0) + carbon.co2(kwh, "电力", grid_factor=grid)
+        elif name.startswith("节煤"):  # 表E.4 注b: 节煤全部按标准煤计算
+            tce = x * (1.0 if _key(r.get("unit")) in ("吨", "t", "tce") else 1e-3)
+            impl["co2"] = (impl.get("co2") or 0.0) + carbon.co2_from_tce(tce * 1000, get(params, K_COAL_FACTOR))
+        elif name.startswith(("节油", "节天然气", "节蒸汽")):
+            fuel = {"节油": "原油", "节天然气": "天然气", "节蒸汽": "蒸汽（低压）"}[next(k for k in ("节油", "节天然气", "节蒸汽") if name.startswith(k))]
+            unit = {"吨": "t", "t": "t", "m³": "m³", "m3": "m³", "万m³": "万m³"}.get(_key(r.get("unit")), None)
+            try:
+                kg = energy.tce(x, fuel, None, unit, overrides=overrides)
+                tce = kg / 1000
+                if fuel != "蒸汽（低压）":
+                    impl["co2"] = (impl.get("co2") or 0.0) + carbon.co2_from_tce(kg, get(params, K_COAL_FACTOR))
+            except ValueError:
+                tce = None
+        elif item is not None:
+            key, factor = item
+            if key in ENV_KEYS:
+                impl[key] = (impl.get(key) or 0.0) + x * factor
+        if tce is not None:
+            impl["energy"] = (impl.get("energy") or 0.0) + tce
+
+    # D.36: expected totals of the round
+    expected: dict[str, float] = {}
+    for r in _rows(book, "D.36"):
+        label = _text(r.get("item"))
+        low, high = _num(r.get("low")), _num(r.get("high"))
+        if low is None and high is None:
+            continue
+        total = (low or 0.0) + (high or 0.0)
+        k = _key(label)
+        if k.startswith("经济效益"):
+            expected["econ"] = total
+            continue
+        if _key(r.get("category")) != "环境效益":
+            continue
+        item = _benefit_item(label)
+        if item is None:
+            continue
+        key, factor = item
+        expected[key] = expected.get(key, 0.0) + total * factor
+    if "power" in expected:
+        expected["co2"] = expected.get("co2", 0.0) + carbon.co2(expected["power"], "电力", grid_factor=grid)
+
+    plan = {"options_n": len(todo), "investment": money(todo, "investment")}
+    if "econ" in expected:
+        plan["econ"] = max(0.0, expected["econ"] - (impl["econ"] or 0.0))
+    else:
+        plan["econ"] = money(todo, "benefit")
+    for key in ENV_KEYS:
+        if key in expected:
+            plan[key] = max(0.0, expected[key] - (impl.get(key) or 0.0))
+    return {"已实施": impl, "拟实施": plan}
+
+
+def summarize(path: Path, name: str | None = None, *, full: bool = False) -> dict:
+    """Everything the region workbook needs from one enterprise workbook, as a small plain dict.
+
+    Never raises: an unreadable workbook gives ``{"ok": False, "error": …}``."""
+    from cpxl.workbook.check import check_book
+
+    path = Path(path)
+    name = name or path.name
+    try:
+        book = read_enterprise(path, full=full)
+        try:
+            found = check_book(book)
+        except Exception as exc:  # noqa: BLE001 - a check that breaks must not stop the region
+            from cpxl.workbook.findings import Finding
+
+            found = [Finding("", "", "warning", "check_failed", f"检查未能完成（{type(exc).__name__}：{exc}）")]
+        cover = book.cover
+        indicators, notes = key_indicators(book)
+        try:
+            perf = performance(book)
+        except ValueError as exc:
+            perf = {"已实施": {}, "拟实施": {}}
+            notes.append(f"方案绩效未能汇总：{exc}")
+        summary = {
+            "ok": True,
+            "file": name,
+            "kind": book.kind,
+            "company": _text(cover.get("company")) or path.stem,
+            "credit_code": _text(cover.get("credit_code")),
+            "industry_code": _text(cover.get("industry_code")),
+            "district": _text(cover.get("district")) or "（未填写）",
+            "scale": _text(cover.get("scale")),
+            "products": _text(cover.get("products")),
+            "audit_type": _text(cover.get("audit_type")),
+            "round": _num(cover.get("round")),
+            "indicators": indicators,
+            "problems": problems(book),
+            "options": options(book),
+            "performance": perf,
+            "notes": notes,
+            "errors": sum(f.severity == "error" for f in found),
+            "findings": [(f.sheet, f.cell, f.severity, f.rule, f.message) for f in found[:MAX_FINDINGS]],
+            "findings_total": len(found),
+        }
+        return summary
+    except CpxlError as exc:  # the reader's message names the file: show it as listed, not the full path
+        return {"ok": False, "file": name, "error": str(exc).replace(str(path), name)}
+    except Exception as exc:  # noqa: BLE001 - one bad workbook never stops the run
+        return {"ok": False, "file": name, "error": f"读取或计算时出错（{type(exc).__name__}：{exc}）：{name}"}
+
+
+def _summarize_task(task: tuple[str, str, bool]) -> dict:
+    path, name, full = task
+    return summarize(Path(path), name, full=full)
+
+
+# ---- benchmarking -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """Statistics of one indicator over the enterprises (smaller is better for every key indicator).
+
+    advanced = the first quartile (前25%分位, QUARTILE.INC as R.3), lagging = the third quartile."""
+
+    n: int
+    best: float
+    advanced: float
+    median: float
+    lagging: float
+    mean: float
+    worst: float
+    behind: int  # enterprises above the advanced value
+    potential: float | None  # (median − advanced) / median
+
+
+def benchmark(values: Sequence[float]) -> Benchmark:
+    """Benchmark statistics of one indicator; quartiles as Excel's QUARTILE/QUARTILE.INC (linear
+    interpolation, numpy ``percentile`` method "linear"), as in 表R.3.
+    Standard: 《京津冀清洁生产协同审核导则》 7.2.6 关键性指标, 7.2.4/7.2.5 对标分析."""
+    x = np.asarray([float(v) for v in values], dtype=float)
+    if x.size == 0:
+        raise ValueError("values（指标值）不能为空")
+    q1, med, q3 = (float(np.percentile(x, q, method="linear")) for q in (25, 50, 75))
+    return Benchmark(
+        n=int(x.size), best=float(x.min()), advanced=q1, median=med, lagging=q3, mean=float(x.mean()),
+        worst=float(x.max()), behind=int(np.sum(x > q1 + 1e-12 * max(1.0, abs(q1)))),
+        potential=(med - q1) / med if med else None,
+    )
+
+
+def ranks(values: Sequence[float]) -> list[int]:
+    """Rank of each value, 1 = smallest (best); equal values share the smaller rank (as Excel RANK.EQ
+    ascending)."""
+    x = np.asarray(values, dtype=float)
+    return [int(1 + np.sum(x < v - 1e-12 * max(1.0, abs(v)))) for v in x]
+
+
+def quartile_group(value: float, b: Benchmark) -> int:
+    """1 (best quarter, ≤ advanced value) … 4 (worst quarter, > lagging value)."""
+    return 1 if value <= b.advanced else 2 if value <= b.median else 3 if value <= b.lagging else 4
+
+
+# ---- folding summaries ------------------------------------------------------------------------------
+
+
+def _short_list(names: list[str], limit: int = 12) -> str:
+    names = list(dict.fromkeys(names))
+    return "、".join(names) if len(names) <= limit else "、".join(names[:limit]) + f" 等{len(names)}家"
+
+
+class _Grouper:
+    """Groups texts by :func:`normalize_name`, joining near-identical keys (difflib ratio ≥ ``cutoff``,
+    compared within the same first two characters)."""
+
+    def __init__(self, cutoff: float = 0.8):
+        self.cutoff = cutoff
+        self.alias: dict[str, str] = {}
+        self.blocks: dict[str, list[str]] = defaultdict(list)
+
+    def key(self, text: str, prefix: str = "") -> str:
+        k = prefix + "|" + normalize_name(text)
+        if k in self.alias:
+            return self.alias[k]
+        block = self.blocks[prefix + "|" + k.split("|", 1)[1][:2]]
+        target = k
+        body = k.split("|", 1)[1]
+        for other in block:
+            ob = other.split("|", 1)[1]
+            sm = difflib.SequenceMatcher(None, body, ob)
+            if sm.real_quick_ratio() >= self.cutoff and sm.quick_ratio() >= self.cutoff and sm.ratio() >= self.cutoff:
+                target = other
+                break
+        else:
+            block.append(k)
+        self.alias[k] = target
+        return target
+
+
+@dataclass
+class Aggregator:
+    """Folds enterprise summaries into the region tables as they arrive (only small data is kept)."""
+
+    roster: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    perf: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    failed: int = 0
+    with_errors: int = 0
+    problem_groups: dict = field(default_factory=dict)
+    option_groups: dict = field(default_factory=dict)
+    _problems: _Grouper = field(default_factory=_Grouper)
+    _options: _Grouper = field(default_factory=_Grouper)
+
+    def add(self, s: dict) -> None:
+        if not s.get("ok"):
+            self.failed += 1
+            self.findings.append({"company": "", "workbook": s["file"], "sheet": "", "cell": "", "severity": "错误",
+                                  "rule": "unreadable", "message": s["error"]})
+            return
+        company = s["company"]
+        self.roster.append({k: s[k] for k in ("company", "credit_code", "industry_code", "district", "scale", "products", "audit_type")}
+                           | {"round": s["round"], "workbook": s["file"]})
+        ind = s["indicators"]
+        self.indicators.append({"company": company, "district": s["district"], "year": ind.get("year"), "product": ind.get("product"),
+                                "output_unit": ind.get("output_unit"), **{k: ind.get(k) for k in _R2_TOTALS}})
+        for status in ("已实施", "拟实施"):
+            self.perf.append({"company": company, "status": status, **s["performance"][status]})
+        if s["errors"]:
+            self.with_errors += 1
+        for sheet, cell, severity, rule, message in s["findings"]:
+            self.findings.append({"company": company, "workbook": s["file"], "sheet": sheet, "cell": cell,
+                                  "severity": "错误" if severity == "error" else "警告", "rule": rule, "message": message})
+        if s["findings_total"] > len(s["findings"]):
+            self.findings.append({"company": company, "workbook": s["file"], "sheet": "", "cell": "", "severity": "提示", "rule": "more",
+                                  "message": f"另有 {s['findings_total'] - len(s['findings'])} 条检查结果未列出，请用 cpxl check 检查该工作簿"})
+        for note in s["notes"]:
+            self.findings.append({"company": company, "workbook": s["file"], "sheet": "", "cell": "", "severity": "提示",
+                                  "rule": "indicator_note", "message": note})
+        linked: dict[str, str] = {}
+        for p in s["problems"]:
+            key = self._problems.key(p["problem"], p["aspect"])
+            g = self.problem_groups.setdefault(key, {"aspect": p["aspect"], "texts": Counter(), "stages": Counter(), "impacts": Counter(),
+                                                     "directions": Counter(), "companies": [], "sources": set()})
+            g["texts"][p["problem"]] += 1
+            if p["stage"]:
+                g["stages"][p["stage"]] += 1
+            if p["impact"]:
+                g["impacts"][p["impact"]] += 1
+            if p["direction"]:
+                g["directions"][p["direction"]] += 1
+            if not g["companies"] or g["companies"][-1] != company:
+                g["companies"].append(company)
+            g["sources"].add(p["source"])
+            if p["option"]:
+                linked[normalize_name(p["option"])] = key
+        for o in s["options"]:
+            key = self._options.key(o["name"])
+            g = self.option_groups.setdefault(key, {"names": Counter(), "aspects": Counter(), "contents": Counter(), "env": Counter(),
+                                                    "investment": 0.0, "inv_n": 0, "benefit": 0.0, "ben_n": 0, "companies": [],
+                                                    "districts": Counter(), "implemented": 0, "problems": set()})
+            g["names"][o["name"]] += 1
+            g["aspects"][o["aspect"]] += 1
+            if o["content"]:
+                g["contents"][o["content"]] += 1
+            if o["env_benefit"]:
+                g["env"][o["env_benefit"]] += 1
+            if o["investment"] is not None:
+                g["investment"] += o["investment"]
+                g["inv_n"] += 1
+            if o["benefit"] is not None:
+                g["benefit"] += o["benefit"]
+                g["ben_n"] += 1
+            if not g["companies"] or g["companies"][-1] != company:
+                g["companies"].append(company)
+                g["districts"][s["district"]] += 1
+            g["implemented"] += bool(o["implemented"])
+            if normalize_name(o["name"]) in linked:
+                g["problems"].add(linked[normalize_name(o["name"])])
+
+    # ---- region tables ----
+
+    @property
+    def enterprises(self) -> int:
+        return len(self.roster)
+
+    def problem_rows(self) -> tuple[list[dict], dict[str, int]]:
+        """R.4 rows, by aspect (附录A order) then by how many enterprises share the problem."""
+        order = {c: i for i, c in enumerate(EIGHT_CATEGORIES)}
+        groups = sorted(self.problem_groups.items(), key=lambda kv: (order.get(kv[1]["aspect"], 99), -len(kv[1]["companies"]),
+                                                                     kv[1]["texts"].most_common(1)[0][0]))
+        common_at = max(2, math.ceil(self.enterprises / 2))
+        rows, numbers = [], {}
+        for no, (key, g) in enumerate(groups, start=1):
+            numbers[key] = no
+            text = g["texts"].most_common(1)[0][0]
+            rows.append({
+                "no": no,
+                "category": region_category(g["aspect"], text, *g["stages"]),
+                "problem": text,
+                "stage": "；".join(s for s, _ in g["stages"].most_common(3)),
+                "impact": "；".join(s for s, _ in g["impacts"].most_common(2)),
+                "cause": f"{g['aspect']}方面",
+                "cause_category": g["aspect"],
+                "direction": "；".join(s for s, _ in g["directions"].most_common(2)),
+                "common": "是" if len(g["companies"]) >= common_at else "否",
+                "companies_n": len(g["companies"]),
+                "companies": _short_list(g["companies"]),
+            })
+        return rows, numbers
+
+    def option_rows(self, problem_numbers: dict[str, int]) -> list[dict]:
+        """R.5 rows: one per group of similar options, most widely applicable first. 投资 and 效益 are
+        the sums over the enterprises that state them (投资回收期 = Σ投资 / Σ年效益, R.5 formula)."""
+        groups = sorted(self.option_groups.values(), key=lambda g: (-len(g["companies"]), g["names"].most_common(1)[0][0]))
+        rows = []
+        for no, g in enumerate(groups, start=1):
+            name = g["names"].most_common(1)[0][0]
+            aspect = g["aspects"].most_common(1)[0][0]
+            content = g["contents"].most_common(1)[0][0] if g["contents"] else ""
+            refs = sorted(problem_numbers[k] for k in g["problems"] if k in problem_numbers)
+            n = len(g["companies"])
+            rows.append({
+                "no": no,
+                "name": name,
+                "category": region_category(aspect, name, content),
+                "content": content,
+                "scope": f"{n}家企业提出，其中{g['implemented']}家已实施；辖区：" + "、".join(d for d, _ in g["districts"].most_common()),
+                "problem_no": "、".join(map(str, refs[:10])),
+                "investment": round(g["investment"], 4) if g["inv_n"] else None,
+                "benefit": round(g["benefit"], 4) if g["ben_n"] else None,
+                "env_benefit": g["env"].most_common(1)[0][0] if g["env"] else "",
+                "companies_n": n,
+            })
+        return rows
+
+    def benchmark_tables(self):
+        """Per R.3 indicator: values by enterprise, statistics, and per-jurisdiction figures."""
+        from cpxl.tables.region import BENCHMARK_ORDER, REGION_INDICATORS
+
+        factors = {}
+        for key, _fam, _label, _unit, pp, pv in REGION_INDICATORS:
+            factors[f"{key}_pp"] = (key, "output", pp[1])
+            factors[f"{key}_pv"] = (key, "value", pv[1])
+        out = []
+        for family, col, label, unit in BENCHMARK_ORDER:
+            total_key, den_key, factor = factors[col]
+            values = []
+            for row in self.indicators:
+                t, d = row.get(total_key), row.get(den_key)
+                if t is not None and d:
+                    values.append((row["company"], row["district"], t * factor / d))
+            if not values:
+                out.append((family, col, label, unit, [], None, {}))
+                continue
+            b = benchmark([v for _, _, v in values])
+            by_district: dict[str, list[float]] = defaultdict(list)
+            for _c, dist, val in values:
+                by_district[dist].append(val)
+            districts = {
+                d: {"n": len(vs), "median": float(np.median(vs)), "mean": float(np.mean(vs)), "best": min(vs),
+                    "reached": sum(v <= b.advanced + 1e-12 * max(1.0, abs(b.advanced)) for v in vs)}
+                for d, vs in sorted(by_district.items())
+            }
+            out.append((family, col, label, unit, values, b, districts))
+        return out
+
+
+_R2_TOTALS = ("output", "value", "water", "energy", "co2", "wastewater", "cod", "nh3n", "so2", "nox", "pm", "vocs")
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def region_data(agg: Aggregator) -> tuple[dict, list]:
+    """build_workbook("region", …) data, and the benchmark tables for the added sheets."""
+    r1 = [{"no": i, **row} for i, row in enumerate(agg.roster, start=1)]
+    r2 = [{"no": i, **{k: v for k, v in row.items() if v is not None}} for i, row in enumerate(agg.indicators, start=1)]
+    bench = agg.benchmark_tables()
+    r3 = []
+    for _family, _col, _label, unit, values, b, districts in bench:
+        if b is None:
+            r3.append({"remark": "无企业数据"})
+            continue
+        parts = [f"{d}中位数{_fmt(s['median'])}（{s['n']}家，达先进值{s['reached']}家）" for d, s in districts.items()]
+        if len(districts) > 1:
+            best = min(districts.items(), key=lambda kv: kv[1]["median"])
+            worst = max(districts.items(), key=lambda kv: kv[1]["median"])
+            parts.append(f"中位数最低{best[0]}，最高{worst[0]}，相差{_fmt(worst[1]['median'] - best[1]['median'])}{unit}")
+        r3.append({"remark": "；".join(parts)})
+    problem_rows, numbers = agg.problem_rows()
+    option_rows = agg.option_rows(numbers)
+    r6 = [{"no": i, **{k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items() if v is not None}}
+          for i, row in enumerate(agg.perf, start=1)]
+    r7 = [{"no": i, **row} for i, row in enumerate(agg.findings, start=1)]
+    return {"R.1": r1, "R.2": r2, "R.3": r3, "R.4": problem_rows, "R.5": option_rows, "R.6": r6, "R.7": r7}, bench
+
+
+# ---- the added benchmark sheets ---------------------------------------------------------------------
+
+DETAIL_SHEET = "对标明细"
+DISTRICT_SHEET = "辖区对比"
+
+
+def _add_benchmark_sheets(wb, agg: Aggregator, bench) -> None:
+    """Each enterprise's rank, quartile and gap to the advanced value per indicator (对标明细), and the
+    figures of each jurisdiction (辖区对比), after R.3."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    head_font = Font(name="宋体", size=10, bold=True)
+    fill = PatternFill("solid", fgColor="D9E1F2")
+    wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    after = next((i for i, ws in enumerate(wb.worksheets) if ws.title.startswith("R.3")), len(wb.worksheets) - 1) + 1
+    ws = wb.create_sheet(DETAIL_SHEET, after)
+    ws.cell(1, 1, "企业关键性指标对标明细（排名1为最优；分位1为前25%；差距 = 指标值 − 先进值，降幅 = 差距 ÷ 指标值）").font = Font(name="宋体", size=12, bold=True)
+    ws.cell(2, 1, "依据：京津冀清洁生产协同审核导则 7.2.4–7.2.6；先进值为前25%分位值（表R.3）。由 cpxl aggregate 生成。").font = Font(name="宋体", size=9, italic=True)
+    used = [entry for entry in bench if entry[5] is not None]
+    heads = ["序号", "企业名称", "区县/辖区"]
+    for _f, _c, label, unit, *_ in used:
+        heads += [f"{label}（{unit}）", "排名", "分位", "距先进值差距", "降幅"]
+    for j, h in enumerate(heads, start=1):
+        c = ws.cell(3, j, h)
+        c.font, c.fill, c.alignment = head_font, fill, wrap
+    index = {row["company"]: i for i, row in enumerate(agg.indicators)}
+    table = [[i + 1, row["company"], row["district"]] + [None] * (5 * len(used)) for i, row in enumerate(agg.indicators)]
+    for u, (_f, _c, _l, _u, values, b, _d) in enumerate(used):
+        rk = ranks([v for _, _, v in values])
+        for (company, _dist, val), r in zip(values, rk):
+            gap = max(0.0, val - b.advanced)
+            table[index[company]][3 + 5 * u: 8 + 5 * u] = [round(val, 6), r, quartile_group(val, b), round(gap, 6),
+                                                          round(gap / val, 6) if val else None]
+    for i, row in enumerate(table, start=4):
+        for j, x in enumerate(row, start=1):
+            if x is not None:
+                cell = ws.cell(i, j, x)
+                if j > 3 and (j - 4) % 5 == 4:
+                    cell.number_format = "0.0%"
+    ws.freeze_panes = "D4"
+    ws.column_dimensions["B"].width = 28
+    ws.column_dimensions["C"].width = 14
+
+    wd = wb.create_sheet(DISTRICT_SHEET, after + 1)
+    wd.cell(1, 1, "辖区关键性指标对比（京津冀清洁生产协同审核导则 7.2.2.1、7.2.5 e：不同辖区差异）").font = Font(name="宋体", size=12, bold=True)
+    heads = ["指标", "单位", "区县/辖区", "企业数", "中位数", "平均值", "最优值", "达到先进值企业数", "区域先进值", "中位数较区域先进值差距"]
+    for j, h in enumerate(heads, start=1):
+        c = wd.cell(3, j, h)
+        c.font, c.fill, c.alignment = head_font, fill, wrap
+    r = 4
+    for _f, _c, label, unit, _values, b, districts in used:
+        for d, s in districts.items():
+            for j, x in enumerate((label, unit, d, s["n"], round(s["median"], 6), round(s["mean"], 6), round(s["best"], 6), s["reached"],
+                                   round(b.advanced, 6), round(max(0.0, s["median"] - b.advanced), 6)), start=1):
+                wd.cell(r, j, x)
+            r += 1
+    wd.freeze_panes = "D4"
+    for letter, width in zip("ABC", (22, 14, 16)):
+        wd.column_dimensions[letter].width = width
+
+
+# ---- the run ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class AggregateResult:
+    output: Path
+    workbooks: int  # found
+    enterprises: int  # aggregated
+    failed: int  # could not be read
+    with_errors: int  # aggregated, with check errors
+    report: Path | None = None
+
+
+def _chunksize(n: int, jobs: int) -> int:
+    return max(1, min(8, n // (jobs * 8) if jobs else 1))
+
+
+def iter_summaries(items: Sequence[tuple[Path, str]], *, jobs: int | None = None, full: bool = False) -> Iterable[dict]:
+    """Summaries in the order of ``items``: in this process for ``jobs == 1``, else streamed from a pool
+    of worker processes (each returns only the small summary)."""
+    jobs = jobs or os.cpu_count() or 1
+    tasks = [(str(p), name, full) for p, name in items]
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield _summarize_task(t)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        yield from pool.map(_summarize_task, tasks, chunksize=_chunksize(len(tasks), jobs))
+
+
+def aggregate(paths: Sequence[Path], output: Path, *, jobs: int | None = None, force: bool = False, full_check: bool = False,
+              progress: Callable[[int, int, str], None] | None = None, report: Path | None = None) -> AggregateResult:
+    """Aggregate enterprise workbooks into the region workbook ``output`` (kind "region", written
+    atomically). ``full_check`` checks every table of each workbook, not only those aggregated."""
+    from cpxl.safeio import check_target
+    from cpxl.workbook.build import build_workbook, save_workbook
+
+    output = Path(output)
+    outputs = [output] + ([Path(report)] if report else [])
+    items = find_workbooks(paths, exclude=outputs)
+    if not items:
+        raise CpxlError("没有找到企业审核工作簿（.xlsx）：" + "、".join(str(p) for p in paths))
+    for target in outputs:  # refuse before hours of work, not after
+        check_target(target, inputs=[p for p, _ in items], force=force)
+    agg = Aggregator()
+    for done, summary in enumerate(iter_summaries(items, jobs=jobs, full=full_check), start=1):
+        agg.add(summary)
+        if progress:
+            progress(done, len(items), summary["file"])
+    data, bench = region_data(agg)
+    wb = build_workbook("region", data)
+    _add_benchmark_sheets(wb, agg, bench)
+    save_workbook(wb, output, force=force)
+    return AggregateResult(output, len(items), agg.enterprises, agg.failed, agg.with_errors)
+
+
+def export_region_report(book: Path, out: Path, *, force: bool = False) -> Path:
+    """The region report (附录A frame) from the region workbook, through cpxl.report when installed."""
+    try:
+        from cpxl.report.export import export_report
+    except ImportError:
+        raise CpxlError(f"区域/行业审核报告导出功能尚不可用（缺少报告模块），未生成 {out}；汇总工作簿已写出：{book}") from None
+    result = export_report(book, out, kind="region", force=force)
+    return Path(result) if isinstance(result, (str, Path)) else Path(out)
