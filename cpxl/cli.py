@@ -176,3 +176,6 @@ def main() -> None:  # pragma: no cover - console entry
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+from cpxl.addin import addin_app  # noqa: E402
+app.add_typer(addin_app, name="addin", help="Excel 功能区加载项 cpxl.xlam：install 安装、remove 移除、status 查看状态")
