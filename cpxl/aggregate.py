@@ -209,11 +209,17 @@ def _kind_name(kind: str) -> str:
     return KIND_NAMES.get(kind, kind)
 
 
-def _rows(book, table_id: str):
-    data = book.tables.get(table_id)
-    if data is None or not data.present or data.frame.empty:
-        return []
-    return data.frame.to_dict("records")
+def _rows(book, table_id: str) -> list[dict]:
+    """The table's rows as plain dicts (cached on the book: several summaries read the same table)."""
+    cache = book.__dict__.setdefault("_aggregate_rows", {})
+    if table_id not in cache:
+        data = book.tables.get(table_id)
+        if data is None or not data.present or data.frame.empty:
+            cache[table_id] = []
+        else:
+            cols = list(data.frame.columns)
+            cache[table_id] = [dict(zip(cols, values)) for values in data.frame.to_numpy(dtype=object).tolist()]
+    return cache[table_id]
 
 
 _VALUE_UNITS = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "百万元": 100.0, "亿元": 1e4, "": 1.0}
@@ -1002,6 +1008,17 @@ def _chunksize(n: int, jobs: int) -> int:
     return max(1, min(8, n // (jobs * 8) if jobs else 1))
 
 
+def _preload() -> None:
+    """Import what a worker needs before the pool starts, so forked workers share it instead of each
+    importing pandas, calamine and the registry again."""
+    import cpxl.calc  # noqa: F401
+    import cpxl.workbook.check  # noqa: F401
+    import cpxl.workbook.read  # noqa: F401
+    from cpxl.tables import registry
+
+    registry("audit"), registry("acceptance")
+
+
 def iter_summaries(items: Sequence[tuple[Path, str]], *, jobs: int | None = None, full: bool = False) -> Iterable[dict]:
     """Summaries in the order of ``items``: in this process for ``jobs == 1``, else streamed from a pool
     of worker processes (each returns only the small summary)."""
@@ -1011,6 +1028,7 @@ def iter_summaries(items: Sequence[tuple[Path, str]], *, jobs: int | None = None
         for t in tasks:
             yield _summarize_task(t)
         return
+    _preload()
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
         yield from pool.map(_summarize_task, tasks, chunksize=_chunksize(len(tasks), jobs))
 
@@ -1034,6 +1052,8 @@ def aggregate(paths: Sequence[Path], output: Path, *, jobs: int | None = None, f
         agg.add(summary)
         if progress:
             progress(done, len(items), summary["file"])
+    if progress:
+        progress(len(items), len(items), "正在写出汇总工作簿…")
     data, bench = region_data(agg)
     wb = build_workbook("region", data)
     _add_benchmark_sheets(wb, agg, bench)
