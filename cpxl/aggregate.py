@@ -620,7 +620,9 @@ def summarize(path: Path, name: str | None = None, *, full: bool = False) -> dic
             "kind": book.kind,
             "company": _text(cover.get("company")) or path.stem,
             "credit_code": _text(cover.get("credit_code")),
+            "industry": _text(cover.get("industry")),
             "industry_code": _text(cover.get("industry_code")),
+            "main_product": _text(cover.get("main_product")),
             "district": _text(cover.get("district")) or "（未填写）",
             "scale": _text(cover.get("scale")),
             "products": _text(cover.get("products")),
@@ -740,6 +742,7 @@ class Aggregator:
     findings: list[dict] = field(default_factory=list)
     failed: int = 0
     with_errors: int = 0
+    facts: dict = field(default_factory=lambda: defaultdict(Counter))  # cover facts shared by the region
     problem_groups: dict = field(default_factory=dict)
     option_groups: dict = field(default_factory=dict)
     _problems: _Grouper = field(default_factory=_Grouper)
@@ -754,7 +757,12 @@ class Aggregator:
         company = s["company"]
         self.roster.append({k: s[k] for k in ("company", "credit_code", "industry_code", "district", "scale", "products", "audit_type")}
                            | {"round": s["round"], "workbook": s["file"]})
+        for k in ("industry", "industry_code", "main_product", "audit_type", "district"):
+            if s.get(k):
+                self.facts[k][s[k]] += 1
         ind = s["indicators"]
+        if ind.get("year"):
+            self.facts["base_year"][ind["year"]] += 1
         self.indicators.append({"company": company, "district": s["district"], "year": ind.get("year"), "product": ind.get("product"),
                                 "output_unit": ind.get("output_unit"), **{k: ind.get(k) for k in _R2_TOTALS}})
         for status in ("已实施", "拟实施"):
@@ -857,7 +865,7 @@ class Aggregator:
                 "no": no,
                 "name": name,
                 "category": region_category(aspect, name, content),
-                "content": content,
+                "content": content or name,
                 "scope": f"{n}家企业提出，其中{g['implemented']}家已实施；辖区：" + "、".join(d for d, _ in g["districts"].most_common()),
                 "problem_no": "、".join(map(str, refs[:10])),
                 "investment": round(g["investment"], 4) if g["inv_n"] else None,
@@ -906,6 +914,25 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def region_cover(agg: Aggregator) -> dict:
+    """封面信息 of the region workbook: the facts the enterprises share (the most common value of each),
+    for the auditor to complete."""
+    top = lambda k: agg.facts[k].most_common(1)[0][0] if agg.facts[k] else None  # noqa: E731
+    industry = top("industry")
+    districts = [d for d, _ in agg.facts["district"].most_common()]
+    where = "、".join(districts[:5]) + ("等" if len(districts) > 5 else "")
+    return {
+        "company": f"{where}{industry or ''}行业清洁生产协同审核（{agg.enterprises}家企业）",
+        "industry": industry,
+        "industry_code": top("industry_code"),
+        "district": where or None,
+        "products": top("main_product"),
+        "main_product": top("main_product"),
+        "audit_type": top("audit_type"),
+        "base_year": top("base_year"),
+    }
+
+
 def region_data(agg: Aggregator) -> tuple[dict, list]:
     """build_workbook("region", …) data, and the benchmark tables for the added sheets."""
     r1 = [{"no": i, **row} for i, row in enumerate(agg.roster, start=1)]
@@ -927,7 +954,7 @@ def region_data(agg: Aggregator) -> tuple[dict, list]:
     r6 = [{"no": i, **{k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items() if v is not None}}
           for i, row in enumerate(agg.perf, start=1)]
     r7 = [{"no": i, **row} for i, row in enumerate(agg.findings, start=1)]
-    return {"R.1": r1, "R.2": r2, "R.3": r3, "R.4": problem_rows, "R.5": option_rows, "R.6": r6, "R.7": r7}, bench
+    return {"封面信息": region_cover(agg), "R.1": r1, "R.2": r2, "R.3": r3, "R.4": problem_rows, "R.5": option_rows, "R.6": r6, "R.7": r7}, bench
 
 
 # ---- the added benchmark sheets ---------------------------------------------------------------------

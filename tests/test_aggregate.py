@@ -163,6 +163,32 @@ def test_region_workbook_holds_the_tables(hand_dir, tmp_path):
     assert row[j: j + 5] == [8, 3, 4, 3.5, 0.4375]
 
 
+def test_acceptance_workbook_performance_from_d38_and_e4(tmp_path):
+    from cpxl.workbook.build import build_workbook, save_workbook
+
+    data = mk.enterprise_rows(ENTERPRISES[0])
+    # 表D.38: the actual investment and benefit of the two implemented options replace 表D.34's
+    data["D.38"] = [
+        {"option_id": "F01", "category": "设备", "cost_class": "中/高费", "name": "空压机变频改造", "investment": 22, "econ_benefit": 9},
+        {"option_id": "F02", "category": "设备", "cost_class": "无/低费", "name": "LED照明替换", "investment": 4, "econ_benefit": 2.5},
+    ]
+    annual = {"化学需氧量": 0.5, "废水": 1000, "挥发性有机物": 0.8, "一般固体废物产生": 5, "危险废物产生": 1,
+              "节电": 100_000, "节煤": 10, "节天然气": 10_000}
+    from cpxl.tables.enterprise import E4
+
+    data["E.4"] = [{"annual": annual.get(indicator)} for _cat, indicator, _unit in E4.rows]
+    path = save_workbook(build_workbook("acceptance", data), tmp_path / "验收.xlsx")
+    s = agg.summarize(path)
+    assert s["ok"] and s["kind"] == "acceptance"
+    done = s["performance"]["已实施"]
+    assert (done["options_n"], done["investment"], done["econ"]) == (2, 26, 11.5)
+    # 表E.4 注b: 节电 100 000 kWh → 12.29 tce, 53.06 tCO2 (0.5306 tCO2/MWh); 节煤 10 t 标准煤 → 10 tce,
+    #   27.725 tCO2; 节天然气 10 000 m³ × 1.2143 = 12 143 kgce → 12.143 tce × 2.7725 = 33.6664675 tCO2
+    assert_allclose(done["energy"], 12.29 + 10 + 12.143)
+    assert_allclose(done["co2"], 53.06 + 27.725 + 33.6664675)
+    assert_allclose([done["cod"], done["wastewater"], done["vocs"], done["solid"]], [0.5, 1000, 0.8, 6])
+
+
 # ---- many workbooks, bad ones among them --------------------------------------------------------------
 
 
@@ -196,6 +222,18 @@ def test_bad_workbooks_land_in_findings_and_inputs_are_untouched(mixed_dir, tmp_
     assert list(bad["workbook"]) == ["区县乙/截断.xlsx", "区县乙/文本.xlsx"]
     assert "损坏" in bad.iloc[0]["message"] and "不是 Excel" in bad.iloc[1]["message"]
     assert str(mixed_dir) not in " ".join(bad["message"])  # named as listed, not by the full path
+
+
+def test_full_check_and_other_kinds(mixed_dir, tmp_path):
+    from cpxl.workbook.build import build_workbook, save_workbook
+
+    good = sorted((mixed_dir / "区县甲").glob("企业*.xlsx"))[0]
+    quick, full = agg.summarize(good), agg.summarize(good, full=True)
+    assert quick["findings_total"] == 0  # the aggregated tables are complete
+    assert any(rule == "empty_table" for _s, _c, _sev, rule, _m in full["findings"])  # e.g. 表D.1 not filled
+    park = save_workbook(build_workbook("park"), tmp_path / "园区.xlsx")
+    s = agg.summarize(park)
+    assert not s["ok"] and "不是企业审核工作簿" in s["error"]
 
 
 def _sheet_values(path):
