@@ -745,6 +745,7 @@ class Aggregator:
     facts: dict = field(default_factory=lambda: defaultdict(Counter))  # cover facts shared by the region
     problem_groups: dict = field(default_factory=dict)
     option_groups: dict = field(default_factory=dict)
+    _units_checked: bool = False
     _problems: _Grouper = field(default_factory=_Grouper)
     _options: _Grouper = field(default_factory=_Grouper)
 
@@ -821,6 +822,23 @@ class Aggregator:
 
     # ---- region tables ----
 
+    def unit_findings(self) -> None:
+        """A product unit unlike most enterprises' makes the per-product indicators incomparable (R.2 note:
+        同一产品计量单位): flagged in R.7."""
+        if self._units_checked:
+            return
+        self._units_checked = True
+        units = Counter(_key(r.get("output_unit")) for r in self.indicators if r.get("output") is not None)
+        if len(units) < 2:
+            return
+        common = units.most_common(1)[0][0]
+        shown = next(r["output_unit"] for r in self.indicators if _key(r.get("output_unit")) == common)
+        for roster, row in zip(self.roster, self.indicators):
+            if row.get("output") is not None and _key(row.get("output_unit")) != common:
+                self.findings.append({"company": row["company"], "workbook": roster["workbook"], "sheet": "", "cell": "", "severity": "警告",
+                                      "rule": "unit_mismatch", "message": f"产量单位“{row.get('output_unit') or '（空）'}”与多数企业的“{shown}”"
+                                      "不同，单位产品指标不可直接对标"})
+
     @property
     def enterprises(self) -> int:
         return len(self.roster)
@@ -886,11 +904,11 @@ class Aggregator:
         out = []
         for family, col, label, unit in BENCHMARK_ORDER:
             total_key, den_key, factor = factors[col]
-            values = []
-            for row in self.indicators:
+            values = []  # (row of R.2, jurisdiction, value)
+            for i, row in enumerate(self.indicators):
                 t, d = row.get(total_key), row.get(den_key)
                 if t is not None and d:
-                    values.append((row["company"], row["district"], t * factor / d))
+                    values.append((i, row["district"], t * factor / d))
             if not values:
                 out.append((family, col, label, unit, [], None, {}))
                 continue
@@ -953,6 +971,7 @@ def region_data(agg: Aggregator) -> tuple[dict, list]:
     option_rows = agg.option_rows(numbers)
     r6 = [{"no": i, **{k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items() if v is not None}}
           for i, row in enumerate(agg.perf, start=1)]
+    agg.unit_findings()
     r7 = [{"no": i, **row} for i, row in enumerate(agg.findings, start=1)]
     return {"封面信息": region_cover(agg), "R.1": r1, "R.2": r2, "R.3": r3, "R.4": problem_rows, "R.5": option_rows, "R.6": r6, "R.7": r7}, bench
 
@@ -982,13 +1001,12 @@ def _add_benchmark_sheets(wb, agg: Aggregator, bench) -> None:
     for j, h in enumerate(heads, start=1):
         c = ws.cell(3, j, h)
         c.font, c.fill, c.alignment = head_font, fill, wrap
-    index = {row["company"]: i for i, row in enumerate(agg.indicators)}
     table = [[i + 1, row["company"], row["district"]] + [None] * (5 * len(used)) for i, row in enumerate(agg.indicators)]
     for u, (_f, _c, _l, _u, values, b, _d) in enumerate(used):
         rk = ranks([v for _, _, v in values])
-        for (company, _dist, val), r in zip(values, rk):
+        for (i, _dist, val), r in zip(values, rk):
             gap = max(0.0, val - b.advanced)
-            table[index[company]][3 + 5 * u: 8 + 5 * u] = [round(val, 6), r, quartile_group(val, b), round(gap, 6),
+            table[i][3 + 5 * u: 8 + 5 * u] = [round(val, 6), r, quartile_group(val, b), round(gap, 6),
                                                           round(gap / val, 6) if val else None]
     for i, row in enumerate(table, start=4):
         for j, x in enumerate(row, start=1):
@@ -1094,5 +1112,8 @@ def export_region_report(book: Path, out: Path, *, force: bool = False) -> Path:
         from cpxl.report.export import export_report
     except ImportError:
         raise CpxlError(f"区域/行业审核报告导出功能尚不可用（缺少报告模块），未生成 {out}；汇总工作簿已写出：{book}") from None
-    result = export_report(book, out, kind="region", force=force)
+    import inspect
+
+    accepts_force = "force" in inspect.signature(export_report).parameters
+    result = export_report(book, out, kind="region", **({"force": force} if accepts_force else {}))
     return Path(result) if isinstance(result, (str, Path)) else Path(out)
