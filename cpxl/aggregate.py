@@ -933,14 +933,14 @@ def _fmt(x: float) -> str:
 
 
 def region_cover(agg: Aggregator) -> dict:
-    """封面信息 of the region workbook: the facts the enterprises share (the most common value of each),
-    for the auditor to complete."""
+    """封面信息 of the region workbook: the facts the enterprises share (the most common value of each);
+    the organising department (7.1.1.1) is left for the auditor, marked 【待填写】."""
     top = lambda k: agg.facts[k].most_common(1)[0][0] if agg.facts[k] else None  # noqa: E731
     industry = top("industry")
     districts = [d for d, _ in agg.facts["district"].most_common()]
     where = "、".join(districts[:5]) + ("等" if len(districts) > 5 else "")
     return {
-        "company": f"{where}{industry or ''}行业清洁生产协同审核（{agg.enterprises}家企业）",
+        "company": "【待填写】组织单位（区域清洁生产主管部门）",  # 7.1.1.1: the region's lead department
         "industry": industry,
         "industry_code": top("industry_code"),
         "district": where or None,
