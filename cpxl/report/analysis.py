@@ -1,0 +1,881 @@
+"""Generated analysis for sections whose text the auditor has not written yet: what the data already says
+(trends with percentages, balance deviations and loss points, targets met, option counts and totals),
+so the draft report reads as a report. The exporter follows it with a visible 【待补充】 marker that
+quotes the standard's requirement for the section.
+
+Each function takes the :class:`Facts` of the export and returns paragraphs (plain strings).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cpxl.calc import indicators
+from cpxl.calc import parameters as P
+
+from .compute import Derived, co2_by_year, d4_fields, d11_quantity, d12_totals, feasibility_options, filled, material_totals, num, text
+from .tables import fmt_number
+
+
+@dataclass
+class Facts:
+    """What the analysis may refer to: derived data, the review years and the numbers given to tables and
+    figures (“表 4-3”) so sentences can point at them."""
+
+    d: Derived
+    kind: str
+    years: tuple[int, int, int] | None
+    labels: dict[str, str] = field(default_factory=dict)  # table id (or id#part) → “表 4-3”
+    figures: dict[str, str] = field(default_factory=dict)  # figure key → “图 4-1”
+
+    @property
+    def cover(self):
+        return self.d.book.cover
+
+    def rows(self, table_id: str) -> list[dict]:
+        return [r for r in self.d.rows(table_id) if any(filled(v) for k, v in r.items() if k not in ("_row", "no"))]
+
+    def see(self, *keys: str) -> str:
+        found = [self.labels.get(k) or self.figures.get(k) for k in keys]
+        found = [x for x in found if x]
+        return f"（见{'、'.join(found)}）" if found else ""
+
+    def y(self, i: int) -> str:
+        return f"{self.years[i - 1]}年" if self.years else f"第{i}年"
+
+
+def n(x, unit: str = "") -> str:
+    if x is None:
+        return "—"
+    s = fmt_number(round(float(x), 4) if abs(float(x)) < 1 else round(float(x), 2))
+    return f"{s} {unit}".rstrip() if unit and not unit.startswith("%") else s + (unit or "")
+
+
+def pct(x) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def change(a, b) -> str:
+    """“增长 12.3%”/“下降 4.5%” from a to b."""
+    a, b = num(a), num(b)
+    if a is None or b is None or a == 0:
+        return ""
+    r = (b - a) / abs(a)
+    if abs(r) < 0.0005:
+        return "基本持平"
+    return f"{'增长' if r > 0 else '下降'}{abs(r) * 100:.1f}%"
+
+
+def series_sentence(f: Facts, what: str, values: list, unit: str) -> str:
+    """“{y1}—{y3}年{what}分别为 a、b、c unit，{y3}年较{y1}年增长 x%”."""
+    vals = [num(v) for v in values]
+    if all(v is None for v in vals):
+        return ""
+    shown = "、".join(n(v) for v in vals)
+    s = f"{f.y(1)}—{f.y(3)}{what}分别为 {shown} {unit}".rstrip()
+    ch = change(vals[0], vals[2])
+    if ch:
+        s += f"，{f.y(3)}较{f.y(1)}{ch}"
+        ch2 = change(vals[1], vals[2])
+        if ch2:
+            s += f"（较{f.y(2)}{ch2}）"
+    return s + "。"
+
+
+# ---- enterprise report ------------------------------------------------------------------------------------
+
+
+def preface(f: Facts) -> list[str]:
+    c = f.cover
+    if not text(c.get("company")):
+        return []
+    parts = [f"{text(c.get('company'))}"]
+    if text(c.get("industry")):
+        code = text(c.get("industry_code"))
+        parts.append(f"属于{text(c.get('industry'))}" + (f"（行业代码 {code}）" if code else ""))
+    if text(c.get("products")):
+        parts.append(f"主要产品及产能为{text(c.get('products'))}")
+    s = "，".join(parts) + "。"
+    rnd = num(c.get("round"))
+    audit_type = text(c.get("audit_type"))
+    s2 = f"本轮为企业第{int(rnd) if rnd else 1}轮清洁生产审核" + (f"，审核类型为{audit_type}审核" if audit_type else "")
+    if f.years:
+        s2 += f"，审核基准期为{f.years[2]}年，审核考察期为{f.years[0]}—{f.years[2]}年"
+    s2 += "。"
+    out = [s + s2]
+    if text(c.get("consultant")):
+        out.append(f"本轮审核由{text(c.get('consultant'))}提供技术咨询服务。")
+    if text(c.get("focus")):
+        out.append(f"本轮审核重点为{text(c.get('focus'))}。")
+    return out
+
+
+def scope(f: Facts) -> list[str]:
+    c = f.cover
+    out = []
+    if text(c.get("address")):
+        out.append(f"审核对象为{text(c.get('company'))}，位于{text(c.get('address'))}。")
+    if text(c.get("focus")):
+        out.append(f"本轮审核重点为{text(c.get('focus'))}。")
+    return out
+
+
+def review(f: Facts) -> list[str]:
+    rnd = num(f.cover.get("round")) or 1
+    if rnd <= 1:
+        return ["本轮为企业首轮清洁生产审核，无以往审核情况，本章不适用。"]
+    return [f"本轮为企业第{int(rnd)}轮清洁生产审核。"]
+
+
+def organisation(f: Facts) -> list[str]:
+    out = []
+    teams = Counter(text(r.get("team")) or "领导小组" for r in f.rows("D.1"))
+    leaders = {text(r.get("team")): text(r.get("name")) for r in f.rows("D.1") if "组长" in text(r.get("role")) and "副" not in text(r.get("role"))}
+    if teams:
+        parts = []
+        for team, count in teams.items():
+            lead = leaders.get(team)
+            parts.append(f"清洁生产审核{team}（{count}人" + (f"，组长{lead}" if lead else "") + "）")
+        out.append("企业成立了" + "和".join(parts) + "，成员构成与职责分工" + f.see("D.1#领导小组", "D.1#工作小组") + "。")
+    consultants = f.rows("D.2")
+    if consultants:
+        cons = text(f.cover.get("consultant"))
+        out.append(f"{cons or '咨询单位'}组建了审核咨询小组（{len(consultants)}人）" + f.see("D.2") + "。")
+    if text(f.cover.get("expert")) == "是" and text(f.cover.get("expert_name")):
+        c = f.cover
+        out.append(f"本轮审核聘请行业专家{text(c.get('expert_name'))}（{text(c.get('expert_unit'))}，{text(c.get('expert_title'))}，"
+                   f"擅长{text(c.get('expert_field'))}）指导审核工作。")
+    return out
+
+
+def plan(f: Facts) -> list[str]:
+    rows = [r for r in f.rows("D.3") if r.get("start") and r.get("end")]
+    if not rows:
+        return []
+    start = min(r["start"] for r in rows)
+    end = max(r["end"] for r in rows)
+    days = (end - start).days + 1
+    return [f"本轮审核工作计划自 {start:%Y年%m月%d日} 开始，至 {end:%Y年%m月%d日} 结束，历时 {days} 天，"
+            f"分{len(rows)}个阶段实施，各阶段工作内容、计划时间、责任部门及责任人{f.see('D.3', 'fig:D.3')}。"]
+
+
+def company(f: Facts) -> list[str]:
+    v = d4_fields(f.d)
+    if not any(filled(x) for x in v.values()):
+        return []
+    bits = []
+    if v.get("founded"):
+        bits.append(f"建厂于{text(v['founded'])[:10]}")
+    if num(v.get("staff")):
+        bits.append(f"现有员工 {int(num(v['staff']))} 人")
+    if num(v.get("area")):
+        bits.append(f"占地面积 {n(v['area'])} m²")
+    if text(v.get("shifts")):
+        bits.append(f"实行{text(v['shifts'])}")
+    if num(v.get("output_value")):
+        bits.append(f"企业年总产值 {n(v['output_value'])} 万元")
+    name = text(v.get("name")) or text(f.cover.get("company"))
+    s = f"{name}" + ("，" + "，".join(bits) if bits else "") + "。"
+    if text(v.get("products")):
+        s += f"主要产品及产能为{text(v['products'])}。"
+    return [s + "企业基本信息" + f.see("D.4") + "。"]
+
+
+def production(f: Facts) -> list[str]:
+    out = []
+    equipment = f.rows("D.5")
+    if equipment:
+        total = sum(int(num(r.get("count")) or 0) for r in equipment)
+        out.append(f"企业主要设备共 {len(equipment)} 类 {total} 台（套）" + f.see("D.5") + "。")
+    for r in f.rows("D.6"):
+        s = series_sentence(f, f"{text(r.get('product'))}产量", [r.get(f"output_{i}") for i in (1, 2, 3)], text(r.get("output_unit")))
+        if s:
+            out.append(s.rstrip("。") + f.see("D.6", "fig:D.6") + "。")
+    main = text(f.cover.get("main_product"))
+    mats = f.rows("D.7")
+    if mats:
+        parts = []
+        for r in mats[:6]:
+            vals = [num(r.get(f"per_unit_{i}")) for i in (1, 2, 3)]
+            ch = change(vals[0], vals[2])
+            if ch and text(r.get("unit_unit")):
+                parts.append(f"{text(r.get('material'))}单耗由 {n(vals[0])} {text(r.get('unit_unit'))} 变为 {n(vals[2])}（{ch}）")
+        s = f"审核考察期主要原辅材料共 {len(mats)} 种" + f.see("D.7", "fig:D.7")
+        out.append(s + ("；" + "；".join(parts) if parts else "") + "。")
+    for r in f.rows("D.10"):
+        if text(r.get("category")) == "新鲜水":
+            s = series_sentence(f, "新鲜水用量", [r.get(f"total_{i}") for i in (1, 2, 3)], "m³")
+            if s:
+                out.append(s.rstrip("。") + f.see("D.10", "fig:D.10") + "。")
+            pu = [num(r.get(f"per_unit_{i}")) for i in (1, 2, 3)]
+            if any(x is not None for x in pu):
+                out.append(series_sentence(f, f"单位{main or '产品'}新鲜水耗", pu, f"m³/{_main_unit(f)}"))
+    energies = [text(r.get("energy")) for r in f.rows("D.11") if any(num(r.get(f"total_{i}")) for i in (1, 2, 3))]
+    if energies:
+        out.append(f"企业使用的能源包括{'、'.join(energies)}" + f.see("D.11", "fig:D.11") + "。")
+    tot = d12_totals(f.d)
+    if any(tot[f"total_{i}"] for i in (1, 2, 3)):
+        vals = [tot[f"total_{i}"] / 1000 if tot[f"total_{i}"] is not None else None for i in (1, 2, 3)]
+        out.append(series_sentence(f, "综合能耗（当量值）", vals, "tce").rstrip("。") + f.see("D.12", "fig:D.12") + "。")
+        pu = [tot[f"per_unit_{i}"] for i in (1, 2, 3)]
+        if any(x is not None for x in pu):
+            out.append(series_sentence(f, f"单位{main or '产品'}综合能耗", pu, f"kgce/{_main_unit(f)}")
+                       + "折标准煤系数按 GB/T 2589-2020 取值。")
+        top = _largest_energy(f)
+        if top:
+            out.append(f"{f.y(3)}各能源中{top[0]}折标准煤量最大，占综合能耗的 {pct(top[1])}。")
+    co2 = co2_by_year(f.d)
+    if any(x is not None for x in co2):
+        out.append(series_sentence(f, "能源消费二氧化碳排放量", co2, "tCO₂").rstrip("。")
+                   + "（电力按电网排放因子、化石能源按标准煤 2.7725 tCO₂/tce 核算，DB4101/T 61—2023 表E.4 注b）。")
+    return [s for s in out if s]
+
+
+def _main_unit(f: Facts) -> str:
+    main = text(f.cover.get("main_product"))
+    for r in f.rows("D.6"):
+        if text(r.get("product")) == main:
+            return text(r.get("output_unit")) or "单位产品"
+    return "单位产品"
+
+
+def _largest_energy(f: Facts):
+    rows = [r for r in f.d.rows("D.12") if num(r.get("total_3"))]
+    total = sum(num(r["total_3"]) for r in rows)
+    if not rows or not total:
+        return None
+    r = max(rows, key=lambda r: num(r["total_3"]))
+    return text(r.get("name")), num(r["total_3"]) / total
+
+
+def environment(f: Facts) -> list[str]:
+    out = []
+    for tid, what in (("D.18", "废水"), ("D.20", "废气")):
+        rows = f.rows(tid)
+        if not rows:
+            continue
+        bad = [text(r.get("pollutant")) for r in rows if (num(r.get("exceed_rate")) or 0) > 0]
+        s = f"审核基准期{what}主要污染物监测 {len(rows)} 项" + f.see(tid)
+        s += f"，其中{'、'.join(sorted(set(bad)))}存在超标" if bad else "，监测结果均达标"
+        out.append(s + "。")
+    noise = f.rows("D.22")
+    if noise:
+        over = [f"{text(r.get('point'))}{text(r.get('period'))}" for r in noise
+                if num(r.get("value")) is not None and num(r.get("standard")) is not None and num(r["value"]) > num(r["standard"])]
+        out.append(f"厂界噪声监测 {len(noise)} 个点次" + f.see("D.22") + ("，" + "、".join(over) + "超标。" if over else "，均满足标准限值要求。"))
+    quota = f.rows("D.23")
+    if quota:
+        fails = [text(r.get("pollutant")) for r in quota if text(r.get("ok")) == "否"]
+        out.append(f"审核基准期主要污染物排放总量" + f.see("D.23") + ("：" + "、".join(fails) + "超过总量控制指标。" if fails else "均满足总量控制指标要求。"))
+    waste = f.rows("D.21")
+    if waste:
+        by = Counter(text(r.get("category")) for r in waste)
+        amount = {k: sum(num(r.get("generated")) or 0 for r in waste if text(r.get("category")) == k) for k in by}
+        parts = [f"{k} {by[k]} 种、{n(amount[k])} t/a" for k in by if k]
+        out.append("企业产生" + "，".join(parts) + f.see("D.21") + "。")
+    return out
+
+
+def level_analysis(f: Facts) -> list[str]:
+    rows = f.rows("IND.1")
+    if not rows:
+        return []
+    grades = Counter(text(r.get("grade_before")) for r in rows if text(r.get("grade_before")))
+    s = f"对照行业清洁生产评价指标体系，共对标 {len(rows)} 项指标" + f.see("IND.1")
+    if grades:
+        s += "，审核前" + "、".join(f"达到{g} {c} 项" if g != indicators.BELOW else f"{g} {c} 项" for g, c in sorted(grades.items()))
+    limiting = [text(r.get("indicator")) for r in rows if text(r.get("limiting")) == "是" and text(r.get("grade_before")) == indicators.BELOW]
+    if limiting:
+        s += f"；限定性指标{'、'.join(limiting)}未达到III级基准值"
+    return [s + "。"]
+
+
+def focus(f: Facts) -> list[str]:
+    rows = [r for r in f.d.rows("SCO.1") if num(r.get("score")) is not None]
+    if not rows:
+        return [f"本轮审核重点确定为{text(f.cover.get('focus'))}。"] if text(f.cover.get("focus")) else []
+    rows.sort(key=lambda r: -num(r["score"]))
+    ranking = "、".join(f"{text(r.get('candidate'))}（{n(r['score'])}分）" for r in rows)
+    return [f"采用权重总和计分排序法对 {len(rows)} 个备选审核重点打分" + f.see("SCO.1") + f"，总分由高到低依次为{ranking}。"
+            f"据此确定{text(rows[0].get('candidate'))}为本轮审核重点。"]
+
+
+def targets(f: Facts) -> list[str]:
+    rows = f.rows("D.24")
+    if not rows:
+        return []
+    parts = []
+    for r in rows:
+        rel = num(r.get("near_rel"))
+        d = text(r.get("direction")) or "降低"
+        parts.append(f"{text(r.get('indicator'))}由 {n(r.get('base'))} {text(r.get('unit'))} {d}至 {n(r.get('near_abs'))}"
+                     + (f"（{d} {n(rel)}%）" if rel is not None else ""))
+    return [f"本轮审核设置清洁生产目标 {len(rows)} 项" + f.see("D.24") + "，近期目标为：" + "；".join(parts) + "。"]
+
+
+def stage_options(stage: str):
+    def run(f: Facts) -> list[str]:
+        rows = [r for r in f.rows("D.25") if (text(r.get("stage")) or "预审核") == stage]
+        if not rows:
+            return []
+        cats = Counter(text(r.get("category")) for r in rows if text(r.get("category")))
+        s = f"{stage}阶段共提出备选方案 {len(rows)} 项" + f.see(f"D.25#{stage}")
+        if cats:
+            s += "，其中" + "、".join(f"{k}方面 {v} 项" for k, v in cats.items())
+        return [s + "。"]
+    return run
+
+
+def instruments(f: Facts) -> list[str]:
+    rows = f.rows("D.26")
+    if not rows:
+        return []
+    total = sum(int(num(r.get("count")) or 0) for r in rows)
+    return [f"审核重点配备计量器具/监测仪器 {len(rows)} 类共 {total} 台（件）" + f.see("D.26") + "。"]
+
+
+def balances(f: Facts) -> list[str]:
+    out = []
+    total_in, total_out = material_totals(f.d)
+    rows = f.d.rows("BAL.1")
+    if total_in:
+        unit = next((text(r.get("qty_unit")) for r in rows if text(r.get("qty_unit"))), "")
+        dev = (total_in - (total_out or 0)) / total_in
+        tol = f.d.param(P.K_MATERIAL_TOL) or 0.05
+        s = (f"审核重点物料平衡" + f.see("BAL.1", "fig:BAL.1") + f"：输入总量 {n(total_in)} {unit}，输出总量 {n(total_out)} {unit}，"
+             f"平衡偏差 {pct(dev)}，")
+        s += (f"在允许偏差 ±{tol * 100:g}% 以内，物料平衡成立（DB11/T 1156—2022 7.3.4 b）。" if abs(dev) <= tol
+              else f"超过允许偏差 ±{tol * 100:g}%，应分析原因并重新实测或补充实测（DB11/T 1156—2022 7.3.4 b）。")
+        out.append(s)
+        losses = [r for r in rows if text(r.get("direction")) == "输出"
+                  and text(r.get("category")) in ("废水", "废气", "固体废物", "无组织排放", "损失") and num(r.get("qty"))]
+        losses.sort(key=lambda r: -num(r["qty"]))
+        if losses:
+            parts = [f"{text(r.get('unit_op'))}的{text(r.get('material'))} {n(r['qty'])} {text(r.get('qty_unit'))}（占输入 {pct(num(r['qty']) / total_in)}）"
+                     for r in losses[:5]]
+            out.append("主要物料流失点为：" + "；".join(parts) + "。")
+        ops = {}
+        for r in rows:
+            if num(r.get("unit_dev")) is not None:
+                ops[text(r.get("unit_op"))] = num(r["unit_dev"])
+        bad = [f"{k}（{pct(v)}）" for k, v in ops.items() if abs(v) > tol]
+        if bad:
+            out.append("单元操作平衡偏差超过允许偏差的有：" + "、".join(bad) + "。")
+    w = [r for r in f.d.rows("BAL.2") if num(r.get("fresh"))]
+    if w:
+        fresh = sum(num(r["fresh"]) for r in w)
+        reused = sum(num(r.get("reused")) or 0 for r in w)
+        s = f"水平衡测试" + f.see("BAL.2", "fig:BAL.2") + f"：新水量 {n(fresh)} m³/d，重复利用水量 {n(reused)} m³/d，"
+        s += f"重复利用率 {pct(reused / (fresh + reused))}（GB/T 12452）"
+        parts = [num(r.get(k)) for r in w for k in ("consumed", "discharged", "leaked")]
+        if any(x is not None for x in parts):
+            out_sum = sum(x for x in parts if x is not None)
+            s += f"，水量平衡偏差 {pct((fresh - out_sum) / fresh)}"
+        leak = sum(num(r.get("leaked")) or 0 for r in w)
+        if leak:
+            s += f"，漏失水量 {n(leak)} m³/d（漏失率 {pct(leak / fresh)}）"
+        out.append(s + "。")
+    e = [r for r in f.d.rows("BAL.3") if num(r.get("supplied"))]
+    if e:
+        sup = sum(num(r["supplied"]) for r in e)
+        eff = sum(num(r.get("effective")) or 0 for r in e)
+        worst = min((r for r in e if num(r.get("efficiency")) is not None), key=lambda r: num(r["efficiency"]), default=None)
+        s = f"能量平衡" + f.see("BAL.3") + f"：供入能量 {n(sup)} kgce/a，有效利用能量 {n(eff)} kgce/a，能量利用率 {pct(eff / sup)}（GB/T 3484）"
+        if worst is not None:
+            s += f"，利用率最低的是{text(worst.get('unit'))}（{pct(num(worst['efficiency']))}）"
+        out.append(s + "。")
+    p = [r for r in f.d.rows("BAL.4") if num(r.get("generated"))]
+    if p:
+        parts = [f"{text(r.get('pollutant'))}产生量 {n(r['generated'])} t/a" + (f"、平衡偏差 {pct(num(r['dev']))}" if num(r.get("dev")) is not None else "") for r in p]
+        out.append("特征污染因子平衡" + f.see("BAL.4") + "：" + "；".join(parts) + "。")
+    return out
+
+
+def diagnosis(f: Facts) -> list[str]:
+    out = []
+    a, b = f.rows("D.27"), f.rows("D.28")
+    if a:
+        out.append(f"从八个方面对物料、水、能量平衡结果进行问题查找和原因分析，识别物料损失/不合理用水/不合理用能部位 {len(a)} 处" + f.see("D.27") + "。")
+    if b:
+        out.append(f"识别重点关注污染物产生部位 {len(b)} 处" + f.see("D.28") + "。")
+    return out
+
+
+def experts(f: Facts) -> list[str]:
+    rows = f.rows("D.29")
+    if not rows:
+        return []
+    adopted = sum("未采纳" not in text(r.get("adoption")) and "采纳" in text(r.get("adoption")) for r in rows)
+    return [f"行业专家提出意见和建议 {len(rows)} 条，采纳 {adopted} 条" + f.see("D.29") + "。"]
+
+
+def option_summary(f: Facts) -> list[str]:
+    rows = f.rows("D.30")
+    if not rows:
+        return []
+    by = Counter(text(r.get("cost_class")) for r in rows)
+    inv = {k: sum(num(r.get("investment")) or 0 for r in rows if text(r.get("cost_class")) == k) for k in by}
+    cats = Counter(text(r.get("category")) for r in rows if text(r.get("category")))
+    s = f"本轮审核共产生备选清洁生产方案 {len(rows)} 项" + f.see("D.30", "fig:D.30")
+    parts = [f"{k}方案 {by[k]} 项（预计投资 {n(inv[k])} 万元）" for k in ("无/低费", "中/高费") if by.get(k)]
+    if parts:
+        s += "，其中" + "，".join(parts)
+    total = sum(inv.values())
+    s += f"，预计总投资 {n(total)} 万元。"
+    if cats:
+        s += "按方案类型分：" + "、".join(f"{k} {v} 项" for k, v in cats.items()) + "。"
+    return [s]
+
+
+def screening(f: Facts) -> list[str]:
+    out = []
+    classes = {text(r.get("option_id")): text(r.get("cost_class")) for r in f.d.rows("D.31")}
+    rows = f.rows("D.31")
+    if rows:
+        by = Counter(classes.get(text(r.get("option_id"))) or "" for r in rows)
+        out.append(f"经定性筛选，可行的无/低费方案 {by.get('无/低费', 0)} 项" + f.see("D.31#无/低费")
+                   + f"，初步可行的中/高费方案 {by.get('中/高费', 0)} 项" + f.see("D.31#中/高费") + "。")
+    bad = f.rows("D.32")
+    if bad:
+        out.append(f"不可行方案 {len(bad)} 项" + f.see("D.32") + "，不可行原因逐项列明。")
+    sco = [r for r in f.d.rows("SCO.2") if num(r.get("score")) is not None]
+    if sco:
+        sco.sort(key=lambda r: -num(r["score"]))
+        out.append("采用权重总和计分排序法对初步可行的中/高费方案排序" + f.see("SCO.2") + "，依次为"
+                   + "、".join(f"{text(r.get('option_id'))} {text(r.get('option'))}（{n(r['score'])}分）" for r in sco) + "。")
+    return out
+
+
+def development(f: Facts) -> list[str]:
+    opts = feasibility_options(f.d)
+    if not opts:
+        return []
+    names = "、".join(f"{o.option_id} {o.name}" for o in opts)
+    return [f"对初步可行的 {len(opts)} 项中/高费方案（{names}）从工艺技术、工艺流程、设备清单、投资及效益估算等方面进行研制，"
+            "并逐项开展技术、环境、经济可行性分析。"]
+
+
+def feasibility(f: Facts) -> list[str]:
+    opts = feasibility_options(f.d)
+    done = [o for o in opts if o.computed]
+    if not opts:
+        return []
+    s = f"本轮对 {len(opts)} 项中/高费方案进行可行性分析，方案分述如下（7.2.1～7.2.{len(opts)}）。"
+    if done:
+        ok = [o for o in done if o.verdict == "可行"]
+        s += (f"按基准折现率 {done[0].rate * 100:g}%、所得税率 {done[0].tax * 100:g}%、设备寿命期 {done[0].life:g} 年计算，"
+              f"{len(ok)} 项方案经济可行（净现值 ≥ 0、内部收益率 ≥ 基准折现率、投资回收期 ≤ {done[0].max_payback:g} 年，"
+              "DB11/T 1156—2022 7.5.5）。")
+    return [s]
+
+
+def expected_targets(f: Facts) -> list[str]:
+    rows = [r for r in f.d.rows("D.33") if num(r.get("exp_abs")) is not None]
+    if not rows:
+        return []
+    met = _met(f, rows, "exp_abs")
+    return [f"本轮 {len(rows)} 项清洁生产目标中，预计 {len(met)} 项可在近期达到" + f.see("D.33")
+            + ("，" + "、".join(met) + "的支撑方案见表中“支撑方案”列" if met else "") + "。"]
+
+
+def _met(f: Facts, rows, key) -> list[str]:
+    targets = {text(r.get("indicator")): r for r in f.d.rows("D.24")}
+    out = []
+    for r in rows:
+        t = targets.get(text(r.get("indicator")))
+        if t is None or num(t.get("near_abs")) is None or num(r.get(key)) is None:
+            continue
+        if indicators.target_met(num(t["near_abs"]), num(r[key]), text(t.get("direction")) or "降低") == "是":
+            out.append(text(r.get("indicator")))
+    return out
+
+
+def implemented(f: Facts) -> list[str]:
+    rows = f.rows("D.34")
+    if not rows:
+        return []
+    by = Counter(text(r.get("cost_class")) for r in rows)
+    inv = sum(num(r.get("investment")) or 0 for r in rows)
+    econ = sum(num(r.get("econ_benefit")) or 0 for r in rows)
+    parts = "、".join(f"{k} {v} 项" for k, v in by.items() if k)
+    return [f"截至目前已实施方案 {len(rows)} 项（{parts}），累计投资 {n(inv)} 万元，年经济效益 {n(econ)} 万元/a"
+            + f.see("D.34", "fig:D.34") + "。"]
+
+
+def schedule(f: Facts) -> list[str]:
+    rows = f.rows("D.35")
+    if not rows:
+        return []
+    ids = {text(r.get("option_id")) for r in rows if text(r.get("option_id"))}
+    inv = {}
+    for r in rows:
+        if num(r.get("investment")) is not None:
+            inv[text(r.get("option_id"))] = num(r["investment"])
+    ends = [r["end"] for r in rows if r.get("end")]
+    s = f"拟实施方案 {len(ids)} 项，预计投资 {n(sum(inv.values()))} 万元" + f.see("D.35")
+    if ends:
+        s += f"，计划于 {max(ends):%Y年%m月} 前全部完成"
+    return [s + "。"]
+
+
+def conclusion(f: Facts) -> list[str]:
+    out = preface(f)[:1]
+    out += option_summary(f)
+    out += implemented(f)
+    rows = f.rows("D.36")
+    if rows:
+        out.append("本轮清洁生产方案实施情况及审核预期效益" + f.see("D.36") + "。")
+    arch = f.rows("D.37")
+    if arch:
+        done = sum(text(r.get("status")) == "已建立" for r in arch)
+        out.append(f"企业清洁生产档案 {len(arch)} 项中已建立 {done} 项" + f.see("D.37") + "。")
+    return out
+
+
+# ---- acceptance ----------------------------------------------------------------------------------------------
+
+
+def assessment(f: Facts) -> list[str]:
+    rows = f.rows("ACC.1")
+    if not rows:
+        return []
+    return [f"审核评估技术审查意见共 {len(rows)} 条，企业逐条落实并修改审核报告" + f.see("ACC.1") + "。"]
+
+
+def implementation(f: Facts) -> list[str]:
+    rows = f.rows("D.38")
+    out = []
+    if rows:
+        by = Counter(text(r.get("cost_class")) for r in rows)
+        out.append(f"本轮共实施清洁生产方案 {len(rows)} 项，其中" + "、".join(f"{k} {v} 项" for k, v in by.items() if k) + "。")
+    adj = f.rows("ACC.2")
+    if adj:
+        out.append(f"评估后调整方案 {len(adj)} 项" + f.see("ACC.2") + "，调整原因及可行性分析逐项说明。")
+    return out
+
+
+def class_effects(cls: str):
+    def run(f: Facts) -> list[str]:
+        rows = [r for r in f.rows("D.38") if text(r.get("cost_class")) == cls]
+        if not rows:
+            return []
+        inv = sum(num(r.get("investment")) or 0 for r in rows)
+        econ = sum(num(r.get("econ_benefit")) or 0 for r in rows)
+        return [f"{cls}方案实施 {len(rows)} 项，核定实际投资 {n(inv)} 万元，折合年度经济效益 {n(econ)} 万元/a" + f.see(f"D.38#{cls}") + "。"]
+    return run
+
+
+def benefits(f: Facts) -> list[str]:
+    out = []
+    rows = {text(r.get("item")): r for r in f.d.rows("D.39")}
+    rate = rows.get("实施率（%）")
+    if rate and num(rate.get("total")) is not None:
+        out.append(f"本轮清洁生产方案实施率 {n(rate['total'])}%" + f.see("D.39") + "。")
+    econ = [r for r in f.rows("D.41") if num(r.get("year_total")) is not None]
+    if econ:
+        total = sum(num(r["year_total"]) for r in econ)
+        out.append(f"方案实施后年度经济效益合计 {n(total)} 万元" + f.see("D.41", "fig:D.41") + "。")
+    env = [r for r in f.rows("D.40") if num(r.get("year_total"))]
+    if env:
+        out.append("折合年度环境效益：" + "，".join(f"{text(r.get('item'))} {n(r['year_total'])}" for r in env) + f.see("D.40") + "。")
+    return out
+
+
+def before_after(f: Facts) -> list[str]:
+    rows = [r for r in f.d.rows("ACC.3") if num(r.get("change_rate")) is not None]
+    if not rows:
+        return []
+    return ["审核前后主要指标变化" + f.see("ACC.3") + "：" + "；".join(
+        f"{text(r.get('indicator'))}由 {n(r.get('before'))} {text(r.get('unit'))} 变为 {n(r.get('after'))}（削减 {pct(num(r['change_rate']))}）"
+        for r in rows) + "。"]
+
+
+def targets_done(f: Facts) -> list[str]:
+    rows = [r for r in f.d.rows("D.42") if text(r.get("met"))]
+    if not rows:
+        return []
+    met = [text(r.get("indicator")) for r in rows if text(r.get("met")) == "是"]
+    missed = [text(r.get("indicator")) for r in rows if text(r.get("met")) == "否"]
+    s = f"本轮 {len(rows)} 项清洁生产目标中 {len(met)} 项已完成" + f.see("D.42", "fig:D.42")
+    if missed:
+        s += f"，{'、'.join(missed)}未完成，应说明原因"
+    return [s + "。"]
+
+
+def continuing(f: Facts) -> list[str]:
+    rows = f.rows("D.43")
+    if not rows:
+        return []
+    return ["企业制定了持续清洁生产计划" + f.see("D.43") + "，包括" + "、".join(text(r.get("item")) for r in rows) + "。"]
+
+
+def archive(f: Facts) -> list[str]:
+    arch = f.rows("D.37")
+    if not arch:
+        return []
+    done = sum(text(r.get("status")) == "已建立" for r in arch)
+    return [f"企业清洁生产档案 {len(arch)} 项中已建立 {done} 项" + f.see("D.37") + "。"]
+
+
+# ---- park -------------------------------------------------------------------------------------------------------
+
+
+def park_team(f: Facts) -> list[str]:
+    rows = f.rows("B.1")
+    if not rows:
+        return []
+    teams = Counter(text(r.get("team")) for r in rows if text(r.get("team")))
+    return ["园区组建了" + "、".join(f"{k}（{v}人）" for k, v in teams.items()) + "，各小组成员及职责" + f.see(*(f"B.1#{k}" for k in teams)) + "。"]
+
+
+def park_plan(f: Facts) -> list[str]:
+    rows = f.rows("B.2")
+    if not rows:
+        return []
+    ends = [r["end"] for r in rows if r.get("end")]
+    phases = list(dict.fromkeys(text(r.get("phase")) for r in rows if text(r.get("phase"))))
+    s = f"审核工作计划共 {len(rows)} 项工作，分{('、'.join(phases))}{len(phases)}个阶段" + f.see("B.2", "fig:B.2")
+    if ends:
+        s += f"，计划于 {max(ends):%Y年%m月%d日} 前完成"
+    return [s + "。"]
+
+
+def park_status(f: Facts) -> list[str]:
+    from .compute import park_data
+
+    data = park_data(f.d)
+    out = []
+    labels = {"industrial_va": ("园区工业增加值", "万元"), "energy": ("园区工业综合能耗", "tce"), "co2": ("园区二氧化碳排放量", "tCO₂"),
+              "fresh_water": ("新鲜水用量", "m³"), "wastewater": ("工业废水排放量", "t")}
+    for key, (label, unit) in labels.items():
+        vals = data.get(key)
+        if vals and any(v is not None for v in vals[1:]):
+            s = series_sentence(f, label, list(vals[1:]), unit)
+            if s:
+                out.append(s)
+    if out:
+        out[0] = out[0].rstrip("。") + f.see("P.2", "fig:P.2") + "。"
+    return out
+
+
+def park_evaluation(f: Facts) -> list[str]:
+    from cpxl.calc.park_eval import selection_problems
+
+    from .compute import park_results
+
+    res = [r for r in park_results(f.d) if r.evaluated]
+    if not res:
+        return []
+    levels = Counter(r.level for r in res)
+    s = f"对照附件1 附表1，园区参评指标 {len(res)} 项" + f.see("P.1") + "，" + "、".join(f"{k} {v} 项" for k, v in levels.items()) + "。"
+    below = [f"{r.no}“{r.name}”" for r in res if r.level == "未达到一般水平"]
+    out = [s]
+    if below:
+        out.append("未达到一般水平的指标为" + "、".join(below) + "，是本轮审核重点关注的短板。")
+    probs = selection_problems([r.no for r in res])
+    if probs:
+        out.append("指标选取尚不满足附件1要求：" + "；".join(p.message for p in probs) + "。")
+    return out
+
+
+def park_options(f: Facts) -> list[str]:
+    rows = f.rows("B.3")
+    if not rows:
+        return []
+    levels = Counter(text(r.get("level")) for r in rows if text(r.get("level")))
+    status = Counter(text(r.get("status")) for r in rows if text(r.get("status")))
+    inv = sum(num(r.get("investment")) or 0 for r in rows)
+    s = f"本轮审核共产生清洁生产方案 {len(rows)} 项" + f.see("B.3", "fig:B.3") + "，其中" + "、".join(f"{k} {v} 项" for k, v in levels.items())
+    s += f"，投资预算合计 {n(inv)} 万元"
+    if status:
+        s += "；" + "、".join(f"{k} {v} 项" for k, v in status.items())
+    return [s + "。"]
+
+
+def park_plan_next(f: Facts) -> list[str]:
+    rows = f.rows("B.4")
+    if not rows:
+        return []
+    return ["持续清洁生产工作计划" + f.see("B.4") + "包括" + "、".join(text(r.get("item")) for r in rows) + "。"]
+
+
+# ---- region -------------------------------------------------------------------------------------------------------
+
+
+def region_overview(f: Facts) -> list[str]:
+    rows = f.rows("R.1")
+    if not rows:
+        return []
+    districts = Counter(text(r.get("district")) for r in rows if text(r.get("district")))
+    scales = Counter(text(r.get("scale")) for r in rows if text(r.get("scale")))
+    s = f"本次区域协同审核对象企业共 {len(rows)} 家" + f.see("R.1")
+    if districts:
+        s += "，分布于" + "、".join(f"{k}（{v}家）" for k, v in districts.items())
+    if scales:
+        s += "；按规模分，" + "、".join(f"{k}企业 {v} 家" for k, v in scales.items())
+    return [s + "。"]
+
+
+def region_indicators(keys: tuple[str, ...] | None = None):
+    def run(f: Facts) -> list[str]:
+        from cpxl.tables.region import BENCHMARK_ORDER
+
+        rows = [r for r in f.d.rows("R.3") if num(r.get("count"))]
+        out = []
+        for r in rows:
+            no = int(num(r.get("no")) or 0)
+            if not 1 <= no <= len(BENCHMARK_ORDER):
+                continue
+            key = BENCHMARK_ORDER[no - 1][1]
+            if keys is not None and key.rsplit("_", 1)[0] not in keys:
+                continue
+            out.append(f"{text(r.get('indicator'))}（{text(r.get('unit'))}）：{int(num(r['count']))} 家企业中位数 {n(r.get('median'))}，"
+                       f"先进值（前25%）{n(r.get('advanced'))}，最优 {n(r.get('best'))}，{int(num(r.get('behind')) or 0)} 家未达先进值"
+                       + (f"，中位企业达到先进值需下降 {pct(num(r['potential']))}" if num(r.get("potential")) else ""))
+        if not out:
+            return []
+        return ["关键性指标对标分析" + f.see("R.3", *(f"fig:R.2:{k}" for k in (keys or ()))) + "：" + "；".join(out) + "。"]
+    return run
+
+
+def region_category(category: str):
+    def run(f: Facts) -> list[str]:
+        probs = [r for r in f.rows("R.4") if text(r.get("category")) == category]
+        opts = [r for r in f.rows("R.5") if text(r.get("category")) == category]
+        out = []
+        if probs:
+            out.append(f"该类典型问题 {len(probs)} 项：" + "；".join(
+                text(r.get("problem")) + (f"（涉及 {int(num(r['companies_n']))} 家企业）" if num(r.get("companies_n")) else "") for r in probs) + "。")
+        if opts:
+            out.append(f"对应清洁生产方案 {len(opts)} 项：" + "；".join(
+                text(r.get("name")) + (f"（投资 {n(r['investment'])} 万元，投资回收期 {n(r['payback'])} 年）" if num(r.get("payback")) is not None else "")
+                for r in opts) + "。")
+        return out
+    return run
+
+
+def region_problems(f: Facts) -> list[str]:
+    rows = f.rows("R.4")
+    if not rows:
+        return []
+    cats = Counter(text(r.get("category")) for r in rows if text(r.get("category")))
+    common = sum(text(r.get("common")) == "是" for r in rows)
+    return [f"本次审核共梳理问题 {len(rows)} 项" + f.see("R.4") + "，其中关键共性问题 " + str(common) + " 项；按类别分：" + "、".join(f"{k} {v} 项" for k, v in cats.items()) + "。"]
+
+
+def region_options(f: Facts) -> list[str]:
+    rows = f.rows("R.5")
+    if not rows:
+        return []
+    inv = sum(num(r.get("investment")) or 0 for r in rows)
+    ben = sum(num(r.get("benefit")) or 0 for r in rows)
+    s = f"汇总可推广清洁生产方案 {len(rows)} 项" + f.see("R.5") + f"，投资合计 {n(inv)} 万元，年效益合计 {n(ben)} 万元"
+    if inv and ben:
+        s += f"，总体静态投资回收期约 {n(inv / ben)} 年"
+    return [s + "。"]
+
+
+def region_performance(f: Facts) -> list[str]:
+    rows = f.rows("R.6")
+    if not rows:
+        return []
+    out = []
+    for status in ("已实施", "拟实施"):
+        sel = [r for r in rows if text(r.get("status")) == status]
+        if not sel:
+            continue
+        tot = lambda k: sum(num(r.get(k)) or 0 for r in sel)  # noqa: E731
+        out.append(f"{status}方案 {int(tot('options_n'))} 项，投资 {n(tot('investment'))} 万元，年经济效益 {n(tot('econ'))} 万元，"
+                   f"节能 {n(tot('energy'))} tce/a，节水 {n(tot('water'))} m³/a，碳减排 {n(tot('co2'))} tCO₂/a")
+    return ["审核对象企业方案绩效" + f.see("R.6", "fig:R.6") + "：" + "；".join(out) + "。"] if out else []
+
+
+# ---- dispatch ---------------------------------------------------------------------------------------------------
+
+Gen = Callable[[Facts], list[str]]
+
+ENTERPRISE: dict[str, Gen] = {
+    "前言": preface,
+    "1.4": scope,
+    "2": review,
+    "3.1": organisation,
+    "3.2": plan,
+    "4.1.1": company,
+    "4.1.2": production,
+    "4.1.3": environment,
+    "4.3.1": level_analysis,
+    "4.4.2": focus,
+    "4.5": targets,
+    "4.6": stage_options("预审核"),
+    "5.2.1": instruments,
+    "5.2.2": balances,
+    "5.2.3": diagnosis,
+    "5.3": stage_options("审核"),
+    "6.1": experts,
+    "6.2": option_summary,
+    "6.3": screening,
+    "7.1": development,
+    "7.2": feasibility,
+    "7.3": expected_targets,
+    "7.4": implemented,
+    "7.5": schedule,
+}
+AUDIT = {**ENTERPRISE, "8": conclusion}
+ACCEPTANCE = {
+    **ENTERPRISE,
+    "8": assessment,
+    "9.1": implementation,
+    "9.2": class_effects("无/低费"),
+    "9.3": class_effects("中/高费"),
+    "9.4": benefits,
+    "9.5.1": before_after,
+    "9.5.2": targets_done,
+    "10.3": continuing,
+    "11.1": lambda f: preface(f)[:1],
+    "11.2.2": targets_done,
+    "11.2.5": benefits,
+    "11.3": continuing,
+    "11.4": archive,
+}
+PARK = {
+    "3.2": park_team,
+    "3.3": park_plan,
+    "4.1": park_status,
+    "4.2": park_evaluation,
+    "6.1": park_options,
+    "6.2": park_options,
+    "7.2": park_plan_next,
+}
+_CATEGORIES = ("生产技术工艺", "设备设施", "主要原辅料使用", "水资源消耗", "能源消耗", "碳排放", "水污染物处理及排放",
+               "大气污染物处理及排放", "固体废物处理处置", "其他")
+REGION = {
+    "1.1": region_overview,
+    "2": region_indicators(),
+    "2.4": region_indicators(("water",)),
+    "2.5.1": region_indicators(("energy",)),
+    "2.5.2": region_indicators(("co2",)),
+    "2.6.1": region_indicators(("wastewater", "cod", "nh3n")),
+    "2.6.2": region_indicators(("so2", "nox", "pm", "vocs")),
+    **{f"3.{i}": region_category(c) for i, c in enumerate(_CATEGORIES, 1)},
+    "4.1": region_problems,
+    "4.2": region_options,
+    "4.3": region_performance,
+}
+
+GENERATORS = {"audit": AUDIT, "acceptance": ACCEPTANCE, "park": PARK, "region": REGION}
+
+
+def generate(kind: str, key: str, facts: Facts) -> list[str]:
+    fn = GENERATORS.get(kind, {}).get(key)
+    if fn is None:
+        return []
+    try:
+        return [p for p in fn(facts) if p]
+    except (ValueError, KeyError, TypeError, ZeroDivisionError, AttributeError) as exc:  # analysis must not stop the export
+        facts.d.note(f"第{key}节数据分析", exc)
+        return []
+
+
+__all__ = ["Facts", "generate", "GENERATORS", "d11_quantity"]

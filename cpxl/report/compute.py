@@ -1,0 +1,757 @@
+"""Every derived value of the report, recomputed from the workbook's inputs with :mod:`cpxl.calc`.
+
+The cached results of formula cells are never used: a workbook saved by a program that does not
+calculate (or edited after the last calculation) would otherwise print stale numbers. Each computed
+column of the registry has its recomputation here, with the standard it follows; a value that cannot be
+computed from the inputs is left blank and the reason kept in :attr:`Derived.problems`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cpxl.calc import balance, carbon, economics, energy, indicators, pollution, water
+from cpxl.calc import parameters as P
+from cpxl.workbook.read import Book
+
+Frame = pd.DataFrame
+
+
+def num(value) -> float | None:
+    """A number or None (blank, NaN, text)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        x = float(value)
+        return None if math.isnan(x) else x
+    return None
+
+
+def filled(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return not (isinstance(value, str) and not value.strip())
+
+
+def text(value) -> str:
+    return str(value).strip() if filled(value) else ""
+
+
+@dataclass
+class Derived:
+    """The book's tables with computed columns, totals and form fields recomputed."""
+
+    book: Book
+    frames: dict[str, Frame] = field(default_factory=dict)
+    totals: dict[str, dict[str, object]] = field(default_factory=dict)
+    fields: dict[str, dict[str, object]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    params: object = None
+    overrides: dict = field(default_factory=dict)
+    done: bool = False
+    _rows: dict[str, list[dict]] = field(default_factory=dict)
+
+    def frame(self, table_id: str) -> Frame:
+        return self.frames.get(table_id, pd.DataFrame())
+
+    def rows(self, table_id: str) -> list[dict]:
+        """Rows as dicts; cached once the derivation is complete (frames no longer change)."""
+        cached = self._rows.get(table_id) if self.done else None
+        if cached is not None:
+            return cached
+        f = self.frame(table_id)
+        out = f.to_dict("records") if not f.empty else []
+        if self.done:
+            self._rows[table_id] = out
+        return out
+
+    def param(self, key: tuple[str, str]):
+        return P.get(self.params, key)
+
+    def output(self, i: int, product: str | None = None) -> float | None:
+        """Output of year i (1..3) of `product` (default: the main product of 封面信息) from D.6."""
+        name = text(product) if product is not None else text(self.book.cover.get("main_product"))
+        f = self.frame("D.6")
+        if f.empty or not name:
+            return None
+        hit = f[f["product"].map(text) == name]
+        vals = [num(x) for x in hit.get(f"output_{i}", [])]
+        vals = [x for x in vals if x is not None]
+        return sum(vals) if vals else None
+
+    def note(self, where: str, exc: Exception) -> None:
+        msg = f"{where}：{exc}"
+        if msg not in self.problems:
+            self.problems.append(msg)
+
+
+def derive(book: Book) -> Derived:
+    d = Derived(book)
+    d.params = P.parameters_from_rows(book.parameters, strict=False)
+    d.problems.extend(f"参数表：{w}" for w in getattr(d.params, "warnings", []))
+    d.overrides = P.coefficient_overrides(d.params)
+    for table in book.registry:
+        data = book.tables.get(table.id)
+        if data is None or not data.present:
+            continue
+        frame = data.frame.copy() if table.columns else pd.DataFrame()
+        for col in table.columns:  # cached formula results are not used
+            if col.computed and col.key in frame and not _keeps_typed(table.id, col.key):
+                frame[col.key] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        d.frames[table.id] = frame
+        d.fields[table.id] = {k: (None if table.field(k).computed else v) for k, v in data.fields.items()}
+    for table_id in _ORDER:
+        if table_id in d.frames:
+            try:
+                RECOMPUTE[table_id](d)
+            except (ValueError, KeyError, TypeError, ZeroDivisionError) as exc:  # one table's bad data
+                d.note(f"表{table_id}", exc)
+    for table in book.registry:
+        if table.id in d.frames and table.total_label:
+            f = d.frames[table.id]
+            d.totals[table.id] = {c.key: _sum(f, c.key) for c in table.columns if c.total}
+    for table in book.registry:  # form fields that only repeat 封面信息
+        for fd in table.fields:
+            m = re.fullmatch(r"=\{p\[(\w+)\]\}", fd.formula or "")
+            if m and d.fields.get(table.id, {}).get(fd.key) is None:
+                d.fields.setdefault(table.id, {})[fd.key] = book.cover.get(m[1])
+    d.done = True
+    return d
+
+
+def _keeps_typed(table_id: str, key: str) -> bool:
+    # IND.1: a qualitative indicator's level is typed over the formula (the sheet's note says so)
+    return table_id == "IND.1" and key in ("grade_before", "grade_after")
+
+
+def _sum(f: Frame, key: str) -> float | None:
+    if f.empty or key not in f:
+        return None
+    vals = [num(x) for x in f[key]]
+    vals = [x for x in vals if x is not None]
+    return sum(vals) if vals else None
+
+
+def _set(f: Frame, idx, key: str, fn: Callable[[], object], d: Derived, where: str) -> None:
+    try:
+        value = fn()
+    except (ValueError, ZeroDivisionError, TypeError) as exc:
+        d.note(where, exc)
+        value = None
+    if key not in f:
+        f[key] = None
+    if f[key].dtype != object:
+        f[key] = f[key].astype(object)
+    f.at[idx, key] = value
+
+
+def _row_label(f: Frame, idx, key: str) -> str:
+    return text(f.at[idx, key]) if key in f else ""
+
+
+# ---- 4.1.2 per-unit consumption (DB4101/T 61—2023 表D.7、D.10、D.11、D.12) ------------------------------
+
+
+def _per_unit_main(table_id: str, label_key: str):
+    def run(d: Derived) -> None:
+        f = d.frames[table_id]
+        for idx in f.index:
+            for i in (1, 2, 3):
+                total = num(f.at[idx, f"total_{i}"])
+                if total is None:
+                    _set(f, idx, f"per_unit_{i}", lambda: None, d, "")
+                    continue
+                out = d.output(i)
+                # 单耗 = 总耗 / 单耗基准产品产量 (表D.10、D.11 单耗)
+                _set(f, idx, f"per_unit_{i}", lambda t=total, o=out: indicators.per_unit(t, o) if o else None, d,
+                     f"表{table_id}“{_row_label(f, idx, label_key)}”单耗")
+    return run
+
+
+def _d7(d: Derived) -> None:
+    f = d.frames["D.7"]
+    for idx in f.index:
+        product = text(f.at[idx, "product"])
+        for i in (1, 2, 3):
+            total = num(f.at[idx, f"total_{i}"])
+            out = d.output(i, product) if total is not None else None
+            # 单耗 = 总耗 / 该产品产量 (表D.7; DB4101/T 61 6.5.1.2.4 a)
+            _set(f, idx, f"per_unit_{i}", lambda t=total, o=out: indicators.per_unit(t, o) if (t is not None and o) else None,
+                 d, f"表D.7“{_row_label(f, idx, 'material')}”单耗")
+
+
+def d11_quantity(d: Derived, name: str, i: int) -> tuple[float | None, str | None]:
+    """Σ D.11 total of year i for energy `name` and its unit (SUMIF/INDEX-MATCH of the sheet)."""
+    f = d.frame("D.11")
+    if f.empty:
+        return None, None
+    hit = f[f["energy"].map(text) == text(name)]
+    if hit.empty:
+        return None, None
+    vals = [num(x) for x in hit[f"total_{i}"]]
+    vals = [x for x in vals if x is not None]
+    unit = text(hit.iloc[0]["total_unit"]) or None
+    return (sum(vals) if vals else None), unit
+
+
+def _d12(d: Derived) -> None:
+    f = d.frames["D.12"]
+    for idx in f.index:
+        name = text(f.at[idx, "name"])
+        if not name:
+            continue
+        where = f"表D.12“{name}”"
+        # 折标准煤系数: GB/T 2589-2020 表A.1/表B.1 or the auditor's value in 参数
+        _set(f, idx, "coef", lambda: energy.coefficient(name, overrides=d.overrides).value, d, where + "折标准煤系数")
+        for i in (1, 2, 3):
+            q, unit = d11_quantity(d, name, i)
+            # 总耗 [kgce] = 实物量 × 折标准煤系数 (GB/T 2589-2020 第4章；表D.12)
+            _set(f, idx, f"total_{i}",
+                 lambda q=q, unit=unit: energy.tce(q, name, None, unit, overrides=d.overrides) if q is not None else None,
+                 d, where + "总耗")
+            t, out = num(f.at[idx, f"total_{i}"]), d.output(i)
+            _set(f, idx, f"per_unit_{i}", lambda t=t, o=out: indicators.per_unit(t, o) if (t is not None and o) else None,
+                 d, where + "单耗")
+
+
+def d12_totals(d: Derived) -> dict[str, float | None]:
+    """合计综合能耗 per year [kgce] and its per-unit value (GB/T 2589-2020: Σ of the rows)."""
+    f = d.frame("D.12")
+    out = {}
+    for i in (1, 2, 3):
+        out[f"total_{i}"] = _sum(f, f"total_{i}")
+        o = d.output(i)
+        out[f"per_unit_{i}"] = out[f"total_{i}"] / o if (out[f"total_{i}"] is not None and o) else None
+    return out
+
+
+def co2_by_year(d: Derived) -> list[float | None]:
+    """CO2 of the D.11 energies per year [tCO2] by 表E.4 注b: electricity × grid factor, fossil energy as
+    standard coal × 2.7725 tCO2/tce; media without a method are left out."""
+    f = d.frame("D.11")
+    out: list[float | None] = []
+    for i in (1, 2, 3):
+        total, any_ = 0.0, False
+        for r in f.to_dict("records") if not f.empty else []:
+            q = num(r.get(f"total_{i}"))
+            if q is None or not text(r.get("energy")):
+                continue
+            try:
+                total += carbon.co2(q, text(r["energy"]), unit=text(r.get("total_unit")) or None, overrides=d.overrides,
+                                    coal_factor=d.param(P.K_COAL_FACTOR), grid_factor=d.param(P.K_GRID_FACTOR))
+                any_ = True
+            except ValueError:
+                continue
+        out.append(total if any_ else None)
+    return out
+
+
+# ---- 环保、目标 ------------------------------------------------------------------------------------------
+
+
+def _d23(d: Derived) -> None:
+    f = d.frames["D.23"]
+    for idx in f.index:
+        quota, base = num(f.at[idx, "quota"]), num(f.at[idx, "base"])
+        # 是否满足要求: 基准期排放总量 ≤ 总量控制指标 (表D.23)
+        _set(f, idx, "ok", lambda: ("是" if base <= quota else "否") if quota is not None and base is not None else None, d, "")
+
+
+def _targets(d: Derived) -> dict[str, dict]:
+    f = d.frame("D.24")
+    return {text(r.get("indicator")): r for r in (f.to_dict("records") if not f.empty else []) if text(r.get("indicator"))}
+
+
+def relative(base, value, direction) -> float | None:
+    """相对值 [%] of `value` against 基准期值, signed by the target's direction (表D.24 注: 降低类指标 =
+    (基准期值 − 目标值) ÷ 基准期值 × 100%)."""
+    b, x = num(base), num(value)
+    if b is None or x is None or b <= 0:
+        return None
+    r = indicators.reduction(b, x) * 100
+    return round(-r if indicators.parse_direction(direction or "降低") == "higher" else r, 2)
+
+
+def _target_table(table_id: str, value_key: str, rel_key: str, met: bool):
+    def run(d: Derived) -> None:
+        f = d.frames[table_id]
+        targets = _targets(d)
+        for idx in f.index:
+            t = targets.get(text(f.at[idx, "indicator"]))
+            if t is None:
+                continue
+            for key in ("unit", "base", "near_abs", "near_rel"):
+                _set(f, idx, key, lambda k=key: t.get(k), d, "")
+            direction = text(t.get("direction")) or "降低"
+            _set(f, idx, rel_key, lambda: relative(t.get("base"), f.at[idx, value_key], direction), d,
+                 f"表{table_id}“{text(f.at[idx, 'indicator'])}”相对值")
+            if met:
+                near, act = num(t.get("near_abs")), num(f.at[idx, value_key])
+                # 是否完成: 实际值达到近期目标 (表D.42; DB4101/T 61 7.3.5.2)
+                _set(f, idx, "met", lambda: indicators.target_met(near, act, direction) if near is not None and act is not None else None,
+                     d, f"表{table_id}“{text(f.at[idx, 'indicator'])}”是否完成")
+    return run
+
+
+# ---- options ---------------------------------------------------------------------------------------------
+
+
+def option_classes(d: Derived) -> dict[str, str]:
+    f = d.frame("D.30")
+    if f.empty:
+        return {}
+    return {text(r["option_id"]): text(r.get("cost_class")) for r in f.to_dict("records") if text(r.get("option_id"))}
+
+
+def _d31(d: Derived) -> None:
+    f = d.frames["D.31"]
+    classes = option_classes(d)
+    for idx in f.index:
+        _set(f, idx, "cost_class", lambda: classes.get(text(f.at[idx, "option_id"])) or None, d, "")
+
+
+def _pair_totals(table_id: str, pairs: tuple[tuple[str, str, str], ...], rates: dict[str, tuple[str, str]] | None = None):
+    """合计 = 无/低费 + 中/高费 (表D.36、D.39、D.40、D.41); rate rows are the ratio of the summed rows."""
+    def run(d: Derived) -> None:
+        f = d.frames[table_id]
+        by_item = {text(f.at[i, "item"]): i for i in f.index} if "item" in f else {}
+        for idx in f.index:
+            item = text(f.at[idx, "item"]) if "item" in f else ""
+            for low, high, total in pairs:
+                if rates and item in rates:
+                    num_item, den_item = rates[item]
+
+                    def ratio(n=num_item, dd=den_item):
+                        a = [num(f.at[by_item[n], c]) for c in (low, high)] if n in by_item else []
+                        b = [num(f.at[by_item[dd], c]) for c in (low, high)] if dd in by_item else []
+                        sa = sum(x for x in a if x is not None)
+                        sb = sum(x for x in b if x is not None)
+                        return round(sa / sb * 100, 2) if sb else None
+                    _set(f, idx, total, ratio, d, f"表{table_id}“{item}”")
+                    continue
+                a, b = num(f.at[idx, low]), num(f.at[idx, high])
+                _set(f, idx, total, lambda a=a, b=b: None if a is None and b is None else (a or 0) + (b or 0), d, "")
+    return run
+
+
+def _d39_rates(d: Derived) -> None:
+    f = d.frames["D.39"]
+    items = {text(f.at[i, "item"]): i for i in f.index}
+    adjusted = items.get("调整后方案数量（若有，个）")
+    planned = "审核报告方案数量（个）"
+    if adjusted is not None and any(num(f.at[adjusted, c]) for c in ("low", "high")):
+        planned = "调整后方案数量（若有，个）"
+    _pair_totals("D.39", (("low", "high", "total"),), {"实施率（%）": ("方案实施完成数量（个）", planned)})(d)
+
+
+# ---- E.4 审核绩效汇总表 -------------------------------------------------------------------------------------
+
+_E4_ENERGY = {"节电": "电力", "节煤": "标准煤", "节油": "原油", "节天然气": "天然气"}
+_E4_UNITS = {"吨": "t", "度": "kWh", "m³": "m³"}
+
+
+def _e4(d: Derived) -> None:
+    fields = d.fields.setdefault("E.4", {})
+    d38 = d.frame("D.38")
+    rows = d38.to_dict("records") if not d38.empty else []
+    for cls, suffix in (("无/低费", "low"), ("中/高费", "high")):
+        sel = [r for r in rows if text(r.get("cost_class")) == cls]
+        fields[f"n_{suffix}"] = len(sel)
+        fields[f"inv_{suffix}"] = sum(num(r.get("investment")) or 0 for r in sel)
+    fields["n_total"] = fields["n_low"] + fields["n_high"]
+    fields["inv_total"] = fields["inv_low"] + fields["inv_high"]
+    d41 = d.frame("D.41")
+    for col in ("audit_low", "audit_high", "audit_total", "year_low", "year_high", "year_total"):
+        prefix, part = col.split("_")
+        fields[f"econ_{prefix}_{part}"] = _sum(d41, col)
+    f = d.frames["E.4"]
+    for idx in f.index:
+        ind = text(f.at[idx, "indicator"])
+        annual = num(f.at[idx, "annual"])
+        if ind not in _E4_ENERGY or annual is None:
+            continue
+        unit = _E4_UNITS.get(text(f.at[idx, "unit"]), text(f.at[idx, "unit"]) or None)
+        # 折合碳减排量 (表E.4 注b；环办科财函〔2022〕136号)
+        _set(f, idx, "co2", lambda: carbon.co2(annual, _E4_ENERGY[ind], unit=unit, overrides=d.overrides,
+                                              coal_factor=d.param(P.K_COAL_FACTOR), grid_factor=d.param(P.K_GRID_FACTOR)),
+             d, f"表E.4“{ind}”碳减排量")
+
+
+# ---- balances (DB11/T 1156—2022 7.3.4–7.3.7) ---------------------------------------------------------------
+
+INTERNAL_FLOWS = ("中间产品", "循环物料")
+
+
+def material_totals(d: Derived) -> tuple[float | None, float | None]:
+    f = d.frame("BAL.1")
+    if f.empty:
+        return None, None
+    ext = f[~f["category"].map(text).isin(INTERNAL_FLOWS)]
+    ins = [num(x) for x in ext[ext["direction"].map(text) == "输入"]["qty"]]
+    outs = [num(x) for x in ext[ext["direction"].map(text) == "输出"]["qty"]]
+    ins, outs = [x for x in ins if x is not None], [x for x in outs if x is not None]
+    return (sum(ins) if ins else None), (sum(outs) if outs else None)
+
+
+def _bal1(d: Derived) -> None:
+    f = d.frames["BAL.1"]
+    tol = d.param(P.K_MATERIAL_TOL)
+    sums: dict[str, tuple[list[float], list[float]]] = {}
+    for op, direction, qty in zip(f["unit_op"].map(text), f["direction"].map(text), f["qty"]):
+        x = num(qty)
+        if x is None:
+            continue
+        ins, outs = sums.setdefault(op, ([], []))
+        (ins if direction == "输入" else outs if direction == "输出" else []).append(x)
+    for idx in f.index:
+        unit_op = text(f.at[idx, "unit_op"])
+        ins, outs = sums.get(unit_op, ([], []))
+        # 本单元平衡偏差 = (Σ输入 − Σ输出) / Σ输入 (DB11/T 1156 7.3.4 b)
+        _set(f, idx, "unit_dev", lambda: balance.balance_dev(ins, outs) if ins and sum(ins) > 0 else None, d,
+             f"表BAL.1“{unit_op}”平衡偏差")
+    total_in, total_out = material_totals(d)
+    fields = d.fields.setdefault("BAL.1", {})
+    fields["total_in"], fields["total_out"] = total_in, total_out
+    if total_in:
+        fields["total_dev"] = balance.balance_dev([total_in], [total_out or 0])
+        fields["verdict"] = balance.balance_ok([total_in], [total_out or 0], tol)
+
+
+def _bal2(d: Derived) -> None:
+    f = d.frames["BAL.2"]
+    for idx in f.index:
+        fresh, reused = num(f.at[idx, "fresh"]), num(f.at[idx, "reused"])
+        name = text(f.at[idx, "unit"])
+        # Vt = Vf + Vr; 重复利用率 R = Vr/Vt; 偏差 = (Vf − Vco − Vd − Vl)/Vf (GB/T 12452)
+        _set(f, idx, "total", lambda: None if fresh is None and reused is None else (fresh or 0) + (reused or 0), d, "")
+        _set(f, idx, "reuse_rate", lambda: water.reuse_rate(reused or 0, fresh) if fresh else None, d,
+             f"表BAL.2“{name}”重复利用率")
+        parts = [num(f.at[idx, k]) for k in ("consumed", "discharged", "leaked")]
+        _set(f, idx, "dev", lambda: water.water_dev(fresh, *(p or 0 for p in parts)) if fresh and any(p is not None for p in parts) else None,
+             d, f"表BAL.2“{name}”平衡偏差")
+
+
+def _bal3(d: Derived) -> None:
+    f = d.frames["BAL.3"]
+    for idx in f.index:
+        sup, eff = num(f.at[idx, "supplied"]), num(f.at[idx, "effective"])
+        losses = [num(f.at[idx, k]) or 0 for k in ("loss_flue", "loss_surface", "loss_other")]
+        name = text(f.at[idx, "unit"])
+        # 能量利用率 η = 有效利用能量/供入能量 (GB/T 3484)
+        _set(f, idx, "efficiency", lambda: balance.energy_eff(eff, sup) if sup and eff is not None else None, d,
+             f"表BAL.3“{name}”能量利用率")
+        _set(f, idx, "dev", lambda: balance.balance_dev([sup], [eff] + losses) if sup and eff is not None else None, d,
+             f"表BAL.3“{name}”平衡偏差")
+
+
+def _bal4(d: Derived) -> None:
+    f = d.frames["BAL.4"]
+    for idx in f.index:
+        g, ce, re_ = (num(f.at[idx, k]) for k in ("generated", "capture_eff", "removal_eff"))
+        name = text(f.at[idx, "pollutant"])
+        # 理论排放量 = 产生量 × (1 − 收集效率 × 去除效率) (DB11/T 1156 7.3.7)
+        _set(f, idx, "theoretical", lambda: pollution.emission(g, ce, re_) if None not in (g, ce, re_) else None, d,
+             f"表BAL.4“{name}”理论排放量")
+        outs = [num(f.at[idx, k]) for k in ("removed", "stack", "fugitive")]
+        _set(f, idx, "dev", lambda: balance.balance_dev([g], [x or 0 for x in outs]) if g and any(x is not None for x in outs) else None,
+             d, f"表BAL.4“{name}”平衡偏差")
+
+
+# ---- scoring and levels ----------------------------------------------------------------------------------
+
+
+def _scoring(table_id: str, keys: tuple[str, ...], name_key: str):
+    def run(d: Derived) -> None:
+        f = d.frames[table_id]
+        weight_rows = [i for i in f.index if text(f.at[i, "no"]) == "权重值W"]
+        if not weight_rows:
+            return
+        w = [num(f.at[weight_rows[0], k]) for k in keys]
+        used = [j for j, x in enumerate(w) if x is not None]
+        scores = {}
+        for idx in f.index:
+            if idx in weight_rows or not text(f.at[idx, name_key]):
+                continue
+            r = [num(f.at[idx, keys[j]]) for j in used]
+            if all(x is None for x in r):
+                continue
+            # 总分 = Σ W·R (权重总和计分排序法, DB11/T 1156 7.2.9、7.4.3)
+            _set(f, idx, "score", lambda r=r: indicators.weighted_score([w[j] for j in used], [x or 0 for x in r]), d,
+                 f"表{table_id}“{text(f.at[idx, name_key])}”总分")
+            if num(f.at[idx, "score"]) is not None:
+                scores[idx] = num(f.at[idx, "score"])
+        for idx, s in scores.items():
+            _set(f, idx, "rank", lambda s=s: indicators.rank(s, list(scores.values())), d, "")
+    return run
+
+
+def _ind1(d: Derived) -> None:
+    f = d.frames["IND.1"]
+    for idx in f.index:
+        levels = [num(f.at[idx, k]) for k in ("level_1", "level_2", "level_3")]
+        direction = text(f.at[idx, "direction"]) or "越小越好"
+        for value_key, grade_key in (("value_before", "grade_before"), ("value_after", "grade_after")):
+            x = num(f.at[idx, value_key])
+            if x is None:
+                continue  # a qualitative level typed by the auditor stays
+            # 达到级别 (《清洁生产评价指标体系编制通则》（试行稿，2013）)
+            _set(f, idx, grade_key, lambda x=x: indicators.level(x, *levels, direction) if None not in levels else None, d,
+                 f"表IND.1“{text(f.at[idx, 'indicator'])}”达到级别")
+
+
+def _acc2(d: Derived) -> None:
+    f = d.frames["ACC.2"]
+    for idx in f.index:
+        a, b = num(f.at[idx, "inv_before"]), num(f.at[idx, "inv_after"])
+        _set(f, idx, "inv_change", lambda: b - a if a is not None and b is not None else None, d, "")
+
+
+def _acc3(d: Derived) -> None:
+    f = d.frames["ACC.3"]
+    for idx in f.index:
+        a, b = num(f.at[idx, "before"]), num(f.at[idx, "after"])
+        _set(f, idx, "change", lambda: a - b if a is not None and b is not None else None, d, "")
+        # 削减率 = (审核前 − 审核后)/审核前 (DB4101/T 61 7.3.5.1)
+        _set(f, idx, "change_rate", lambda: indicators.reduction(a, b) if a and b is not None else None, d,
+             f"表ACC.3“{text(f.at[idx, 'indicator'])}”削减率")
+
+
+# ---- park (T/CPPC 附件1) -------------------------------------------------------------------------------------
+
+
+def park_data(d: Derived) -> dict[str, tuple]:
+    from cpxl.tables.park import PARK_INPUTS
+
+    labels = {label: key for key, label, _u, _n in PARK_INPUTS if key}
+    f = d.frame("P.2")
+    out: dict[str, tuple] = {}
+    for r in f.to_dict("records") if not f.empty else []:
+        key = labels.get(text(r.get("item")))
+        if key:
+            out[key] = tuple(num(r.get(k)) for k in ("v_0", "v_1", "v_2", "v_3"))
+    return out
+
+
+def park_results(d: Derived):
+    from cpxl.calc.park_eval import evaluate_park
+
+    f = d.frame("P.1")
+    values, states = {}, {}
+    for r in f.to_dict("records") if not f.empty else []:
+        no = num(r.get("no"))
+        if no is None:
+            continue
+        if num(r.get("value")) is not None:
+            values[int(no)] = num(r["value"])
+        if text(r.get("state")):
+            states[int(no)] = text(r["state"])
+    return evaluate_park(park_data(d), values=values, states=states)
+
+
+def _p1(d: Derived) -> None:
+    f = d.frames["P.1"]
+    results = {r.no: r for r in park_results(d)}
+    for idx in f.index:
+        no = num(f.at[idx, "no"])
+        res = results.get(int(no)) if no is not None else None
+        if res is None:
+            continue
+        if res.error:
+            d.note(f"表P.1 指标{res.no}“{res.name}”", ValueError(res.error))
+        if num(f.at[idx, "value"]) is None and isinstance(res.value, (int, float)):
+            _set(f, idx, "value", lambda: res.value, d, "")  # computed from 表P.2 (附件1 计算公式)
+        _set(f, idx, "level", lambda: res.level, d, "")
+        _set(f, idx, "gap", lambda: res.gap, d, "")
+
+
+# ---- region (京津冀清洁生产协同审核导则 7.2.6、7.4.2) ----------------------------------------------------------
+
+
+def _r2(d: Derived) -> None:
+    from cpxl.tables.region import BASES, REGION_INDICATORS
+
+    f = d.frames["R.2"]
+    for idx in f.index:
+        for basis, _label, denominator in BASES:
+            den = num(f.at[idx, denominator])
+            for key, _fam, _tl, _tu, pp, pv in REGION_INDICATORS:
+                unit, factor = pp if basis == "pp" else pv
+                total = num(f.at[idx, key])
+                # 单位产品/产值指标 = 总量 × 单位换算系数 / 产量（产值）(7.2.6)
+                _set(f, idx, f"{key}_{basis}",
+                     lambda t=total, n=den, k=factor: indicators.per_unit(t * k, n) if t is not None and n else None, d,
+                     f"表R.2“{text(f.at[idx, 'company'])}”{key}")
+
+
+def quartile(values: list[float], q: int) -> float:
+    """Excel QUARTILE (inclusive): linear interpolation between order statistics."""
+    return float(np.percentile(np.asarray(values, dtype=float), 25 * q, method="linear"))
+
+
+def _r3(d: Derived) -> None:
+    from cpxl.tables.region import BENCHMARK_ORDER
+
+    r2 = d.frame("R.2")
+    f = d.frames["R.3"]
+    for idx in f.index:
+        no = num(f.at[idx, "no"])
+        if no is None or not (1 <= no <= len(BENCHMARK_ORDER)):
+            continue
+        key = BENCHMARK_ORDER[int(no) - 1][1]
+        vals = [x for x in (num(v) for v in (r2[key] if key in r2 else [])) if x is not None]
+        _set(f, idx, "count", lambda: len(vals), d, "")
+        if not vals:
+            continue
+        adv = quartile(vals, 1)
+        med = float(np.median(vals))
+        stats = {"best": min(vals), "advanced": adv, "median": med, "lagging": quartile(vals, 3),
+                 "mean": float(np.mean(vals)), "worst": max(vals), "behind": sum(v > adv for v in vals),
+                 "potential": (med - adv) / med if med else None}
+        for k, val in stats.items():
+            _set(f, idx, k, lambda val=val: val, d, "")
+
+
+def _r5(d: Derived) -> None:
+    f = d.frames["R.5"]
+    for idx in f.index:
+        inv, ben = num(f.at[idx, "investment"]), num(f.at[idx, "benefit"])
+        # 投资回收期 N = I / F (《企业清洁生产审核手册》；导则 7.4.2)
+        _set(f, idx, "payback", lambda: (0.0 if inv == 0 else economics.payback(inv, ben)) if inv is not None and ben is not None else None,
+             d, f"表R.5“{text(f.at[idx, 'name'])}”投资回收期")
+
+
+RECOMPUTE: dict[str, Callable[[Derived], None]] = {
+    "D.7": _d7,
+    "D.10": _per_unit_main("D.10", "category"),
+    "D.11": _per_unit_main("D.11", "energy"),
+    "D.12": _d12,
+    "D.23": _d23,
+    "D.31": _d31,
+    "D.33": _target_table("D.33", "exp_abs", "exp_rel", met=False),
+    "D.36": _pair_totals("D.36", (("low", "high", "total"),),
+                         {"实施率（%）": ("已完成方案数量（个）", "方案数量（个）"), "投资完成率（%）": ("已实现投资", "预期投资")}),
+    "D.39": _d39_rates,
+    "D.40": _pair_totals("D.40", (("audit_low", "audit_high", "audit_total"), ("year_low", "year_high", "year_total"))),
+    "D.41": _pair_totals("D.41", (("audit_low", "audit_high", "audit_total"), ("year_low", "year_high", "year_total"))),
+    "D.42": _target_table("D.42", "act_abs", "act_rel", met=True),
+    "E.4": _e4,
+    "BAL.1": _bal1,
+    "BAL.2": _bal2,
+    "BAL.3": _bal3,
+    "BAL.4": _bal4,
+    "SCO.1": _scoring("SCO.1", ("waste", "consumption", "env_cost", "toxic", "potential", "market", "workshop", "other"), "candidate"),
+    "SCO.2": _scoring("SCO.2", ("environment", "economy", "technology", "feasibility", "other"), "option_id"),
+    "IND.1": _ind1,
+    "ACC.2": _acc2,
+    "ACC.3": _acc3,
+    "P.1": _p1,
+    "R.2": _r2,
+    "R.3": _r3,
+    "R.5": _r5,
+}
+# D.6 feeds the per-unit values, D.11 feeds D.12, R.2 feeds R.3: recompute in this order.
+_ORDER = list(RECOMPUTE)
+
+
+def d4_fields(d: Derived) -> dict[str, object]:
+    cover = d.book.cover
+    out = dict(d.fields.get("D.4", {}))
+    industry = text(cover.get("industry"))
+    code = text(cover.get("industry_code"))
+    out["industry"] = f"{industry}（{code}）" if code else industry
+    return out
+
+
+# ---- option feasibility (DB4101/T 61 6.8.2.4; DB11/T 1156—2022 7.5.5) ------------------------------------
+
+
+@dataclass
+class OptionEconomics:
+    option_id: str
+    name: str
+    category: str
+    investment: float | None
+    saving: float | None  # 年运行费用总节省金额 P [万元/a]
+    saving_source: str
+    life: float
+    rate: float
+    tax: float
+    max_payback: float
+    cash_flow: float | None = None
+    npv: float | None = None
+    irr: float | None = None
+    payback: float | None = None
+    verdict: str = ""
+    content: str = ""
+    problem: str = ""
+    env_benefit: str = ""
+    econ_benefit: str = ""
+
+    @property
+    def computed(self) -> bool:
+        return self.npv is not None
+
+
+#: Service life used for depreciation when the workbook gives none [a] (《企业清洁生产审核手册》: 设备寿命期).
+DEFAULT_LIFE = 10.0
+_MONEY = re.compile(r"(-?\d+(?:\.\d+)?)\s*万元")
+
+
+def first_money(textual) -> float | None:
+    """The first “… 万元” amount in a benefit text (表D.30 经济效益 is free text)."""
+    m = _MONEY.search(str(textual or "").replace(",", ""))
+    return float(m[1]) if m else None
+
+
+def feasibility_options(d: Derived) -> list[OptionEconomics]:
+    """中/高费 options taken to feasibility analysis (7.2.x): initially feasible ones of D.31 (else D.30),
+    with NPV, IRR and payback computed from investment and annual saving (DB11/T 1156—2022 7.5.5)."""
+    d30 = {text(r["option_id"]): r for r in d.rows("D.30") if text(r.get("option_id"))}
+    classes = option_classes(d)
+    ids = [text(r.get("option_id")) for r in d.rows("D.31") if classes.get(text(r.get("option_id"))) == "中/高费"]
+    if not ids:
+        ids = [k for k, r in d30.items() if text(r.get("cost_class")) == "中/高费"]
+    sources = {}
+    for tid in ("D.34", "D.38"):
+        for r in d.rows(tid):
+            if num(r.get("econ_benefit")) is not None:
+                sources[text(r.get("option_id"))] = (num(r["econ_benefit"]), f"表{tid}经济效益")
+    rate = d.param(P.K_DISCOUNT)
+    tax = d.param(P.K_TAX)
+    max_pb = d.param(P.K_PAYBACK)
+    out = []
+    seen = set()
+    for oid in ids:
+        if oid in seen or not oid:
+            continue
+        seen.add(oid)
+        r = d30.get(oid, {})
+        d31 = next((x for x in d.rows("D.31") if text(x.get("option_id")) == oid), {})
+        inv = num(r.get("investment"))
+        if inv is None:
+            inv = num(d31.get("investment"))
+        saving, src = sources.get(oid, (None, ""))
+        if saving is None:
+            saving = first_money(r.get("econ_benefit"))
+            src = "表D.30预期经济效益" if saving is not None else ""
+        o = OptionEconomics(oid, text(r.get("name")) or text(d31.get("name")), text(r.get("category")), inv, saving, src,
+                            DEFAULT_LIFE, rate, tax, max_pb, content=text(r.get("content")),
+                            env_benefit=text(r.get("env_benefit")), econ_benefit=text(r.get("econ_benefit")))
+        if inv and inv > 0 and saving is not None:
+            try:
+                # F = E + D (《企业清洁生产审核手册》); NPV, IRR, N per DB11/T 1156—2022 7.5.5
+                o.cash_flow = economics.cash_flow(saving, inv, o.life, tax)
+                res = economics.assess(inv, o.cash_flow, int(o.life), rate, max_pb)
+                o.npv, o.irr, o.payback, o.verdict = res.npv, res.irr, res.payback, res.verdict
+            except ValueError as exc:
+                d.note(f"方案{oid}经济评估", exc)
+        out.append(o)
+    return out

@@ -1,0 +1,720 @@
+"""The report's context: plain data from the workbook for the docxtpl template.
+
+- ``cover``: 封面信息 as display strings (covers 附录A 图A.1–图A.4, park cover 附件2 1.1);
+- ``commit_company`` / ``commit_consultant``: the commitment tables of 图A.4 (from 表D.1, 表D.2);
+- ``toc``: the headings to three levels (the static table of contents);
+- ``sections``: for each section of the frame its heading, level and body — the auditor's text from
+  ``章节文字`` verbatim, or generated analysis and a 【待补充】 marker quoting the standard, then its tables
+  (captioned above, numbered by chapter, DB4101/T 61—2023 附录C C.2.3) and figures (captioned below,
+  C.2.4). Section 7.2 gets one subsection per 中/高费 option analysed (附录B.1 7.2.1, 7.2.2 …).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from cpxl.tables import KIND_NAMES
+from cpxl.tables.frames import Section, frame
+from cpxl.tables.model import Column, Table
+
+from . import charts
+from . import ooxml as X
+from .analysis import Facts, generate, n
+from .compute import Derived, OptionEconomics, d4_fields, d12_totals, derive, feasibility_options, filled, num, text
+from .tables import Page, field_pairs, fmt, form_xml, grid_xml, has_data
+from .templates import TITLES
+
+CN_NUM = "零一二三四五六七八九十"
+
+PENDING = "【待补充】"
+
+
+def cn_number(k: int) -> str:
+    if k <= 10:
+        return CN_NUM[k]
+    if k < 20:
+        return "十" + CN_NUM[k - 10]
+    return CN_NUM[k // 10] + "十" + (CN_NUM[k % 10] if k % 10 else "")
+
+
+# ---- where tables go -----------------------------------------------------------------------------------------
+
+#: Tables printed as separate tables by the value of one (unprinted) column: (column, {value: section or
+#: None for the table's own}, caption per value). DB4101/T 61 6.4.1 a) 领导小组和工作小组分别列表; D.25 in
+#: 4.6 and 5.3 (6.5.6, 6.6.3); D.31 无/低费 and 中/高费 (6.7.3); D.38 in 9.2 and 9.3 (7.3.2, 7.3.3).
+SPLITS: dict[str, tuple[str, dict[str, str | None] | None, Callable[[str], str]]] = {
+    "D.1": ("team", None, lambda v: f"清洁生产审核{v}成员构成与职责分工表"),
+    "B.1": ("team", None, lambda v: f"清洁生产审核{v}组成及职责分配表"),
+    "D.25": ("stage", {"预审核": "4.6", "审核": "5.3"}, lambda v: f"{v}阶段备选方案汇总表"),
+    "D.31": ("cost_class", {"无/低费": None, "中/高费": None},
+             lambda v: {"无/低费": "筛选后可行无/低费清洁生产方案汇总表", "中/高费": "初步可行中/高费清洁生产方案汇总表"}[v]),
+    "D.38": ("cost_class", {"无/低费": "9.2", "中/高费": "9.3"}, lambda v: f"{v}方案实施效益表"),
+}
+
+#: Where a report kind places a table differently from its registry section (None: not printed).
+#: The acceptance report's chapter 8 is 审核评估情况 (附录B.2): D.36 belongs to the audit report's
+#: 结论 only, D.37 goes to 11.4 审核档案建立情况 (7.5.4).
+SECTION_OVERRIDES: dict[str, dict[str, str | None]] = {"acceptance": {"D.36": None, "D.37": "11.4"}}
+
+#: Sentences for tables that do not apply, by the table's condition (DB4101/T 61 6.5.1.2.4 c) etc.).
+NOT_APPLICABLE = {
+    "双有": "企业不属于“双有”企业，{what}不适用。",
+    "双超": "企业不属于“双超”企业，{what}不适用。",
+    "超能耗限额": "企业不属于超能耗限额企业，{what}不适用。",
+    "专家": "本轮审核未聘请行业专家，{what}不适用。",
+    "上一轮": "本轮为企业首轮清洁生产审核，{what}不适用。",
+    "acceptance": "{what}仅用于审核验收报告。",
+}
+
+#: Source notes printed under tables whose values the exporter computes.
+NOTES = {
+    "D.7": "注：单耗 = 总耗 ÷ 对应产品产量（表D.6）。",
+    "D.10": "注：单耗 = 总耗 ÷ 单耗基准产品产量（表D.6）。",
+    "D.11": "注：单耗 = 总耗 ÷ 单耗基准产品产量（表D.6）。",
+    "D.12": "注：折标准煤系数按 GB/T 2589-2020 表A.1、表B.1（参数表可修改），总耗 = 表D.11 实物消耗量 × 折标准煤系数；单耗 = 总耗 ÷ 单耗基准产品产量。",
+    "BAL.1": "注：平衡偏差 =（输入 − 输出）÷ 输入；中间产品、循环物料不计入总体平衡（DB11/T 1156—2022 7.3.4）。",
+    "BAL.2": "注：重复利用率 = Vr ÷ (Vf + Vr)；平衡偏差 = (Vf − Vco − Vd − Vl) ÷ Vf（GB/T 12452）。",
+    "SCO.1": "注：首行为权重值 W，总分 = Σ W × R（权重总和计分排序法）。",
+    "SCO.2": "注：首行为权重值 W，总分 = Σ W × R（权重总和计分排序法）。",
+    "R.3": "注：由各企业关键性指标统计；先进值取前 25% 分位值，降幅 =（中位数 − 先进值）÷ 中位数。",
+    "R.5": "注：投资回收期 = 投资 ÷ 年效益。",
+}
+
+
+@dataclass
+class Part:
+    """One printed table (or a table's part after a split) in one section."""
+
+    table: Table
+    title: str
+    rows: list[dict]
+    key: str  # "D.25#审核", "D.3"
+    label: str = ""  # “表 4-3”
+    sentence: str = ""  # printed instead of the table (does not apply, or empty)
+    figures: list["Figure"] = field(default_factory=list)
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    png: bytes | None
+    label: str = ""
+
+
+@dataclass
+class Built:
+    context: dict
+    problems: list[str]
+    figures: int
+    tables: int
+    pending: list[str]
+
+
+# ---- the frame -----------------------------------------------------------------------------------------------
+
+
+def report_frame(kind: str, options: list[OptionEconomics]) -> list[Section]:
+    """The frame of `kind` with one 7.2.x subsection per feasibility-analysed option (附录B.1 7.2.1 方案一…)."""
+    out = []
+    for s in frame(kind):
+        out.append(s)
+        if s.number == "7.2" and kind in ("audit", "acceptance"):
+            for i, o in enumerate(options, 1):
+                out.append(Section(f"7.2.{i}", f"方案{cn_number(i)}：{o.name or o.option_id}（{o.option_id}）",
+                                   "6.8.2.1–6.8.2.5 方案介绍；技术评估（资料来源、技术可行性结论）；环境评估（数据来源、核算过程，"
+                                   "节能量按GB/T 13234）；经济评估（净现值、投资回收期、内部收益率）；可行性结论。"))
+    return out
+
+
+def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str, list[Part]]:
+    """Section → printed table parts, in sheet order (a table goes to `Table.section`, split or moved as
+    :data:`SPLITS` and :data:`SECTION_OVERRIDES` say)."""
+    numbers = {s.number or s.title for s in sections}
+    overrides = SECTION_OVERRIDES.get(kind, {})
+    out: dict[str, list[Part]] = {}
+    for table in book.registry:
+        if not table.report or kind not in table.kinds or (table.applies == "acceptance" and kind != "acceptance"):
+            continue
+        section = overrides.get(table.id, table.section)
+        if not section or section not in numbers:
+            continue
+        rows = _rows(d, table)
+        if not book.applies(table) and table.applies != "acceptance":
+            what = f"表{table.id}“{table.title}”"
+            out.setdefault(section, []).append(Part(table, table.title, [], table.id,
+                                                    sentence=NOT_APPLICABLE.get(table.applies, "{what}不适用。").format(what=what)))
+            continue
+        if table.id in SPLITS and rows:
+            key, places, title = SPLITS[table.id]
+            values = list(dict.fromkeys(text(r.get(key)) for r in rows))
+            if places:
+                values = [v for v in places if v in values] + [v for v in values if v not in places]
+            for v in values:
+                sel = [r for r in rows if text(r.get(key)) == v]
+                where = (places or {}).get(v) or section
+                if where not in numbers:
+                    where = section
+                try:
+                    caption = title(v) if v else table.title
+                except KeyError:
+                    caption = table.title
+                out.setdefault(where, []).append(Part(table, caption, sel, f"{table.id}#{v}"))
+            continue
+        part = Part(table, table.title, rows, table.id)
+        if not rows and not _has_fields(d, table):
+            what = f"表{table.id}“{table.title}”"
+            part.sentence = (f"本轮审核未填写{what}（选填），从略。" if table.optional
+                             else f"（{what}尚未填写，请在审核工作簿中补充后重新导出。）")
+        out.setdefault(section, []).append(part)
+    return out
+
+
+def _rows(d: Derived, table: Table) -> list[dict]:
+    if not table.columns:
+        return []
+    cols = list(table.columns)
+    return [r for r in d.rows(table.id) if has_data(r, table, cols)]
+
+
+def _has_fields(d: Derived, table: Table) -> bool:
+    if not table.fields:
+        return False
+    vals = d.fields.get(table.id, {})
+    inputs = [f.key for f in table.fields if not f.computed]
+    if table.id == "D.4":
+        return any(filled(vals.get(k)) for k in inputs)
+    return any(filled(vals.get(k)) for k in inputs) or (table.id == "E.4" and d.book.kind == "acceptance")
+
+
+# ---- figures ------------------------------------------------------------------------------------------------------
+
+
+def _years(f: Facts) -> list[str]:
+    return [f"{y}年" for y in f.years] if f.years else ["第1年", "第2年", "第3年"]
+
+
+def fig_plan(f: Facts, part: Part) -> list[Figure]:
+    tasks = [(text(r.get("phase")) or text(r.get("content")), _d(r.get("start")), _d(r.get("end"))) for r in part.rows]
+    if part.table.id == "B.2":
+        return []
+    return [Figure("fig:D.3", "清洁生产审核工作计划甘特图", charts.gantt(tasks))]
+
+
+def _d(value):
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def fig_output(f: Facts, part: Part) -> list[Figure]:
+    main = text(f.cover.get("main_product"))
+    unit = next((text(r.get("output_unit")) for r in part.rows if text(r.get("product")) == main), None)
+    unit = unit or (text(part.rows[0].get("output_unit")) if part.rows else "")
+    series = [(text(r.get("product")), [num(r.get(f"output_{i}")) for i in (1, 2, 3)]) for r in part.rows
+              if text(r.get("output_unit")) == unit][:6]
+    return [Figure("fig:D.6", "审核考察期产品产量变化趋势", charts.trend(_years(f), series, f"产量（{unit}）"))]
+
+
+def _index(vals: list) -> list:
+    base = num(vals[0])
+    return [None if (base is None or num(v) is None or not base) else num(v) / base * 100 for v in vals]
+
+
+def fig_index(key: str, label_key: str, value_prefix: str, title: str):
+    def run(f: Facts, part: Part) -> list[Figure]:
+        series = [(text(r.get(label_key)), _index([r.get(f"{value_prefix}_{i}") for i in (1, 2, 3)])) for r in part.rows][:6]
+        y1 = f.years[0] if f.years else "第1"
+        return [Figure(key, title, charts.grouped(_years(f), series, f"指数（{y1}年 = 100）", height=3.0))]
+    return run
+
+
+def fig_water(f: Facts, part: Part) -> list[Figure]:
+    series = [(text(r.get("category")), [num(r.get(f"total_{i}")) for i in (1, 2, 3)]) for r in part.rows]
+    fresh = next((r for r in part.rows if text(r.get("category")) == "新鲜水"), None)
+    line = ("新鲜水单耗", [num(fresh.get(f"per_unit_{i}")) for i in (1, 2, 3)], "单耗（m³/单位产品）") if fresh else None
+    return [Figure("fig:D.10", "审核考察期水资源消耗变化趋势", charts.trend(_years(f), series, "用水量（m³）", line=line, stacked=True))]
+
+
+def fig_energy(f: Facts, part: Part) -> list[Figure]:
+    rows = [r for r in part.rows if any(num(r.get(f"total_{i}")) for i in (1, 2, 3))]
+    series = [(text(r.get("name")), [num(r.get(f"total_{i}")) / 1000 if num(r.get(f"total_{i}")) is not None else None
+                                     for i in (1, 2, 3)]) for r in rows]
+    tot = d12_totals(f.d)
+    line = ("单位产品综合能耗", [tot[f"per_unit_{i}"] for i in (1, 2, 3)], "单耗（kgce/单位产品）")
+    return [Figure("fig:D.12", "审核考察期综合能耗及单位产品综合能耗变化趋势",
+                   charts.trend(_years(f), series, "综合能耗（tce）", line=line, stacked=True))]
+
+
+def fig_material_balance(f: Facts, part: Part) -> list[Figure]:
+    ops = list(dict.fromkeys(text(r.get("unit_op")) for r in part.rows if text(r.get("unit_op"))))
+    if not ops:
+        return []
+    unit = next((text(r.get("qty_unit")) for r in part.rows if text(r.get("qty_unit"))), "t/a")
+
+    def flows(op: str, direction: str):
+        return [(text(r.get("category")) or "其他", text(r.get("material")), num(r.get("qty")) or 0) for r in part.rows
+                if text(r.get("unit_op")) == op and text(r.get("direction")) == direction]
+    ins = [flows(op, "输入") for op in ops]
+    outs = [flows(op, "输出") for op in ops]
+    return [Figure("fig:BAL.1", "审核重点物料平衡图（各单元操作输入、输出）", charts.flow(ops, ins, outs, unit))]
+
+
+def fig_water_balance(f: Facts, part: Part) -> list[Figure]:
+    rows = part.rows
+    cats = [text(r.get("unit")) for r in rows]
+    series = [(label, [num(r.get(k)) for r in rows]) for k, label in
+              (("fresh", "新水量"), ("reused", "重复利用水量"), ("consumed", "耗水量"), ("discharged", "排水量"), ("leaked", "漏失水量"))]
+    return [Figure("fig:BAL.2", "审核重点水平衡图（各用水单元，m³/d）", charts.grouped(cats, series, "水量（m³/d）"))]
+
+
+def fig_options(f: Facts, part: Part) -> list[Figure]:
+    rows = part.rows
+    classes = ("无/低费", "中/高费")
+    count = [sum(text(r.get("cost_class")) == c for r in rows) for c in classes]
+    inv = [sum(num(r.get("investment")) or 0 for r in rows if text(r.get("cost_class")) == c) for c in classes]
+    return [Figure("fig:D.30", "备选清洁生产方案数量及预计投资", charts.pair(list(classes), ("方案数量（项）", count), ("预计投资（万元）", inv)))]
+
+
+def fig_implemented(f: Facts, part: Part) -> list[Figure]:
+    classes = ("无/低费", "中/高费")
+    inv = [sum(num(r.get("investment")) or 0 for r in part.rows if text(r.get("cost_class")) == c) for c in classes]
+    econ = [sum(num(r.get("econ_benefit")) or 0 for r in part.rows if text(r.get("cost_class")) == c) for c in classes]
+    return [Figure("fig:D.34", "已实施方案投资及年经济效益", charts.pair(list(classes), ("投资（万元）", inv), ("年经济效益（万元/a）", econ)))]
+
+
+def fig_econ(f: Facts, part: Part) -> list[Figure]:
+    rows = [r for r in part.rows if num(r.get("year_total"))]
+    cats = [text(r.get("item")) for r in rows]
+    return [Figure("fig:D.41", "方案年度经济效益构成", charts.grouped(cats, [("无/低费", [num(r.get("year_low")) for r in rows]),
+                                                                     ("中/高费", [num(r.get("year_high")) for r in rows])], "万元/a"))]
+
+
+def fig_targets(f: Facts, part: Part) -> list[Figure]:
+    rows = [r for r in part.rows if num(r.get("near_rel")) is not None and num(r.get("act_rel")) is not None]
+    cats = [text(r.get("indicator")) for r in rows]
+    return [Figure("fig:D.42", "清洁生产目标完成情况（相对基准期）", charts.grouped(cats, [("近期目标（%）", [num(r.get("near_rel")) for r in rows]),
+                                                                        ("完成情况（%）", [num(r.get("act_rel")) for r in rows])], "相对值（%）"))]
+
+
+def fig_park_data(f: Facts, part: Part) -> list[Figure]:
+    from .compute import park_data
+
+    data = park_data(f.d)
+    y = [f"{int(f.years[2]) - 3 + k}年" for k in range(4)] if f.years else ["三年前", "第1年", "第2年", "第3年"]
+    va = data.get("industrial_va")
+    en = data.get("energy")
+    if not va:
+        return []
+    line = ("工业综合能耗（tce）", list(en), "tce") if en else None
+    return [Figure("fig:P.2", "园区工业增加值及工业综合能耗变化", charts.trend(y, [("工业增加值（万元）", list(va))], "万元", line=line))]
+
+
+def fig_park_options(f: Facts, part: Part) -> list[Figure]:
+    levels = list(dict.fromkeys(text(r.get("level")) for r in part.rows if text(r.get("level"))))
+    inv = [sum(num(r.get("investment")) or 0 for r in part.rows if text(r.get("level")) == lv) for lv in levels]
+    cnt = [sum(text(r.get("level")) == lv for r in part.rows) for lv in levels]
+    return [Figure("fig:B.3", "清洁生产方案数量及投资预算（按层面）", charts.pair(levels, ("方案数量（项）", cnt), ("投资预算（万元）", inv)))]
+
+
+def fig_region(f: Facts, part: Part) -> list[Figure]:
+    from cpxl.tables.region import BENCHMARK_ORDER
+
+    r2 = f.d.rows("R.2")
+    stats = {int(num(r.get("no"))): r for r in f.d.rows("R.3") if num(r.get("no")) is not None}
+    out = []
+    for no, (_fam, key, label, unit) in enumerate(BENCHMARK_ORDER, 1):
+        if key.rsplit("_", 1)[0] not in ("energy", "water", "co2") or not key.endswith("_pp"):
+            continue
+        vals = [(text(r.get("company")), num(r.get(key))) for r in r2 if num(r.get(key)) is not None]
+        if len(vals) < 2:
+            continue
+        s = stats.get(no, {})
+        ref = [(name, num(s.get(k))) for name, k in (("先进值", "advanced"), ("中位数", "median")) if num(s.get(k)) is not None]
+        png = charts.grouped([v[0] for v in vals], [(label, [v[1] for v in vals])], f"{label}（{unit}）", reference=ref)
+        out.append(Figure(f"fig:R.2:{key.rsplit('_', 1)[0]}", f"审核对象企业{label}对标", png))
+    return out
+
+
+def fig_region_perf(f: Facts, part: Part) -> list[Figure]:
+    companies = list(dict.fromkeys(text(r.get("company")) for r in part.rows))
+    inv = [sum(num(r.get("investment")) or 0 for r in part.rows if text(r.get("company")) == c) for c in companies]
+    econ = [sum(num(r.get("econ")) or 0 for r in part.rows if text(r.get("company")) == c) for c in companies]
+    return [Figure("fig:R.6", "审核对象企业方案投资及年经济效益", charts.grouped(companies, [("投资（万元）", inv), ("年经济效益（万元/a）", econ)], "万元"))]
+
+
+FIGURES: dict[str, Callable[[Facts, Part], list[Figure]]] = {
+    "D.3": fig_plan,
+    "D.6": fig_output,
+    "D.7": fig_index("fig:D.7", "material", "per_unit", "主要原辅材料单耗变化趋势（指数）"),
+    "D.10": fig_water,
+    "D.11": fig_index("fig:D.11", "energy", "total", "各类能源消耗量变化趋势（指数）"),
+    "D.12": fig_energy,
+    "BAL.1": fig_material_balance,
+    "BAL.2": fig_water_balance,
+    "D.30": fig_options,
+    "D.34": fig_implemented,
+    "D.41": fig_econ,
+    "D.42": fig_targets,
+    "P.2": fig_park_data,
+    "B.3": fig_park_options,
+    "R.3": fig_region,
+    "R.6": fig_region_perf,
+}
+
+
+# ---- building ------------------------------------------------------------------------------------------------
+
+
+def display(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def cover_context(book) -> dict:
+    from cpxl.tables.common import COVER
+
+    c = book.cover
+    out = {f.key: display(c.get(f.key)) for f in COVER.fields}
+    rnd = num(c.get("round"))
+    out["round_cn"] = cn_number(int(rnd)) if rnd and 0 < rnd < 100 else (out.get("round") or "一")
+    when = c.get("report_date")
+    when = when.date() if isinstance(when, datetime) else when
+    if not isinstance(when, date):
+        when = date.today()
+    out["report_month"] = f"{when.year}年{when.month}月"
+    industry, code = text(c.get("industry")), text(c.get("industry_code"))
+    out["industry_full"] = f"{industry}（{code}）" if code else industry
+    if text(c.get("expert")) != "是":
+        for k in ("expert_name", "expert_unit", "expert_title", "expert_field"):
+            out[k] = out[k] or "/"
+    return out
+
+
+def commitments(book, d: Derived) -> tuple[list[dict], list[dict]]:
+    """图A.4: 审核领导小组组长、审核工作小组组长 (表D.1) and 审核人 (封面信息); the consulting team (表D.2)."""
+    company = []
+    for team, role in (("领导小组", "审核领导小组组长"), ("工作小组", "审核工作小组组长")):
+        lead = next((r for r in d.rows("D.1") if text(r.get("team")) == team and "组长" in text(r.get("role"))
+                     and "副" not in text(r.get("role"))), None)
+        company.append({"role": role, "name": text(lead.get("name")) if lead else "", "title": text(lead.get("dept")) if lead else "",
+                        "phone": ""})
+    c = book.cover
+    company.append({"role": "审核人", "name": text(c.get("reviewer")), "title": text(c.get("reviewer_title")),
+                    "phone": text(c.get("reviewer_phone"))})
+    consultant = [{"name": text(r.get("name")), "certificate": text(r.get("qualification")), "title": text(r.get("title")),
+                   "duty": text(r.get("role"))} for r in d.rows("D.2") if text(r.get("name"))]
+    if not consultant:
+        consultant = [{"name": "", "certificate": "", "title": "", "duty": "项目负责人"},
+                      {"name": "", "certificate": "", "title": "", "duty": "审核人"}]
+    return company, consultant
+
+
+class Builder:
+    def __init__(self, book, kind: str, tpl, styles: X.StyleMap, page: Page):
+        self.book = book
+        self.tpl = tpl
+        self.styles = styles
+        self.page = page
+        self.d = derive(book)
+        self.kind = kind
+        cover = book.cover
+        self.years = book.years
+        self.near = display(cover.get("near_year")) or None
+        self.far = display(cover.get("far_year")) or None
+        self.texts = book.section_texts
+        self.pending: list[str] = []
+        self.figure_count = 0
+        self.table_count = 0
+        self.annex_count = 0
+
+    # -- xml helpers
+    def para(self, line: str, style: str = "Normal") -> str:
+        return X.paragraph(X.run(line, self.styles.font(style)), self.styles.id(style))
+
+    def caption(self, label: str, title: str, style: str) -> str:
+        font = self.styles.font(style)
+        return X.paragraph([X.run(f"{label} ", font), X.run(title, font)], self.styles.id(style), keep_next=style == "表题")
+
+    def picture(self, png: bytes, width_mm: float = 150) -> str:
+        from docx.shared import Mm
+
+        inline = self.tpl.docx.part.new_pic_inline(io.BytesIO(png), Mm(width_mm), None)
+        return X.paragraph(f"<w:r><w:drawing>{inline.xml}</w:drawing></w:r>", self.styles.id("图"), keep_next=True)
+
+    # -- text
+    def auditor_text(self, raw: str) -> list[str]:
+        lines = re.split(r"\r\n|\r|\n", str(raw))
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        while lines and not lines[-1].strip():
+            lines.pop()
+        return lines
+
+    def text_xml(self, s: Section, facts: Facts) -> str:
+        key = s.number or s.title
+        raw = self.texts.get(key)
+        if raw is not None and str(raw).strip():
+            return "".join(self.para(line) for line in self.auditor_text(raw))
+        generated = generate(self.kind, key, facts)
+        xml = "".join(self.para(p) for p in generated)
+        if s.requirement and not _not_applicable(generated):
+            self.pending.append(key)
+            font = self.styles.font("待补充")
+            xml += X.paragraph([X.run(PENDING, font, bold=True), X.run(f"编写要求：{s.requirement}", font)], self.styles.id("待补充"))
+        return xml
+
+    # -- tables
+    def part_xml(self, part: Part) -> tuple[str, bool]:
+        """(xml, wide) of one table part: caption above, table, source note."""
+        t = part.table
+        if part.sentence:
+            return self.para(part.sentence), False
+        hide = {SPLITS[t.id][0]} if t.id in SPLITS else set()
+        cols = [c for c in t.columns if c.key not in hide]
+        label_style = "表题"
+        xml = [self.caption(part.label, part.title, label_style)]
+        wide = False
+        if t.fields and not t.columns:
+            values = d4_fields(self.d) if t.id == "D.4" else self.d.fields.get(t.id, {})
+            xml.append(form_xml(field_pairs(t, values), styles=self.styles, page=self.page))
+        elif t.section == "附件" and t.columns and t.id != "E.4":
+            xml = self.annex_forms(part)
+        else:
+            trailer = None
+            if t.fields:
+                values = self.d.fields.get(t.id, {})
+                unit = next((text(r.get("qty_unit")) for r in part.rows if text(r.get("qty_unit"))), "") if t.id == "BAL.1" else ""
+                trailer = [(label, f"{value} {unit}" if unit and key in ("total_in", "total_out") else value)
+                           for (label, value), key in zip(field_pairs(t, values), [f.key for f in t.fields]) if value] if t.id != "E.4" else None
+                if t.id == "E.4":
+                    xml.append(form_xml(field_pairs(t, values), styles=self.styles, page=self.page))
+                    xml.append(self.para(""))
+            grid, wide = grid_xml(cols, part.rows, styles=self.styles, page=self.page, years=self.years, near=self.near,
+                                  far=self.far, totals=self.d.totals.get(t.id) if part.key == t.id else _part_totals(t, part.rows),
+                                  total_label=t.total_label, trailer=trailer)
+            xml.append(grid)
+        note = NOTES.get(t.id)
+        if note:
+            xml.append(self.para(note, "表注"))
+        if t.section == "附件":
+            # C.3 a): 附件 numbered 附件一、附件二 … at the top left (style 附件标注)
+            self.annex_count += 1
+            xml.insert(0, self.para(f"附件{cn_number(self.annex_count)}　{part.title}", "附件标注"))
+        self.table_count += 1
+        return "".join(xml), wide
+
+    def annex_forms(self, part: Part) -> list[str]:
+        """表E.1–E.3 in 附件: one form per row (a suggestion, a site visit, an expert), as printed in 附录E."""
+        t = part.table
+        head = field_pairs(t, self.d.fields.get(t.id, {})) if t.fields else []
+        out = []
+        for i, row in enumerate(part.rows, 1):
+            label = f"{part.label}-{i}" if len(part.rows) > 1 else part.label
+            out.append(self.caption(label, part.title, "表题"))
+            pairs = list(head) + [(" ".join(filter(None, (*c.group, c.header))) if c.group else c.header, fmt(row.get(c.key), c))
+                                  for c in t.columns if c.key != "no"]
+            out.append(form_xml(pairs, styles=self.styles, page=self.page, columns=2))
+            out.append(self.para(""))
+        return out
+
+    def figure_xml(self, fig: Figure) -> str:
+        if fig.png is None:
+            if charts.cjk_font() is None:
+                return self.para(f"（{fig.label} {fig.title}：{charts.NO_FONT}。）")
+            return ""
+        self.figure_count += 1
+        return self.picture(fig.png) + self.caption(fig.label, fig.title, "图题")
+
+    def option_xml(self, o: OptionEconomics, facts: Facts, label: str) -> str:
+        """7.2.x: 方案介绍、技术评估、环境评估、经济评估、可行性结论 (DB4101/T 61 6.8.2.1–6.8.2.5)."""
+        h4 = self.styles.id("Heading 4")
+        font4 = self.styles.font("Heading 4")
+        out = []
+
+        def heading(t: str):
+            out.append(X.paragraph(X.run(t, font4), h4, keep_next=True))
+
+        def pending(req: str):
+            font = self.styles.font("待补充")
+            out.append(X.paragraph([X.run(PENDING, font, bold=True), X.run(f"编写要求：{req}", font)], self.styles.id("待补充")))
+
+        heading("（1）方案介绍")
+        intro = f"方案{o.option_id}“{o.name}”属于{o.category}类中/高费方案" if o.category else f"方案{o.option_id}“{o.name}”为中/高费方案"
+        intro += f"，预计投资 {n(o.investment)} 万元。" if o.investment is not None else "。"
+        if o.content:
+            intro += f"方案内容：{o.content}"
+        out.append(self.para(intro))
+        pending("6.8.2.1 简要描述方案名称、内容、实施前的现状及存在问题等。")
+        heading("（2）技术评估")
+        pending("6.8.2.2 说明资料来源，明确技术可行性结论（先进性、政策相符性、资源利用率、安全可靠性、技术成熟情况等）。")
+        heading("（3）环境评估")
+        if o.env_benefit:
+            out.append(self.para(f"预期环境效益：{o.env_benefit}。".replace("。。", "。")))
+        pending("6.8.2.3 说明数据来源、核算过程，明确环境可行性结论；节能量计算方法按 GB/T 13234。")
+        heading("（4）经济评估")
+        if o.computed:
+            irr = f"{o.irr * 100:.2f}%" if o.irr is not None else "不存在"
+            out.append(self.para(
+                f"按总投资 I = {n(o.investment)} 万元、年运行费用总节省金额 P = {n(o.saving)} 万元/a（{o.saving_source}）、"
+                f"设备寿命期 {o.life:g} 年（直线折旧）、所得税率 {o.tax * 100:g}%、基准折现率 {o.rate * 100:g}% 计算："
+                f"年增现金流量 F = {n(o.cash_flow)} 万元/a，投资回收期 N = {n(o.payback)} 年，净现值 NPV = {n(o.npv)} 万元，"
+                f"内部收益率 IRR = {irr}（DB11/T 1156—2022 7.5.5；《企业清洁生产审核手册》）。"))
+            rows = [("总投资 I（万元）", n(o.investment)), ("年运行费用总节省金额 P（万元/a）", n(o.saving)),
+                    ("年折旧费 D（万元/a）", n(o.investment / o.life)), ("年增现金流量 F（万元/a）", n(o.cash_flow)),
+                    ("投资回收期 N（年）", n(o.payback)), ("净现值 NPV（万元）", n(o.npv)), ("内部收益率 IRR", irr),
+                    ("经济评估结论", o.verdict)]
+            out.append(self.caption(label, f"方案{o.option_id}经济评估指标", "表题"))
+            out.append(form_xml(rows, styles=self.styles, page=self.page, columns=2))
+            self.table_count += 1
+        else:
+            why = "年运行费用节省金额" if o.saving is None else "投资"
+            out.append(self.para(f"工作簿中缺少该方案的{why}，未计算净现值、内部收益率和投资回收期"
+                                 "（可在表D.30“经济效益”中写明年节省金额，如“年节约 38 万元”）。"))
+        heading("（5）可行性结论")
+        if o.computed:
+            out.append(self.para(f"经济评估结论：{o.verdict}。"))
+        pending("6.8.2.5 根据方案技术、环境、经济评估结果，明确可行性结论。")
+        return "".join(out)
+
+    # -- all
+    def build(self) -> Built:
+        d = self.d
+        options = feasibility_options(d) if self.kind in ("audit", "acceptance") else []
+        sections = report_frame(self.kind, options)
+        placed = placements(self.book, self.kind, d, sections)
+        facts = Facts(d, self.kind, self.years)
+        # numbers: tables and figures by chapter (附录C C.2.3 a), C.2.4 a))
+        counters: dict[str, list[int]] = {}
+        for s in sections:
+            chapter = s.number.split(".")[0] if s.number else ""
+            for part in placed.get(s.number or s.title, []):
+                if part.sentence:
+                    continue
+                if s.title == "附件" and not s.number:
+                    part.label = f"表 {part.table.id}"
+                else:
+                    c = counters.setdefault(chapter, [0, 0])
+                    c[0] += 1
+                    part.label = f"表 {chapter}-{c[0]}"
+                facts.labels[part.key] = part.label
+                builder = FIGURES.get(part.table.id)
+                if builder and part.rows:
+                    try:
+                        figs = builder(facts, part)
+                    except (ValueError, TypeError, KeyError, ZeroDivisionError) as exc:
+                        d.note(f"表{part.table.id}图", exc)
+                        figs = []
+                    for fig in figs:
+                        if fig.png is None and charts.cjk_font() is not None:
+                            continue
+                        c = counters.setdefault(chapter, [0, 0])
+                        c[1] += 1
+                        fig.label = f"图 {chapter}-{c[1]}"
+                        facts.figures[fig.key] = fig.label
+                        part.figures.append(fig)
+            if s.number.startswith("7.2.") and s.number.count(".") == 2:
+                c = counters.setdefault(chapter, [0, 0])
+                c[0] += 1
+                facts.labels[f"option:{s.number}"] = f"表 {chapter}-{c[0]}"
+        opt_by_number = {f"7.2.{i}": o for i, o in enumerate(options, 1)}
+        out_sections = []
+        toc = []
+        for s in sections:
+            key = s.number or s.title
+            body = [self.text_xml(s, facts) if key not in opt_by_number else self._option_text(s, opt_by_number[key], facts)]
+            landscape = False
+            for part in placed.get(key, []):
+                xml, wide = self.part_xml(part)
+                if wide and not landscape:
+                    body.append(X.section_break(False))
+                    landscape = True
+                elif not wide and landscape:
+                    body.append(X.section_break(True))
+                    landscape = False
+                body.append(xml)
+                if part.figures and landscape:
+                    body.append(X.section_break(True))
+                    landscape = False
+                for fig in part.figures:
+                    body.append(self.figure_xml(fig))
+            if landscape:
+                body.append(X.section_break(True))
+            out_sections.append({"number": s.number, "title": s.title, "level": min(s.level, 4), "heading": s.heading,
+                                 "body": X.Fragment("".join(body))})
+            if s.level <= 3:
+                toc.append({"level": s.level, "text": s.heading})
+        company = text(self.book.cover.get("company"))
+        report = {
+            "title": TITLES[self.kind],
+            "kind": KIND_NAMES[self.kind],
+            "header": f"{company}{_title_suffix(self.kind, company)}",
+            "version": "送审稿",
+            "organizer": _organizer(company) if self.kind == "park" else company,
+        }
+        company_rows, consultant_rows = commitments(self.book, d)
+        context = {
+            "cover": cover_context(self.book),
+            "report": report,
+            "commit_company": company_rows,
+            "commit_consultant": consultant_rows,
+            "toc": toc,
+            "sections": out_sections,
+        }
+        return Built(context, d.problems, self.figure_count, self.table_count, self.pending)
+
+    def _option_text(self, s: Section, o: OptionEconomics, facts: Facts) -> str:
+        raw = self.texts.get(s.number)
+        if raw is not None and str(raw).strip():
+            return "".join(self.para(line) for line in self.auditor_text(raw))
+        self.pending.append(s.number)
+        return self.option_xml(o, facts, facts.labels.get(f"option:{s.number}", ""))
+
+
+def _not_applicable(paragraphs: list[str]) -> bool:
+    return bool(paragraphs) and paragraphs[-1].endswith("本章不适用。")
+
+
+def _part_totals(t: Table, rows: list[dict]) -> dict | None:
+    if not t.total_label:
+        return None
+    out = {}
+    for c in t.columns:
+        if c.total:
+            vals = [num(r.get(c.key)) for r in rows]
+            vals = [v for v in vals if v is not None]
+            out[c.key] = sum(vals) if vals else None
+    return out
+
+
+def _title_suffix(kind: str, company: str) -> str:
+    if kind == "park":
+        return "清洁生产审核报告"
+    if kind == "region":
+        return "清洁生产审核报告"
+    return TITLES[kind]
+
+
+def _organizer(name: str) -> str:
+    """附件2 1.1 (3) 园区管委会名称: the park's management committee."""
+    if not name or name.endswith(("管委会", "管理委员会")):
+        return name
+    return f"{name}管理委员会"
+
+
+def build_context(book, kind: str, tpl, styles: X.StyleMap, page: Page) -> Built:
+    return Builder(book, kind, tpl, styles, page).build()
+
+
+__all__ = ["build_context", "Built", "PENDING", "SPLITS", "report_frame", "placements", "cn_number", "Column"]
