@@ -647,15 +647,15 @@ def _sum_invest(options: list[dict], key: str) -> float:
 _ALL_LOW, _ALL_HIGH = _by_class(OPTIONS)
 _F_LOW, _F_HIGH = _by_class(_FEASIBLE)
 
-# D.36 at the audit report: the 无/低费 options are done, the 中/高费 options planned.
+# D.36 at the audit report: the feasible options (D.32's excluded); 无/低费 done, 中/高费 planned.
 D36 = _fixed(
     "D.36",
     "item",
     {
-        "方案数量（个）": {"low": len(_ALL_LOW), "high": len(_ALL_HIGH)},
+        "方案数量（个）": {"low": len(_F_LOW), "high": len(_F_HIGH)},
         "已完成方案数量（个）": {"low": len(D34), "high": 0},
         "实施率（%）": {"low": 100, "high": 0},
-        "预期投资": {"low": _sum_invest(_ALL_LOW, "investment"), "high": _sum_invest(_ALL_HIGH, "investment")},
+        "预期投资": {"low": _sum_invest(_F_LOW, "investment"), "high": _sum_invest(_F_HIGH, "investment")},
         "已实现投资": {"low": _sum_invest(_IMPLEMENTED_LOW, "actual"), "high": 0},
         "投资完成率（%）": {"low": 100, "high": 0},
         "经济效益（万元/a）": {"low": round(sum(map(_econ, _F_LOW)), 2), "high": round(sum(map(_econ, _F_HIGH)), 2)},

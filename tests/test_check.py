@@ -86,11 +86,11 @@ def test_missing_unit(demo, tmp_path):
 def test_option_id_format_and_duplicates(demo, tmp_path):
     book = demo[1]
     sheet, first = _cell(book, "D.30", 0, "option_id")
-    _, second = _cell(book, "D.30", 1, "option_id")
+    _, second = _cell(book, "D.30", 2, "option_id")
 
     def edit(wb, b):
         wb[sheet][first] = "方案1"
-        wb[sheet][second] = book["D.30"].frame.at[2, "option_id"]
+        wb[sheet][second] = book["D.30"].frame.at[1, "option_id"]  # the later of two equal ids is reported
 
     findings = _broken(demo, tmp_path, edit)
     _has(findings, sheet, first, "option_id")

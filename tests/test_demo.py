@@ -190,7 +190,9 @@ def test_option_references_exist_and_counts_agree():
     refs += [x for t in (demo.D33, demo.D42) for r in t for x in r["options"].split("、")]
     assert set(refs) <= known
     assert {r["option_id"] for r in demo.D34} <= {r["option_id"] for r in demo.D31}
-    by_class = pd.DataFrame(demo.D30).groupby("cost_class")
+    # D.36 counts the options to implement: D.30 less the infeasible ones of D.32
+    infeasible = {r["option_id"] for r in demo.D32}
+    by_class = pd.DataFrame([r for r in demo.D30 if r["option_id"] not in infeasible]).groupby("cost_class")
     items = {r["item"]: r for r in demo.D36}
     assert items["方案数量（个）"]["low"] == by_class.size()["无/低费"]
     assert items["方案数量（个）"]["high"] == by_class.size()["中/高费"]

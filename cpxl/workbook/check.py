@@ -273,15 +273,17 @@ def _target_consistency(book: Book, data: TableData) -> Iterator[Finding]:
 
 @check("totals")
 def _summary_counts(book: Book, data: TableData) -> Iterator[Finding]:
-    """D.36/D.39: option counts and expected investment by cost class agree with the option list D.30."""
+    """D.36/D.39: option counts and expected investment by cost class agree with the option list D.30
+    (D.36 counts the options to implement: D.30 less the infeasible ones of D.32)."""
     options = book.tables.get("D.30")
     if options is None or options.frame.empty or "cost_class" not in options.frame:
         return
     o = options.frame[options.frame["option_id"].map(_filled)]
+    feasible = o[~o["option_id"].map(lambda v: normalize_text(v).upper()).isin(_option_ids_in(book, "D.32"))]
     expected = {
-        "方案数量（个）": o.groupby("cost_class").size(),
+        "方案数量（个）": feasible.groupby("cost_class").size(),
         "审核报告方案数量（个）": o.groupby("cost_class").size(),
-        "预期投资": o.groupby("cost_class")["investment"].sum(),
+        "预期投资": feasible.groupby("cost_class")["investment"].sum(),
     }
     label = "item"
     for index, row in data.frame.iterrows():
@@ -419,9 +421,9 @@ def _weighted_score(book: Book, data: TableData) -> Iterator[Finding]:
                     f"“{col.label}”{_row_name(data, index)}评分应为 1～10，实为 {value:g}",
                 )
     scored = data.frame.iloc[1:][[c.key for c in criteria]]
-    if not scored.empty and scored.notna().any().any():
-        weights = data.frame.iloc[0]
-        for col in criteria:
+    weights = data.frame.iloc[0] if not data.frame.empty else None
+    for col in criteria:
+        if weights is not None and scored[col.key].notna().any():
             if not _filled(weights[col.key]):
                 yield Finding(data.sheet, _where(data, data.frame.index[0], col.key), "error", "weight_missing", f"“{col.label}”的权重值W未填写")
 

@@ -7,9 +7,12 @@ located by ``sheet!cell``; the file itself is only ever opened for reading.
 
 from __future__ import annotations
 
+import math
+import posixpath
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,7 +31,10 @@ from .layout import Layout, is_section_label
 
 MAX_BYTES = 200 * 1024 * 1024  # larger files are refused rather than exhausting memory
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # zip-bomb guard on the declared uncompressed size
-MAX_ROWS = 200_000  # rows read from one table sheet
+MAX_ROWS = 200_000  # rows read from one table sheet; more is an error finding
+MAX_CELLS = 10_000_000  # used area (rows × columns from A1) of one sheet the reader will load
+MAX_MERGED_CELLS = 2_000_000  # cells covered by merged ranges on one sheet (openpyxl makes one object each)
+MAX_PART_BYTES = 64 * 1024 * 1024  # workbook.xml and its relationships: a few KB in real files
 
 EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 NOTE_PREFIXES = ("注", "备注：", "说明：", "数据来源：")
@@ -122,7 +128,7 @@ class Book:
         data = self.tables.get(SECTION_TEXT.id)
         if data is None or data.frame.empty:
             return {}
-        return {str(r.number or r.title): r.text for r in data.frame.itertuples() if _filled(r.text)}
+        return {str(r.number if _filled(r.number) else r.title): r.text for r in data.frame.itertuples() if _filled(r.text)}
 
 
 # ---- values ----------------------------------------------------------------------------------------
@@ -149,7 +155,11 @@ def parse_number(value) -> tuple[float | None, str | None]:
     if value is None or isinstance(value, bool):
         return None, None
     if isinstance(value, (int, float)):
-        return (None, None) if pd.isna(value) else (float(value), None)
+        if pd.isna(value):
+            return None, None
+        if not math.isfinite(value):
+            return None, f"数值超出范围：{value}"
+        return float(value), None
     if isinstance(value, (datetime, date, timedelta)):
         return None, f"应为数值，实为日期“{value}”"
     raw = str(value).strip()
@@ -162,6 +172,8 @@ def parse_number(value) -> tuple[float | None, str | None]:
     s = s.rstrip("%")
     if _NUMBER.match(s):
         x = float(s)
+        if not math.isfinite(x):
+            return None, f"数值超出范围：“{raw[:30]}”"
         return (x / 100 if percent else x), None
     return None, f"应为数值，实为文字“{raw[:30]}”"
 
@@ -211,7 +223,188 @@ def typed(item: Column | Field, value) -> tuple[object, str | None]:
 # ---- workbook --------------------------------------------------------------------------------------
 
 
-def open_calamine(path: Path) -> CalamineWorkbook:
+class SheetTooLarge(UnreadableWorkbook):
+    """One sheet's used area is too large to load; `cell` is the farthest cell found."""
+
+    def __init__(self, message: str, sheet: str, cell: str):
+        super().__init__(message)
+        self.sheet, self.cell = sheet, cell
+
+
+@dataclass(frozen=True)
+class Extent:
+    """How far a sheet's cells reach (from A1), counted in its XML before anything is loaded."""
+
+    rows: int = 0
+    cols: int = 0
+    merged: int = 0  # cells covered by merged ranges
+    merge_ref: str = ""  # the largest merged range
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.cols
+
+    @property
+    def far(self) -> str:
+        return f"{get_column_letter(max(self.cols, 1))}{max(self.rows, 1)}"
+
+
+_P = rb"<(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix
+# A cell that holds something (not self-closing) and its reference; calamine skips empty cells.
+_CELL = re.compile(_P + rb"c\s[^>]*?\br\s*=\s*[\"']\s*([A-Za-z]{1,3})([0-9]{1,7})\s*[\"'][^>]*(?<!/)>")
+# A cell or row without a reference: its position follows from the ones before it.
+_NO_REF = re.compile(_P + rb"(?:c|row)(?=[\s/>])(?![^>]*\br\s*=)[^>]*>")
+_TOKEN = re.compile(_P + rb"(c|row)(?=[\s/>])([^>]*)>")
+_REF_ATTR = re.compile(rb"\br\s*=\s*[\"']\s*([A-Za-z]{0,3})([0-9]{0,7})")
+_MERGE = re.compile(_P + rb"mergeCell\b[^>]*?\bref\s*=\s*[\"']\s*([A-Za-z]{1,3})([0-9]{1,7}):([A-Za-z]{1,3})([0-9]{1,7})")
+_CHUNK = 16 * 1024 * 1024
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _chunks(zf: zipfile.ZipFile, part: str):
+    """The part's XML in pieces that end before a tag's '<', so that no tag is cut in two."""
+    tail = b""
+    with zf.open(part) as fh:
+        while block := fh.read(_CHUNK):
+            buf = tail + block
+            cut = buf.rfind(b"<")
+            if cut <= 0:
+                cut = len(buf)
+            yield buf[:cut]
+            tail = buf[cut:][:_CHUNK]
+    if tail:
+        yield tail
+
+
+def sheet_extent(zf: zipfile.ZipFile, part: str) -> Extent:
+    """Rows and columns a sheet's cells reach and the cells its merged ranges cover, read in chunks
+    from the zip (never the whole part in memory). A file made to look small but reaching far (a
+    single cell at XFD1048576) is caught here, before a reader allocates the whole rectangle."""
+    rows = cols = merged = biggest = 0
+    merge_ref = ""
+    positional = False
+    for chunk in _chunks(zf, part):
+        for c, r in _CELL.findall(chunk):
+            rows = max(rows, int(r))
+            cols = max(cols, _col_number(c))
+        for c1, r1, c2, r2 in _MERGE.findall(chunk):
+            area = (abs(int(r2) - int(r1)) + 1) * (abs(_col_number(c2) - _col_number(c1)) + 1)
+            merged += area
+            if area > biggest:
+                biggest, merge_ref = area, f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
+        positional = positional or _NO_REF.search(chunk) is not None
+    if positional:  # cells or rows without references: follow positions as a reader does
+        r = c = 0
+        for chunk in _chunks(zf, part):
+            for m in _TOKEN.finditer(chunk):
+                ref = _REF_ATTR.search(m.group(2))
+                if m.group(1) == b"row":
+                    r = int(ref.group(2)) if ref and ref.group(2) else r + 1
+                    c = 0
+                    continue
+                if ref and ref.group(1):
+                    c = _col_number(ref.group(1))
+                    r = int(ref.group(2)) if ref.group(2) else r
+                else:
+                    c += 1
+                if not m.group(2).endswith(b"/"):
+                    rows, cols = max(rows, r), max(cols, c)
+    return Extent(rows, cols, merged, merge_ref)
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip member, from xl/workbook.xml and its relationships (parsed with defusedxml)."""
+    from defusedxml import ElementTree as SafeET
+
+    def xml(name: str):
+        info = zf.getinfo(name)
+        if info.file_size > MAX_PART_BYTES:
+            raise UnreadableWorkbook(f"工作簿结构部件 {name} 异常过大，拒绝读取")
+        return SafeET.fromstring(zf.read(name))
+
+    names = set(zf.namelist())
+    rels_name = "xl/_rels/workbook.xml.rels"
+    targets = {}
+    if rels_name in names:
+        for rel in xml(rels_name):
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id")] = path
+    lower = {n.lower(): n for n in names}
+    parts = {}
+    for el in xml("xl/workbook.xml").iter():
+        if el.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        target = targets.get(rid, "")
+        part = target if target in names else lower.get(target.lower())
+        if part:
+            parts[el.get("name", "")] = part
+    return parts
+
+
+class Workbook:
+    """A calamine workbook whose sheets are measured before they are loaded (see :func:`sheet_extent`).
+
+    Same interface as ``CalamineWorkbook`` for what the readers use: ``sheet_names`` and
+    ``get_sheet_by_name``, which raises :class:`SheetTooLarge` for a sheet beyond :data:`MAX_CELLS`.
+    """
+
+    def __init__(self, path: Path, calamine: CalamineWorkbook, parts: dict[str, str]):
+        self.path, self._wb, self._parts = path, calamine, parts
+        self._extents: dict[str, Extent] = {}
+
+    def __getattr__(self, name):
+        return getattr(self._wb, name)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return self._wb.sheet_names
+
+    def extent(self, sheet: str) -> Extent:
+        if sheet not in self._extents:
+            part = self._parts.get(sheet)
+            if part is None:
+                raise SheetTooLarge(f"在文件中找不到工作表“{sheet}”的内容，无法读取", sheet, "A1")
+            try:
+                with zipfile.ZipFile(self.path) as zf:
+                    self._extents[sheet] = sheet_extent(zf, part)
+            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+                raise SheetTooLarge(f"工作表“{sheet}”已损坏，无法读取（{exc}）", sheet, "A1") from None
+        return self._extents[sheet]
+
+    def get_sheet_by_name(self, sheet: str):
+        ext = self.extent(sheet)
+        if ext.cells > MAX_CELLS:
+            raise SheetTooLarge(
+                f"工作表“{sheet}”的已用区域过大：内容一直延伸到 {ext.far}（{ext.rows} 行 × {ext.cols} 列，"
+                f"上限 {MAX_CELLS:,} 个单元格），未读取。请删除远处多余的单元格后另存",
+                sheet,
+                ext.far,
+            )
+        return self._wb.get_sheet_by_name(sheet)
+
+    def check_merges(self) -> None:
+        """Refuse a workbook whose merged ranges cover more than MAX_MERGED_CELLS cells on one sheet
+        (loading it with openpyxl, as the evaluator does, would create one object per covered cell)."""
+        for sheet in self.sheet_names:
+            ext = self.extent(sheet)
+            if ext.merged > MAX_MERGED_CELLS:
+                raise SheetTooLarge(
+                    f"工作表“{sheet}”的合并单元格过大（{ext.merge_ref}，共 {ext.merged:,} 个单元格，上限 "
+                    f"{MAX_MERGED_CELLS:,}），拒绝处理：{self.path}",
+                    sheet,
+                    ext.merge_ref.split(":")[0],
+                )
+
+
+def open_calamine(path: Path) -> Workbook:
     """Open an .xlsx after checking it really is one; every refusal is a one-line Chinese message."""
     path = Path(path)
     if not path.exists():
@@ -223,8 +416,11 @@ def open_calamine(path: Path) -> CalamineWorkbook:
         raise UnreadableWorkbook(f"文件为空：{path}")
     if size > MAX_BYTES:
         raise UnreadableWorkbook(f"文件过大（{size / 2**20:.0f} MB，上限 {MAX_BYTES // 2**20} MB）：{path}")
-    with open(path, "rb") as fh:
-        head = fh.read(8)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise UnreadableWorkbook(f"无法打开文件（{exc.strerror or exc}）：{path}") from None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableWorkbook(f"文件已加密（设有打开密码）或为旧版 .xls 格式，请在 Excel 中取消密码并另存为 .xlsx：{path}")
     if not head.startswith(b"PK"):
@@ -241,15 +437,64 @@ def open_calamine(path: Path) -> CalamineWorkbook:
             total = sum(i.file_size for i in zf.infolist())
             if total > MAX_UNCOMPRESSED:
                 raise UnreadableWorkbook(f"工作簿解压后过大（{total / 2**20:.0f} MB），拒绝读取：{path}")
+            if any(i.flag_bits & 0x1 for i in zf.infolist()):
+                raise UnreadableWorkbook(f"压缩包内的文件设有密码，无法读取：{path}")
             bad = zf.testzip()
             if bad:
                 raise UnreadableWorkbook(f"工作簿已损坏（{bad} 校验失败）：{path}")
-    except zipfile.BadZipFile:
+            parts = _sheet_parts(zf)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, KeyError):
         raise UnreadableWorkbook(f"工作簿已损坏或不完整（不是有效的 zip/xlsx）：{path}") from None
+    except NotImplementedError:
+        raise UnreadableWorkbook(f"工作簿使用了不支持的压缩方式，请在 Excel 中另存为 .xlsx：{path}") from None
+    except RuntimeError as exc:
+        raise UnreadableWorkbook(f"无法读取工作簿（{exc}）：{path}") from None
+    except OSError as exc:
+        raise UnreadableWorkbook(f"无法读取文件（{exc.strerror or exc}）：{path}") from None
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # defusedxml refusals, malformed workbook.xml
+        raise UnreadableWorkbook(f"工作簿结构无法解析（{type(exc).__name__}），不是有效的 .xlsx：{path}") from None
     try:
-        return CalamineWorkbook.from_path(str(path))
+        return Workbook(path, CalamineWorkbook.from_path(str(path)), parts)
     except Exception as exc:  # calamine's own errors carry English text only
         raise UnreadableWorkbook(f"无法读取工作簿：{path}（{exc}）") from None
+
+
+def preflight(path: Path) -> Workbook:
+    """Every check a reader makes before loading, for tools that load the file another way (the
+    evaluator): file type, zip sanity, sizes, and merged ranges."""
+    wb = open_calamine(path)
+    wb.check_merges()
+    return wb
+
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>.*?</f>)?<v>([^<]*)</v>', re.S)
+_SHEET = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_REL = re.compile(rb'<Relationship [^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship [^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+
+
+def error_cells(path: Path) -> dict[str, dict[str, str]]:
+    """Cells holding an Excel error (#DIV/0!, #N/A …) by sheet: calamine reads them as blanks."""
+    import html
+
+    found: dict[str, dict[str, str]] = {}
+    with zipfile.ZipFile(path) as zf:
+        rels = {}
+        for m in _REL.finditer(zf.read("xl/_rels/workbook.xml.rels")):
+            rid, target = (m[1], m[2]) if m[1] else (m[4], m[3])
+            rels[rid] = target.decode().lstrip("/")
+        for m in _SHEET.finditer(zf.read("xl/workbook.xml")):
+            target = rels.get(m[2], "")
+            part = target if target.startswith("xl/") else f"xl/{target}"
+            try:
+                xml = zf.read(part)
+            except KeyError:
+                continue
+            if b't="e"' in xml:
+                name = html.unescape(m[1].decode())
+                found[name] = {c.decode(): v.decode() for c, v in _ERROR_CELL.findall(xml)}
+    return found
 
 
 def detect_kind(sheet_names: list[str]) -> str:
@@ -281,6 +526,7 @@ def read_workbook(path: Path, kind: str | None = None) -> Book:
     findings: list[Finding] = []
     tables: dict[str, TableData] = {}
     used = set()
+    errors = error_cells(path)
     for table in reg:
         sheet = find_sheet(table, names)
         if sheet is None:
@@ -289,10 +535,25 @@ def read_workbook(path: Path, kind: str | None = None) -> Book:
         used.add(sheet)
         try:
             grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=MAX_ROWS)
-        except Exception as exc:
-            findings.append(Finding(sheet, "A1", "error", "unreadable_sheet", f"无法读取该工作表：{exc}"))
+        except SheetTooLarge as exc:
+            findings.append(Finding(sheet, exc.cell, "error", "sheet_too_large", str(exc)))
             tables[table.id] = TableData(table, None)
             continue
+        except Exception as exc:
+            findings.append(Finding(sheet, "A1", "error", "unreadable_sheet", f"无法读取该工作表（内容损坏或含不允许的 XML 结构）：{exc}"))
+            tables[table.id] = TableData(table, None)
+            continue
+        rows = wb.extent(sheet).rows
+        if rows > MAX_ROWS:
+            findings.append(
+                Finding(sheet, f"A{MAX_ROWS + 1}", "error", "too_many_rows",
+                        f"工作表有 {rows:,} 行，超过读取上限 {MAX_ROWS:,} 行；第 {MAX_ROWS + 1:,} 行起未读取，请删除多余的行或拆分数据")
+            )
+        for ref, text in errors.get(sheet, {}).items():
+            r, c = _row_col(ref)
+            if r <= len(grid):
+                grid[r - 1].extend([""] * (c - len(grid[r - 1])))
+                grid[r - 1][c - 1] = text
         tables[table.id] = parse_sheet(table, sheet, grid, findings, _years(tables))
     missing = [t.sheet_name for t in reg if not tables[t.id].present]
     if len(missing) > len(reg.tables) / 2:
@@ -302,6 +563,13 @@ def read_workbook(path: Path, kind: str | None = None) -> Book:
         )
     extra = [n for n in names if n not in used and n != "目录"]
     return Book(path, kind, reg, tables, findings, extra)
+
+
+def _row_col(ref: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    letters, row = coordinate_from_string(ref)
+    return row, column_index_from_string(letters)
 
 
 def _years(tables: dict[str, TableData]):
