@@ -13,6 +13,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cpxl.errors import CpxlError
 from cpxl.tables import KIND_NAMES, KINDS
@@ -23,7 +24,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str, code: int) -> None:
-    err.print(f"[red]错误：[/red]{message}")
+    err.print(f"[red]错误：[/red]{escape(message)}")
     raise typer.Exit(code)
 
 
@@ -43,6 +44,9 @@ def guarded(fn):
             _fail("已中断，未写入任何输出。", 130)
         except MemoryError:
             _fail("内存不足：工作簿过大，未写入任何输出。", 2)
+        except OSError as exc:  # a path the user gave cannot be read or written
+            where = f"：{exc.filename}" if exc.filename else ""
+            _fail(f"文件读写失败（{exc.strerror or exc}）{where}，未写入任何输出。", 2)
         except Exception as exc:  # noqa: BLE001 — last line of defence: never show a traceback
             _fail(f"内部错误（{type(exc).__name__}：{exc}），未写入任何输出。请将工作簿与此信息反馈给开发者。", 3)
 
@@ -62,7 +66,7 @@ def new(
     if kind not in KINDS:
         raise CpxlError(f"未知的工作簿类型“{kind}”，可选：{'、'.join(KINDS)}")
     write_template(kind, path, force=force)
-    out.print(f"已生成{KIND_NAMES[kind]}工作簿：{path}")
+    out.print(f"已生成{KIND_NAMES[kind]}工作簿：{escape(str(path))}")
 
 
 def _print_findings(findings, as_json: bool) -> tuple[int, int]:
@@ -103,11 +107,13 @@ def calc(
 ):
     """无需 Excel 计算工作簿中全部公式（含 CP_* 函数），写出带数值的副本；公式、样式保持不变。"""
     from cpxl.workbook.evaluate import calc_workbook
+    from cpxl.workbook.read import preflight
 
+    preflight(book, sheets=("参数",)).close()  # file type, zip, sizes, merged ranges, as every reader checks them
     result = calc_workbook(book, output, force=force)
     for sheet, cell, text in result.errors:
-        out.print(f"[yellow]{sheet}!{cell} — {text}[/]")
-    out.print(f"已计算 {result.formulas} 个公式，{len(result.errors)} 个结果为错误值；输出：{output}")
+        out.print(f"[yellow]{escape(f'{sheet}!{cell} — {text}')}[/]")
+    out.print(f"已计算 {result.formulas} 个公式，{len(result.errors)} 个结果为错误值；输出：{escape(str(output))}")
 
 
 @app.command()
@@ -123,7 +129,7 @@ def demo(
 
     paths = write_demo(directory, force=force)
     for path in paths:
-        out.print(f"已生成：{path}")
+        out.print(f"已生成：{escape(str(path))}")
     book = read_workbook(paths[0])
     findings = check_book(book)
     errors, warnings = _print_findings(findings, False)

@@ -273,7 +273,8 @@ def _chunks(zf: zipfile.ZipFile, part: str):
     with zf.open(part) as fh:
         while block := fh.read(_CHUNK):
             buf = tail + block
-            cut = buf.rfind(b"<")
+            cut = buf.rfind(b"row>")  # after a whole row, else before the last tag
+            cut = cut + 4 if cut >= 0 else buf.rfind(b"<")
             if cut <= 0:
                 cut = len(buf)
             yield buf[:cut]
@@ -390,6 +391,20 @@ class Workbook:
             )
         return self._wb.get_sheet_by_name(sheet)
 
+    def error_cells(self, sheet: str) -> dict[str, str]:
+        """Cells of `sheet` holding an Excel error value (calamine reads them as blanks), streamed."""
+        import html
+
+        part = self._parts.get(sheet)
+        found: dict[str, str] = {}
+        if part is None:
+            return found
+        with zipfile.ZipFile(self.path) as zf:
+            for chunk in _chunks(zf, part):
+                if b't="e"' in chunk:
+                    found.update((c.decode(), html.unescape(v.decode())) for c, v in _ERROR_CELL.findall(chunk))
+        return found
+
     def check_merges(self) -> None:
         """Refuse a workbook whose merged ranges cover more than MAX_MERGED_CELLS cells on one sheet
         (loading it with openpyxl, as the evaluator does, would create one object per covered cell)."""
@@ -461,40 +476,32 @@ def open_calamine(path: Path) -> Workbook:
         raise UnreadableWorkbook(f"无法读取工作簿：{path}（{exc}）") from None
 
 
-def preflight(path: Path) -> Workbook:
+def preflight(path: Path, sheets=()) -> Workbook:
     """Every check a reader makes before loading, for tools that load the file another way (the
-    evaluator): file type, zip sanity, sizes, and merged ranges."""
+    evaluator): file type, zip sanity, sizes, merged ranges, and the used area of `sheets` (those it
+    reads with calamine)."""
     wb = open_calamine(path)
     wb.check_merges()
+    for sheet in sheets:
+        if sheet in wb.sheet_names:
+            ext = wb.extent(sheet)
+            if ext.cells > MAX_CELLS:
+                raise SheetTooLarge(
+                    f"工作表“{sheet}”的已用区域过大：内容一直延伸到 {ext.far}（{ext.rows} 行 × {ext.cols} 列），"
+                    f"拒绝处理。请删除远处多余的单元格后另存：{path}",
+                    sheet,
+                    ext.far,
+                )
     return wb
 
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>.*?</f>)?<v>([^<]*)</v>', re.S)
-_SHEET = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_REL = re.compile(rb'<Relationship [^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship [^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
 
 
 def error_cells(path: Path) -> dict[str, dict[str, str]]:
     """Cells holding an Excel error (#DIV/0!, #N/A …) by sheet: calamine reads them as blanks."""
-    import html
-
-    found: dict[str, dict[str, str]] = {}
-    with zipfile.ZipFile(path) as zf:
-        rels = {}
-        for m in _REL.finditer(zf.read("xl/_rels/workbook.xml.rels")):
-            rid, target = (m[1], m[2]) if m[1] else (m[4], m[3])
-            rels[rid] = target.decode().lstrip("/")
-        for m in _SHEET.finditer(zf.read("xl/workbook.xml")):
-            target = rels.get(m[2], "")
-            part = target if target.startswith("xl/") else f"xl/{target}"
-            try:
-                xml = zf.read(part)
-            except KeyError:
-                continue
-            if b't="e"' in xml:
-                name = html.unescape(m[1].decode())
-                found[name] = {c.decode(): v.decode() for c, v in _ERROR_CELL.findall(xml)}
-    return found
+    wb = open_calamine(path)
+    return {name: found for name in wb.sheet_names if (found := wb.error_cells(name))}
 
 
 def detect_kind(sheet_names: list[str]) -> str:
@@ -526,7 +533,6 @@ def read_workbook(path: Path, kind: str | None = None) -> Book:
     findings: list[Finding] = []
     tables: dict[str, TableData] = {}
     used = set()
-    errors = error_cells(path)
     for table in reg:
         sheet = find_sheet(table, names)
         if sheet is None:
@@ -549,7 +555,7 @@ def read_workbook(path: Path, kind: str | None = None) -> Book:
                 Finding(sheet, f"A{MAX_ROWS + 1}", "error", "too_many_rows",
                         f"工作表有 {rows:,} 行，超过读取上限 {MAX_ROWS:,} 行；第 {MAX_ROWS + 1:,} 行起未读取，请删除多余的行或拆分数据")
             )
-        for ref, text in errors.get(sheet, {}).items():
+        for ref, text in wb.error_cells(sheet).items():
             r, c = _row_col(ref)
             if r <= len(grid):
                 grid[r - 1].extend([""] * (c - len(grid[r - 1])))
