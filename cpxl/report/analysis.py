@@ -47,9 +47,10 @@ class Facts:
 
 
 def n(x, unit: str = "") -> str:
+    """A number in a sentence: integers as they are, others with two decimals (four digits below 1)."""
     if x is None:
         return "—"
-    s = fmt_number(round(float(x), 4) if abs(float(x)) < 1 else round(float(x), 2))
+    s = fmt_number(float(x))
     return f"{s} {unit}".rstrip() if unit and not unit.startswith("%") else s + (unit or "")
 
 
@@ -736,7 +737,8 @@ def region_indicators(keys: tuple[str, ...] | None = None):
                        + (f"，中位企业达到先进值需下降 {pct(num(r['potential']))}" if num(r.get("potential")) else ""))
         if not out:
             return []
-        return ["关键性指标对标分析" + f.see("R.3", *(f"fig:R.2:{k}" for k in (keys or ()))) + "：" + "；".join(out) + "。"]
+        lead = "关键性指标对标分析" + f.see("R.3", *(f"fig:R.2:{k}" for k in (keys or ("energy", "water", "co2")))) + "："
+        return [lead] + [f"（{i}）{line}。" for i, line in enumerate(out, 1)]
     return run
 
 
@@ -852,7 +854,7 @@ _CATEGORIES = ("生产技术工艺", "设备设施", "主要原辅料使用", "�
                "大气污染物处理及排放", "固体废物处理处置", "其他")
 REGION = {
     "1.1": region_overview,
-    "2": region_indicators(),
+    "2": region_indicators(("water", "energy", "co2")),
     "2.4": region_indicators(("water",)),
     "2.5.1": region_indicators(("energy",)),
     "2.5.2": region_indicators(("co2",)),

@@ -16,6 +16,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.text  # noqa: E402
+
 from matplotlib import font_manager, patches, ticker  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -66,10 +68,22 @@ def _figure(height_in: float = 3.0) -> tuple[Figure, object]:
     return fig, fig.add_subplot(111)
 
 
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def plain(label: str) -> str:
+    """Chart text without subscript digits (CO₂ → CO2): CJK fonts often lack them."""
+    return str(label).translate(_SUBSCRIPTS)
+
+
 def _png(fig: Figure, left: float = 0.1, bottom: float = 0.14, right: float = 0.97, top: float = 0.93) -> bytes:
     # fixed margins instead of tight_layout: a layout pass draws the figure a second time
     h = fig.get_figheight()
     fig.subplots_adjust(left=left, right=right, bottom=min(0.45, bottom * 3.0 / h), top=1 - (1 - top) * 3.0 / h)
+    for text in fig.findobj(matplotlib.text.Text):
+        t = text.get_text()
+        if t and t != plain(t):
+            text.set_text(plain(t))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
     return buf.getvalue()

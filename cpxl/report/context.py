@@ -55,6 +55,9 @@ SPLITS: dict[str, tuple[str, dict[str, str | None] | None, Callable[[str], str]]
     "D.38": ("cost_class", {"无/低费": "9.2", "中/高费": "9.3"}, lambda v: f"{v}方案实施效益表"),
 }
 
+#: Registry columns the standard does not print (kept in the workbook to split or sum by them).
+HIDDEN: dict[str, set[str]] = {"D.24": {"direction"}, "D.30": {"cost_class"}, "D.34": {"cost_class"}}
+
 #: Where a report kind places a table differently from its registry section (None: not printed).
 #: The acceptance report's chapter 8 is 审核评估情况 (附录B.2): D.36 belongs to the audit report's
 #: 结论 only, D.37 goes to 11.4 审核档案建立情况 (7.5.4).
@@ -178,7 +181,10 @@ def _rows(d: Derived, table: Table) -> list[dict]:
     if not table.columns:
         return []
     cols = list(table.columns)
-    return [r for r in d.rows(table.id) if has_data(r, table, cols)]
+    rows = [r for r in d.rows(table.id) if has_data(r, table, cols)]
+    if table.id == "R.3":  # indicators no enterprise reported
+        rows = [r for r in rows if num(r.get("count"))]
+    return rows
 
 
 def _has_fields(d: Derived, table: Table) -> bool:
@@ -481,8 +487,10 @@ class Builder:
         t = part.table
         if part.sentence:
             return self.para(part.sentence), False
-        hide = {SPLITS[t.id][0]} if t.id in SPLITS else set()
+        hide = ({SPLITS[t.id][0]} if t.id in SPLITS else set()) | HIDDEN.get(t.id, set())
         cols = [c for c in t.columns if c.key not in hide]
+        if not t.id.startswith(("D.", "E.")):  # tables beyond 附录D/E: leave out columns nobody filled
+            cols = [c for c in cols if c.key in t.row_keys or any(filled(r.get(c.key)) for r in part.rows)] or cols
         label_style = "表题"
         xml = [self.caption(part.label, part.title, label_style)]
         wide = False

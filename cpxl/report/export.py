@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from cpxl.errors import CpxlError
+from cpxl.errors import CpxlError, UnreadableWorkbook
 from cpxl.safeio import atomic_path, check_target
 from cpxl.tables import KIND_NAMES, KINDS
 
@@ -68,6 +68,8 @@ def export_report(book_path, out_path, *, kind: str | None = None, template=None
     if kind is not None and kind not in KINDS:
         raise ReportError(f"未知的报告类型“{kind}”，可选：{'、'.join(KINDS)}")
     pdf_path = out_path.with_suffix(".pdf") if pdf else None
+    if not book_path.is_file():
+        raise UnreadableWorkbook(f"找不到文件：{book_path}" if not book_path.exists() else f"这是一个文件夹，不是工作簿：{book_path}")
     # refuse before any work: the input, or existing outputs without force
     check_target(out_path, inputs=[book_path], force=force)
     if pdf_path is not None:

@@ -1,0 +1,430 @@
+"""The Word report of the demo workbooks (审核报告 and 验收报告, DB4101/T 61—2023 附录A–C): frame headings in
+order, tables under their sections with chapter-numbered captions above, covers, figures, repeated header
+rows, recomputed numbers, auditor text verbatim, 【待补充】 only where text is missing, template tags inert."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from typer.testing import CliRunner
+
+from cpxl.calc import economics, energy
+from cpxl.cli import app
+from cpxl.demo import write_demo
+from cpxl.errors import CpxlError, OutputExists
+from cpxl.report import export_report
+from cpxl.report.compute import derive, feasibility_options
+from cpxl.report.context import SPLITS, report_frame
+from cpxl.tables.frames import frame
+from cpxl.workbook.read import read_workbook
+
+HEADINGS = ("Heading 1", "Heading 2", "Heading 3", "Heading 4")
+
+
+# ---- fixtures ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return write_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
+def reports(demo, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    done = {}
+    for path, kind in zip(demo, ("audit", "acceptance")):
+        result = export_report(path, out / f"{kind}.docx")
+        done[kind] = (path, result, Document(str(result.path)))
+    return done
+
+
+def body_items(doc) -> list[tuple[str, str, object]]:
+    """Body in order: ("p", style name, paragraph) and ("t", "", table)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    out = []
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            p = Paragraph(el, doc)
+            out.append(("p", p.style.name if p.style is not None else "", p))
+        elif el.tag == qn("w:tbl"):
+            out.append(("t", "", Table(el, doc)))
+    return out
+
+
+def sections_of(doc) -> list[tuple[str, list]]:
+    """(heading text, items up to the next heading) for every heading of the body."""
+    out: list[tuple[str, list]] = []
+    for kind, style, obj in body_items(doc):
+        if kind == "p" and style in HEADINGS[:3]:
+            out.append((obj.text, []))
+        elif out:
+            out[-1][1].append((kind, style, obj))
+    return out
+
+
+def section_items(doc, heading: str) -> list:
+    for text, items in sections_of(doc):
+        if text == heading:
+            return items
+    raise AssertionError(f"没有章节 {heading}")
+
+
+def captions(items) -> list[str]:
+    return [obj.text for kind, style, obj in items if kind == "p" and style == "表题"]
+
+
+def paragraphs(items) -> list[str]:
+    return [obj.text for kind, _s, obj in items if kind == "p"]
+
+
+def xml_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as zf:
+        return "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("word/") and n.endswith(".xml"))
+
+
+# ---- structure -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["audit", "acceptance"])
+def test_every_frame_heading_in_order(reports, kind):
+    path, _result, doc = reports[kind]
+    got = [p.text for _k, style, p in body_items(doc) if style in HEADINGS[:3]]
+    options = feasibility_options(derive(read_workbook(path)))
+    assert options, "示例应有中/高费方案可行性分析"
+    expected = [s.heading for s in report_frame(kind, options)]
+    assert got == expected
+    # the frame of 附录B itself, as a subsequence
+    it = iter(got)
+    assert all(any(g == s.heading for g in it) for s in frame(kind))
+    # 7.2.x: one subsection per analysed option (附录B.1 7.2.1 方案一 …)
+    subs = [h for h in got if re.match(r"7\.2\.\d+ 方案", h)]
+    assert len(subs) == len(options)
+    assert subs[0].startswith("7.2.1 方案一：")
+
+
+@pytest.mark.parametrize("kind", ["audit", "acceptance"])
+def test_every_filled_table_under_its_section_with_chapter_caption(reports, kind):
+    path, _result, doc = reports[kind]
+    book = read_workbook(path)
+    d = derive(book)
+    frame_numbers = {s.number: s for s in frame(kind)}
+    sections = dict((h, items) for h, items in sections_of(doc))
+    checked = 0
+    for table in book.registry:
+        if not table.report or kind not in table.kinds or not table.columns or table.section in ("", "附件"):
+            continue
+        if table.applies == "acceptance" and kind != "acceptance":
+            continue
+        section = {"D.37": "11.4", "D.36": None}.get(table.id, table.section) if kind == "acceptance" else table.section
+        if section not in frame_numbers or not book.applies(table):
+            continue
+        rows = [r for r in d.rows(table.id) if any(v not in (None, "") and v == v for k, v in r.items()
+                                                    if k not in table.row_keys and k not in ("no", "_row"))]
+        if not rows:
+            continue
+        chapter = section.split(".")[0]
+        heading = frame_numbers[section].heading
+        found = captions(sections[heading])
+        prefix = f"表 {chapter}-"
+        if table.id in SPLITS and table.id != "D.25":
+            assert any(c.startswith(prefix) for c in found), (table.id, found)
+        elif table.id == "D.25":
+            continue
+        else:
+            assert any(c.startswith(prefix) and c.endswith(" " + table.title) for c in found), (table.id, heading, found)
+        checked += 1
+    assert checked >= 30
+    # D.25 is printed in 4.6 (预审核) and 5.3 (审核), split by its 阶段 column
+    assert any(c.endswith("预审核阶段备选方案汇总表") for c in captions(sections["4.6 预审核阶段方案汇总"]))
+    assert any(c.endswith(" 审核阶段备选方案汇总表") for c in captions(sections["5.3 审核阶段提出方案汇总"]))
+
+
+@pytest.mark.parametrize("kind", ["audit", "acceptance"])
+def test_captions_numbered_by_chapter_above_tables(reports, kind):
+    _path, _result, doc = reports[kind]
+    items = body_items(doc)
+    seen: dict[str, list[int]] = {}
+    for i, (k, style, obj) in enumerate(items):
+        if k == "p" and style == "表题":
+            m = re.match(r"表 (\d+)-(\d+) ", obj.text)
+            if not m:
+                assert obj.text.startswith("表 E.") or obj.text.startswith("表 附"), obj.text
+                continue
+            seen.setdefault(m[1], []).append(int(m[2]))
+            assert items[i + 1][0] == "t", f"表题后应紧接表格：{obj.text}"
+            assert obj.paragraph_format.alignment is None or obj.alignment is None or int(obj.alignment) == 1
+    for chapter, numbers in seen.items():
+        assert numbers == list(range(1, len(numbers) + 1)), (chapter, numbers)
+    figs = [obj.text for k, style, obj in items if k == "p" and style == "图题"]
+    assert figs and all(re.match(r"图 \d+-\d+ ", f) for f in figs)
+    # figure captions below the picture
+    for i, (k, style, obj) in enumerate(items):
+        if k == "p" and style == "图题":
+            prev = items[i - 1][2]
+            assert prev._p.xpath(".//w:drawing"), obj.text
+
+
+@pytest.mark.parametrize("kind", ["audit", "acceptance"])
+def test_header_rows_repeat_and_multilevel_headers_merge(reports, kind):
+    _path, _result, doc = reports[kind]
+    items = body_items(doc)
+    grids = 0
+    for i, (k, style, obj) in enumerate(items):
+        if k == "p" and style == "表题" and items[i + 1][0] == "t":
+            tbl = items[i + 1][2]._tbl
+            first = tbl.tr_lst[0]
+            if first.xpath("./w:trPr/w:tblHeader"):
+                grids += 1
+    assert grids >= 30
+    d12 = next(items[i + 1][2]._tbl for i, (k, s, o) in enumerate(items) if k == "p" and s == "表题" and o.text.endswith("综合能耗情况表"))
+    heads = [tr for tr in d12.tr_lst if tr.xpath("./w:trPr/w:tblHeader")]
+    assert len(heads) == 3  # 名称 / 审核考察期消耗量 / 总耗（kgce）、单耗 / years (表D.12)
+    assert d12.xpath(".//w:gridSpan") and d12.xpath(".//w:vMerge")
+
+
+def test_cover_and_inner_covers_filled(reports, demo):
+    _path, _result, doc = reports["audit"]
+    book = read_workbook(demo[0])
+    c = book.cover
+    texts = [p.text for p in doc.paragraphs[:30]]
+    assert c["company"] in texts
+    assert "清洁生产审核报告" in texts
+    assert "（第二轮）" in texts
+    assert f"咨询单位：{c['consultant']}" in texts
+    inner = "\n".join(cell.text for t in doc.tables[:3] for row in t.rows for cell in row.cells)
+    for key in ("legal_rep", "products", "address", "consultant_address", "expert_name"):
+        assert str(c[key]) in inner, key
+    assert "审核领导小组组长" in inner and "清洁生产审核师证书编号" in inner
+    _p, _r, acc = reports["acceptance"]
+    assert "清洁生产审核验收报告" in [p.text for p in acc.paragraphs[:30]]
+
+
+def test_toc_field_updates_on_open_and_static_list(reports):
+    path = reports["audit"][1].path
+    xml = xml_text(path)
+    assert 'TOC \\o "1-3"' in xml
+    assert '<w:updateFields w:val="true"/>' in xml
+    doc = reports["audit"][2]
+    toc = [p.text for p in doc.paragraphs if p.style.name in ("toc 1", "toc 2", "toc 3")]
+    assert "第一章 审核概述" in toc and "1.1 审核目的" in toc and "4.1.2 企业生产现状" in toc
+    assert not any(t.startswith("（1）") for t in toc)  # four-level headings stay out of the TOC (C.1)
+
+
+@pytest.mark.parametrize("kind", ["audit", "acceptance"])
+def test_figures_present(reports, kind):
+    _path, result, doc = reports[kind]
+    assert len(doc.inline_shapes) == result.figures >= 8
+    figs = [p.text for p in doc.paragraphs if p.style.name == "图题"]
+    assert any(f.endswith("甘特图") for f in figs)
+    assert any("物料平衡图" in f for f in figs)
+    assert any("综合能耗" in f for f in figs)
+
+
+@pytest.mark.parametrize("kind", ["audit", "acceptance"])
+def test_no_template_tags_left(reports, kind):
+    xml = xml_text(reports[kind][1].path)
+    assert "{{" not in xml and "{%" not in xml and "{#" not in xml
+
+
+def test_every_run_names_its_east_asian_font(reports):
+    doc = reports["audit"][2]
+    runs = doc.element.body.xpath(".//w:r[w:t]")
+    assert runs
+    missing = [r for r in runs if not r.xpath("./w:rPr/w:rFonts/@w:eastAsia")]
+    assert not missing, "".join(missing[0].itertext())
+
+
+# ---- text --------------------------------------------------------------------------------------------------
+
+
+def test_auditor_text_verbatim_and_pending_only_where_empty(reports, demo):
+    _path, _result, doc = reports["audit"]
+    book = read_workbook(demo[0])
+    texts = book.section_texts
+    assert texts, "示例应有章节文字"
+    secs = {s.number or s.title: s for s in frame("audit")}
+    by_heading = dict(sections_of(doc))
+    for key, s in secs.items():
+        items = by_heading[s.heading]
+        paras = [p for p in paragraphs(items)]
+        pending = [p for p in paras if p.startswith("【待补充】")]
+        if key in texts:
+            assert not pending, (key, pending)
+            lines = [ln for ln in re.split(r"\r\n|\r|\n", str(texts[key])) if ln.strip()]
+            body = [p for p in paras if p.strip()]
+            assert body[: len(lines)] == lines, key
+        elif s.requirement and key != "2":
+            assert pending and s.requirement in pending[0], key
+
+
+def test_generated_analysis_quotes_the_data(reports, demo):
+    doc = reports["audit"][2]
+    book = read_workbook(demo[0])
+    text = "\n".join(paragraphs(section_items(doc, "4.1.2 企业生产现状")))
+    if "4.1.2" in book.section_texts:
+        pytest.skip("示例已填写4.1.2正文")
+    assert "综合能耗" in text and "%" in text
+    y1, _y2, y3 = book.years
+    assert f"{y1}年—{y3}年" in text
+
+
+def test_not_applicable_table_gets_a_sentence(reports):
+    doc = reports["audit"][2]
+    text = "\n".join(paragraphs(section_items(doc, "4.1.2 企业生产现状")))
+    assert "不属于“双有”企业" in text and "表D.9" in text
+    assert not any(c.endswith("有毒有害原辅材料理化性质一览表") for c in captions(section_items(doc, "4.1.2 企业生产现状")))
+
+
+# ---- numbers recomputed ------------------------------------------------------------------------------------
+
+
+def _table_after(doc, title_end: str):
+    items = body_items(doc)
+    for i, (k, s, o) in enumerate(items):
+        if k == "p" and s == "表题" and o.text.endswith(title_end):
+            return items[i + 1][2]
+    raise AssertionError(title_end)
+
+
+def test_d12_standard_coal_recomputed_from_d11_not_cached(demo, tmp_path):
+    """Cached D.12 cells (here overwritten with 999999) are ignored: 总耗 = D.11 实物量 × GB/T 2589 系数."""
+    book = read_workbook(demo[0])
+    d12 = book["D.12"]
+    wb = openpyxl.load_workbook(demo[0])
+    ws = wb[d12.sheet]
+    for idx in d12.frame.index:
+        for key in ("total_3", "per_unit_3", "coef"):
+            ws[d12.cells.at[idx, key]] = 999999
+    bad = tmp_path / "stale.xlsx"
+    wb.save(bad)
+    result = export_report(bad, tmp_path / "stale.docx")
+    table = _table_after(Document(str(result.path)), "综合能耗情况表")
+    cells = "\n".join(c.text for row in table.rows for c in row.cells)
+    assert "999999" not in cells
+    d11 = book["D.11"].frame
+    power = d11[d11["energy"] == "电力"].iloc[0]
+    expected = energy.tce(power["total_3"], "电力", unit=power["total_unit"])
+    assert f"{expected:.2f}" in cells
+
+
+def test_option_economics_computed_with_cpxl_calc(reports, demo):
+    doc = reports["audit"][2]
+    d = derive(read_workbook(demo[0]))
+    options = [o for o in feasibility_options(d) if o.computed]
+    assert options
+    o = options[0]
+    flow = economics.cash_flow(o.saving, o.investment, o.life, o.tax)
+    npv = economics.npv(o.investment, flow, int(o.life), o.rate)
+    irr = economics.irr(o.investment, flow, int(o.life))
+    items = section_items(doc, next(s.heading for s in report_frame("audit", feasibility_options(d)) if s.number == "7.2.1"))
+    text = "\n".join(paragraphs(items)) + "\n".join(c.text for k, _s, t in items if k == "t" for row in t.rows for c in row.cells)
+    assert f"{npv:.2f}" in text and f"{irr * 100:.2f}%" in text
+    assert f"{economics.payback(o.investment, flow):.2f}" in text
+
+
+# ---- safety ---------------------------------------------------------------------------------------------------
+
+
+def test_injected_template_syntax_printed_literally(demo, tmp_path):
+    book = read_workbook(demo[0])
+    wb = openpyxl.load_workbook(demo[0])
+    d8 = book["D.8"]
+    wb[d8.sheet][d8.cells.at[d8.frame.index[0], "name"]] = "{{ 7*7 }}"
+    texts = book["章节文字"]
+    row = next(i for i in texts.frame.index if texts.frame.at[i, "number"] == "1.3")
+    wb[texts.sheet][texts.cells.at[row, "text"]] = "{% for x in range(3) %}循环{% endfor %}<w:p>&amp;\n第二段 {{ cover.company }}"
+    cover = book["封面信息"]
+    wb[cover.sheet][cover.field_cells["consultant"]] = "{{ 6*7 }}咨询"
+    bad = tmp_path / "inject.xlsx"
+    wb.save(bad)
+    path = export_report(bad, tmp_path / "inject.docx").path
+    doc = Document(str(path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    all_text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(cells)
+    assert "{{ 7*7 }}" in cells and "49" not in cells
+    assert "{% for x in range(3) %}循环{% endfor %}<w:p>&amp;" in all_text
+    assert "第二段 {{ cover.company }}" in all_text
+    assert "咨询单位：{{ 6*7 }}咨询" in all_text and "42咨询" not in all_text
+
+
+def test_refusals(demo, tmp_path):
+    same = tmp_path / "book.docx"  # a workbook under an odd name is still never overwritten
+    same.write_bytes(demo[0].read_bytes())
+    with pytest.raises(OutputExists, match="输入文件相同"):
+        export_report(same, same, force=True)
+    assert same.read_bytes() == demo[0].read_bytes()
+    out = tmp_path / "r.docx"
+    out.write_bytes(b"old")
+    with pytest.raises(OutputExists):
+        export_report(demo[0], out)
+    assert out.read_bytes() == b"old"
+    with pytest.raises(CpxlError, match="找不到文件"):
+        export_report(tmp_path / "none.xlsx", tmp_path / "x.docx")
+    txt = tmp_path / "a.xlsx"
+    txt.write_text("序号,名称\n1,x\n", encoding="utf-8")
+    with pytest.raises(CpxlError, match="不是 Excel"):
+        export_report(txt, tmp_path / "y.docx")
+    with pytest.raises(CpxlError, match="不能导出"):
+        export_report(demo[0], tmp_path / "z.docx", kind="acceptance")
+    with pytest.raises(CpxlError, match="未知的报告类型"):
+        export_report(demo[0], tmp_path / "z.docx", kind="report")
+    with pytest.raises(CpxlError, match=".docx"):
+        export_report(demo[0], tmp_path / "z.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "book.docx", "r.docx"]
+
+
+def test_acceptance_workbook_also_gives_the_audit_report(demo, tmp_path):
+    result = export_report(demo[1], tmp_path / "a.docx", kind="audit")
+    doc = Document(str(result.path))
+    heads = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert "第八章 结论" in heads and "第九章 方案实施" not in heads
+
+
+def test_restyled_template(demo, tmp_path):
+    """A firm's template (here: Heading 1 set to 二号 and the body font to 仿宋) is used as given."""
+    from cpxl.report.templates import template_path
+
+    doc = Document(str(template_path("audit")))
+    doc.styles["Heading 1"].font.size = 22 * 12700
+    rfonts = doc.styles["Normal"].element.rPr.rFonts
+    rfonts.set(qn("w:eastAsia"), "仿宋")
+    custom = tmp_path / "firm.docx"
+    doc.save(str(custom))
+    result = export_report(demo[0], tmp_path / "firm-report.docx", template=custom)
+    out = Document(str(result.path))
+    assert out.styles["Heading 1"].font.size == 22 * 12700
+    body = [p for p in out.paragraphs if p.style.name == "Normal" and p.runs and p.text.strip()]
+    assert body[5].runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
+    with pytest.raises(CpxlError, match="模板"):
+        export_report(demo[0], tmp_path / "x.docx", template=demo[0])
+
+
+# ---- CLI -------------------------------------------------------------------------------------------------------
+
+
+def test_cli_export(demo, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "cli.docx"
+    res = runner.invoke(app, ["export", str(demo[0]), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.exists() and "已导出报告" in res.output
+    res = runner.invoke(app, ["export", str(demo[0]), "-o", str(out)])
+    assert res.exit_code == 2 and "已存在" in res.output
+    res = runner.invoke(app, ["export", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "n.docx")])
+    assert res.exit_code == 2 and "找不到文件" in res.output and "Traceback" not in res.output
+
+
+def test_cli_demo_writes_the_reports(tmp_path):
+    res = CliRunner().invoke(app, ["demo", str(tmp_path / "d")])
+    assert res.exit_code in (0, 1), res.output
+    reports = sorted(p.name for p in (tmp_path / "d").glob("*.docx"))
+    assert len(reports) == 2 and any("审核报告" in r for r in reports) and any("验收报告" in r for r in reports)
