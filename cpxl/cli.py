@@ -1,4 +1,4 @@
-"""The `cpxl` command: new workbook, demo, check, calc — headless, for auditors and CI.
+"""The `cpxl` command: new workbook, demo, check, calc, export — headless, for auditors and CI.
 
 Exit codes: 0 done (no errors), 1 the workbook has errors, 2 the input cannot be read or the request is
 refused (nothing written), 3 an internal error (reported in one line, nothing written).
@@ -130,11 +130,47 @@ def demo(
     paths = write_demo(directory, force=force)
     for path in paths:
         out.print(f"已生成：{escape(str(path))}")
+    for path in paths:  # the demo's audit report and acceptance report beside its workbooks
+        out.print(f"已生成：{escape(str(_demo_report(path, force)))}")
     book = read_workbook(paths[0])
     findings = check_book(book)
     errors, warnings = _print_findings(findings, False)
     out.print(f"示例工作簿检查：{errors} 个错误，{warnings} 个警告。")
     raise typer.Exit(1 if errors else 0)
+
+
+def _demo_report(workbook: Path, force: bool) -> Path:
+    from cpxl.report import export_report
+
+    report = workbook.with_name(workbook.stem.replace("工作簿", "报告") + ".docx")
+    return export_report(workbook, report, force=force).path
+
+
+@app.command()
+@guarded
+def export(
+    book: Path = typer.Argument(..., help="审核工作簿 .xlsx（不会被修改）"),
+    output: Path = typer.Option(..., "-o", "--output", help="输出的 Word 报告 .docx"),
+    kind: Optional[str] = typer.Option(
+        None, "--kind", help="报告类型：audit（审核报告）、acceptance（验收报告）、park（园区）、region（区域/行业）；默认按工作簿类型"
+    ),
+    template: Optional[Path] = typer.Option(None, "--template", help="报告模板 .docx（由内置模板在 Word 中修改样式而来）"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转换为 PDF（与报告同名）"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+):
+    """导出 Word 报告：封面、目录、章节框架、按章编号的表格和图；数值均由输入重新计算。正文取自“章节文字”，空白章节生成数据分析并标注【待补充】。"""
+    from cpxl.report import export_report
+
+    result = export_report(book, output, kind=kind, template=template, pdf=pdf, force=force)
+    out.print(f"已导出报告：{escape(str(result.path))}（{result.tables} 张表，{result.figures} 幅图）")
+    if result.pdf_path:
+        out.print(f"已导出 PDF：{escape(str(result.pdf_path))}")
+    for message in result.messages:
+        out.print(f"[yellow]{escape(message)}[/]")
+    if result.pending:
+        out.print(f"{len(result.pending)} 个章节尚无正文，已生成数据分析并标注【待补充】：请在“章节文字”表中填写后重新导出。")
+    if result.errors or result.warnings:
+        out.print(f"工作簿检查：{result.errors} 个错误，{result.warnings} 个警告（用 cpxl check 查看位置）。")
 
 
 @app.command()
