@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -23,15 +24,16 @@ HERE = Path(__file__).resolve().parent
 PROVINCE = 40_000  # enterprise workbooks a year
 
 
-def run_one(n: int, jobs: int, directory: Path) -> dict:
-    """Aggregate the first n workbooks of ``directory`` with ``jobs`` processes (in this interpreter)."""
+def run_one(n: int, jobs: int, directory: Path, full: bool = False) -> dict:
+    """Aggregate the first n workbooks of ``directory`` with ``jobs`` processes (in this interpreter);
+    ``full`` checks every table of each workbook (cpxl aggregate --full-check)."""
     from cpxl.aggregate import Aggregator, _add_benchmark_sheets, find_workbooks, iter_summaries, region_data
     from cpxl.workbook.build import build_workbook, save_workbook
 
     items = find_workbooks([directory])[:n]
     t0 = time.perf_counter()
     agg = Aggregator()
-    for summary in iter_summaries(items, jobs=jobs):
+    for summary in iter_summaries(items, jobs=jobs, full=full):
         agg.add(summary)
     t1 = time.perf_counter()
     data, bench = region_data(agg)
@@ -41,15 +43,16 @@ def run_one(n: int, jobs: int, directory: Path) -> dict:
         out = save_workbook(wb, Path(tmp) / "区域.xlsx")
         size = out.stat().st_size
     t2 = time.perf_counter()
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"n": len(items), "jobs": jobs, "read": t1 - t0, "write": t2 - t1, "total": t2 - t0, "rss_parent_mb": me,
+    self_use, kids_use = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    me, kids = self_use.ru_maxrss / 1024, kids_use.ru_maxrss / 1024
+    cpu = self_use.ru_utime + self_use.ru_stime + kids_use.ru_utime + kids_use.ru_stime
+    return {"n": len(items), "jobs": jobs, "full": full, "read": t1 - t0, "write": t2 - t1, "total": t2 - t0, "cpu": cpu, "load": os.getloadavg()[0], "rss_parent_mb": me,
             "rss_worker_mb": kids if jobs > 1 else None, "enterprises": agg.enterprises, "output_kb": size / 1024}
 
 
-def measure(n: int, jobs: int, directory: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--one", str(n), str(jobs), str(directory)], capture_output=True, text=True,
-                          check=True)
+def measure(n: int, jobs: int, directory: Path, full: bool = False) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--one", str(n), str(jobs), str(directory), "1" if full else "0"],
+                          capture_output=True, text=True, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -58,11 +61,12 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000])
     ap.add_argument("--single-max", type=int, default=300, help="largest N also run with one process (speed-up)")
     ap.add_argument("--dir", type=Path, help="reuse (or fill) this directory of generated workbooks")
-    ap.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--full-check", type=int, default=100, metavar="N", help="also time N workbooks with every table checked (0: skip)")
+    ap.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
-        n, jobs, directory = int(args.one[0]), int(args.one[1]), Path(args.one[2])
-        print(json.dumps(run_one(n, jobs, directory)))
+        n, jobs, directory, full = int(args.one[0]), int(args.one[1]), Path(args.one[2]), args.one[3] == "1"
+        print(json.dumps(run_one(n, jobs, directory, full)))
         return 0
 
     sys.path.insert(0, str(HERE))
@@ -81,21 +85,27 @@ def main(argv=None) -> int:
         dt = time.perf_counter() - t
         print(f"generated {need} workbooks in {dt:.1f} s ({dt / need * 1000:.1f} ms each)")
     rows = []
-    print(f"{'N':>6} {'jobs':>4} {'read s':>8} {'write s':>8} {'total s':>8} {'ms/wb':>7} {'parent MB':>10} {'worker MB':>10} {'out KB':>8}")
+    print(f"{'N':>6} {'jobs':>4} {'read s':>8} {'write s':>8} {'total s':>8} {'ms/wb':>7} {'cpu ms/wb':>9} {'parent MB':>10} "
+          f"{'worker MB':>10} {'out KB':>8} {'load':>5}")
     for n in args.sizes:
         for jobs in ((1, 2) if n <= args.single_max else (2,)):
             r = measure(n, jobs, directory)
             rows.append(r)
             worker = f"{r['rss_worker_mb']:.0f}" if r["rss_worker_mb"] else "—"
             print(f"{r['n']:>6} {jobs:>4} {r['read']:>8.2f} {r['write']:>8.2f} {r['total']:>8.2f} {r['total'] / r['n'] * 1000:>7.1f} "
-                  f"{r['rss_parent_mb']:>10.0f} {worker:>10} {r['output_kb']:>8.0f}")
+                  f"{r['cpu'] / r['n'] * 1000:>9.1f} {r['rss_parent_mb']:>10.0f} {worker:>10} {r['output_kb']:>8.0f} {r['load']:>5.1f}")
+    if args.full_check:
+        r = measure(args.full_check, 2, directory, full=True)
+        print(f"{r['n']:>6} {2:>4} {r['read']:>8.2f} {r['write']:>8.2f} {r['total']:>8.2f} {r['total'] / r['n'] * 1000:>7.1f} "
+              f"{r['cpu'] / r['n'] * 1000:>9.1f} {r['rss_parent_mb']:>10.0f} {r['rss_worker_mb']:>10.0f} {r['output_kb']:>8.0f} "
+              f"{r['load']:>5.1f}   (--full-check: every table checked)")
     for n in args.sizes:
         one = next((r for r in rows if r["n"] == n and r["jobs"] == 1), None)
         two = next((r for r in rows if r["n"] == n and r["jobs"] == 2), None)
         if one and two:
             print(f"speed-up 1 → 2 processes at N={n}: {one['total'] / two['total']:.2f}x total, {one['read'] / two['read']:.2f}x reading "
                   "(goal >= 1.7x)")
-    two = [r for r in rows if r["jobs"] == 2]
+    two = [r for r in rows if r["jobs"] == 2 and not r["full"]]
     if len(two) >= 2:
         import numpy as np
 
@@ -106,6 +116,9 @@ def main(argv=None) -> int:
         big = next((r for r in two if r["n"] == 1000), two[-1])
         print(f"2 processes: {slope * 1000:.1f} ms per workbook + {intercept:.1f} s fixed; N={big['n']} in {big['total']:.1f} s (goal <= 60 s)")
         print(f"parent memory slope: {mem * 1000:.0f} MB per 1000 workbooks; largest worker {max(r['rss_worker_mb'] or 0 for r in two):.0f} MB")
+        cpu_slope = np.polyfit(ns, [r["cpu"] for r in two], 1)[0]
+        print(f"CPU time: {cpu_slope * 1000:.1f} ms per workbook (all processes) → {cpu_slope * PROVINCE / 3600:.2f} core-hours for {PROVINCE}")
+        print("load = 1-minute load average after the run; above ~2 other work shared the two cores and the wall times are not clean")
         hours = (slope * PROVINCE + intercept) / 3600
         print(f"projected province-scale run ({PROVINCE} workbooks) on this 2-core machine: {hours:.2f} h, "
               f"parent memory ≈ {two[-1]['rss_parent_mb'] + mem * (PROVINCE - two[-1]['n']):.0f} MB")

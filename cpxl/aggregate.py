@@ -200,7 +200,10 @@ def read_enterprise(path: Path, *, full: bool = False):
             f"不是完整的企业审核工作簿：缺少 {len(missing)}/{len(tables)} 张需汇总的标准工作表（如“{missing[0]}”），"
             f"请用 cpxl new 生成的模板填写：{path}"
         )
-    return Book(Path(path), kind, Registry(kind, tables), data, findings, [])
+    # 参数 is read (coefficients, factors) but not put through the generic checks: its rows are checked
+    # where they are used, by parameters_from_rows (problems become notes of the enterprise).
+    checked = [t for t in tables if t.id != "参数"]
+    return Book(Path(path), kind, Registry(kind, checked), data, findings, [])
 
 
 def _kind_name(kind: str) -> str:
@@ -262,10 +265,8 @@ def key_indicators(book) -> tuple[dict, list[str]]:
 
     notes: list[str] = []
     out: dict = {"year": book.base_year}
-    try:
-        params = parameters_from_rows(book.parameters, strict=False)
-    except ValueError as exc:  # pragma: no cover - strict=False collects problems
-        params, notes = None, [str(exc)]
+    params = parameters_from_rows(book.parameters, strict=False)
+    notes.extend(f"参数表有误，已按默认值计算：{w}" for w in params.warnings)
     overrides = coefficient_overrides(params)
     coal_factor, grid_factor = get(params, K_COAL_FACTOR), get(params, K_GRID_FACTOR)
 

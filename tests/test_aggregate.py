@@ -189,6 +189,26 @@ def test_acceptance_workbook_performance_from_d38_and_e4(tmp_path):
     assert_allclose([done["cod"], done["wastewater"], done["vocs"], done["solid"]], [0.5, 1000, 0.8, 6])
 
 
+def test_parameters_sheet_overrides_and_bad_rows(tmp_path):
+    from cpxl.calc.parameters import DEFAULT_PARAMETERS
+    from cpxl.workbook.build import build_workbook, save_workbook
+
+    data = mk.enterprise_rows(ENTERPRISES[0])
+    rows = [{} for _ in DEFAULT_PARAMETERS]
+    at = {p.name: i for i, p in enumerate(DEFAULT_PARAMETERS)}
+    rows[at["天然气"]] = {"value": 1.1}  # measured heating value instead of the range default 1.2143
+    rows[at["电网排放因子"]] = {"value": 0.6}
+    rows[at["所得税率"]] = {"value": 1.5}  # not a share: reported, default kept
+    data["参数"] = rows
+    s = agg.summarize(save_workbook(build_workbook("audit", data), tmp_path / "参数.xlsx"))
+    ind = s["indicators"]
+    # 天然气 100 000 m³ × 1.1 = 110 000 kgce; + 122 900 + 14 571 = 247 471 kgce
+    assert_allclose(ind["energy"], 247.471, rtol=1e-12)
+    # 电力 1 000 MWh × 0.6 = 600 t; 天然气 110 tce × 2.7725 = 304.975 t; 柴油 14.571 × 2.7725 = 40.3980975 t
+    assert_allclose(ind["co2"], 945.3730975, rtol=1e-12)
+    assert any("所得税率" in n for n in s["notes"])
+
+
 # ---- many workbooks, bad ones among them --------------------------------------------------------------
 
 
