@@ -23,7 +23,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 from cpxl.report.ooxml import LATIN, SIZES, W
 
@@ -353,9 +353,11 @@ def _fld_run(kind: str, instr: str | None = None) -> str:
     return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
 
 
-def _raw_para(doc, inner: str, style_id: str | None = None) -> None:
-    ppr = f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else ""
-    doc.element.body.append(parse_xml(f'<w:p xmlns:w="{W}">{ppr}{inner}</w:p>'))
+def _raw_para(doc, inner: str, style: str | None = None) -> None:
+    """A paragraph of raw runs (field characters), placed like any paragraph: before the body's sectPr."""
+    p = doc.add_paragraph(style=style)
+    for run in parse_xml(f'<w:p xmlns:w="{W}">{inner}</w:p>'):
+        p._p.append(run)
 
 
 def _kv_table(doc, rows: list[tuple[str, str]], widths=(Mm(55), Mm(105)), style="内封文字"):
@@ -528,7 +530,7 @@ def _toc(doc) -> None:
     reads where the word processor does not update fields; Word refreshes it (with page numbers) on open."""
     _para(doc, "目  录", "TOC Heading")
     begin = _fld_run("begin") + _fld_run("", 'TOC \\o "1-3" \\h \\z \\u') + _fld_run("separate")
-    _raw_para(doc, begin, "TOC1")
+    _raw_para(doc, begin, "toc 1")
     _para(doc, "{%p for e in toc %}", "toc 1")
     _para(doc, "{%p if e.level == 1 %}", "toc 1")
     _para(doc, "{{ e.text }}", "toc 1")
@@ -538,7 +540,7 @@ def _toc(doc) -> None:
     _para(doc, "{{ e.text }}", "toc 3")
     _para(doc, "{%p endif %}", "toc 3")
     _para(doc, "{%p endfor %}", "toc 3")
-    _raw_para(doc, _fld_run("end"), "TOC1")
+    _raw_para(doc, _fld_run("end"), "toc 1")
 
 
 def _body(doc) -> None:
@@ -559,7 +561,7 @@ def _body(doc) -> None:
 
 def _page_setup(section) -> None:
     # A4 (DB4101/T 61 and 附件2 1.3)
-    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.page_width, section.page_height = Twips(11906), Twips(16838)  # Word's A4
     section.top_margin = section.bottom_margin = Mm(25)
     section.left_margin = section.right_margin = Mm(25)
     section.header_distance = section.footer_distance = Mm(15)

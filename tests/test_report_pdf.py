@@ -1,0 +1,49 @@
+"""`--pdf`: the demo's audit report converted by LibreOffice headless (private profile, timeout), with a
+plausible page count; a clear Chinese message when LibreOffice is missing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from cpxl.demo import write_demo
+from cpxl.errors import CpxlError
+from cpxl.report import export_report
+from cpxl.report import export as E
+
+soffice = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _pages(pdf) -> int:
+    if shutil.which("pdfinfo"):
+        out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", out, re.M)[1])
+    pypdf = pytest.importorskip("pypdf")
+    return len(pypdf.PdfReader(str(pdf)).pages)
+
+
+@pytest.mark.skipif(soffice is None, reason="LibreOffice 未安装")
+def test_demo_report_to_pdf(tmp_path):
+    book = write_demo(tmp_path)[0]
+    result = export_report(book, tmp_path / "审核报告.docx", pdf=True)
+    assert result.pdf_path == tmp_path / "审核报告.pdf"
+    data = result.pdf_path.read_bytes()
+    assert data.startswith(b"%PDF")
+    # covers (4–6 pages), a table of contents, 8 chapters with about 55 tables and 10 figures
+    assert 50 <= _pages(result.pdf_path) <= 160
+    assert not list(tmp_path.glob("*.tmp"))
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(result.pdf_path), "-"], capture_output=True, text=True).stdout
+        assert "清洁生产审核报告" in text and "第八章 结论" in text and "表 4-1" in text and "图 3-1" in text
+
+
+def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
+    book = write_demo(tmp_path)[0]
+    monkeypatch.setattr(E.shutil, "which", lambda name: None)
+    monkeypatch.setattr(E.os.path, "exists", lambda p: False)
+    with pytest.raises(CpxlError, match="未安装 LibreOffice"):
+        export_report(book, tmp_path / "r.docx", pdf=True)
+    assert not (tmp_path / "r.docx").exists()  # refused before writing anything
