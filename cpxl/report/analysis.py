@@ -101,7 +101,8 @@ def preface(f: Facts) -> list[str]:
     s = "，".join(parts) + "。"
     rnd = num(c.get("round"))
     audit_type = text(c.get("audit_type"))
-    s2 = f"本轮为企业第{int(rnd) if rnd else 1}轮清洁生产审核" + (f"，审核类型为{audit_type}审核" if audit_type else "")
+    who = "园区" if f.kind == "park" else "企业"
+    s2 = f"本轮为{who}第{int(rnd) if rnd else 1}轮清洁生产审核" + (f"，审核类型为{audit_type}审核" if audit_type else "")
     if f.years:
         s2 += f"，审核基准期为{f.years[2]}年，审核考察期为{f.years[0]}—{f.years[2]}年"
     s2 += "。"
@@ -842,6 +843,7 @@ ACCEPTANCE = {
     "11.4": archive,
 }
 PARK = {
+    "1": preface,
     "3.2": park_team,
     "3.3": park_plan,
     "4.1": park_status,

@@ -155,11 +155,14 @@ def trend(years: list[str], series: list[tuple[str, list]], ylabel: str, *, line
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
     ax.set_ylim(top=ax.get_ylim()[1] * 1.12)
-    if len(labels) > 1 or line:
-        ax.legend(handles, labels, fontsize=8, frameon=False, loc="upper left", ncol=min(4, len(labels)))
+    legend = len(labels) > 1 or bool(line)
+    if legend:  # above the plot, never over the bars
+        ax.legend(handles, labels, fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+                  ncol=min(4, len(labels)))
     ax.grid(axis="y", color="#EEEEEE", linewidth=0.6)
     ax.set_axisbelow(True)
-    return _png(fig, left=0.11, right=0.89 if line else 0.97)
+    rows = (len(labels) + 3) // 4 if legend else 0
+    return _png(fig, left=0.11, right=0.89 if line else 0.97, top=0.95 - 0.07 * rows)
 
 
 def grouped(categories: list[str], series: list[tuple[str, list]], ylabel: str, *, reference: list[tuple[str, float]] | None = None,
@@ -188,12 +191,14 @@ def grouped(categories: list[str], series: list[tuple[str, list]], ylabel: str, 
                        fontsize=8)
     ax.set_ylabel(ylabel)
     ax.set_ylim(top=ax.get_ylim()[1] * 1.12)
-    if n > 1 or reference:
-        ax.legend(fontsize=8, frameon=False, loc="upper right", ncol=min(4, n + len(reference or [])))
+    entries = n + len(reference or []) if (n > 1 or reference) else 0
+    if entries:  # above the plot, never over the bars
+        ax.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(4, entries))
     ax.grid(axis="y", color="#EEEEEE", linewidth=0.6)
     ax.set_axisbelow(True)
     lines = max((len(_wrap(c).split("\n")) for c in categories), default=1)
-    return _png(fig, left=0.11, bottom=0.24 if rotate else 0.08 + 0.05 * lines)
+    rows = (entries + 3) // 4
+    return _png(fig, left=0.11, bottom=0.24 if rotate else 0.08 + 0.05 * lines, top=0.95 - 0.07 * rows)
 
 
 def flow(unit_ops: list[str], inputs: list[list[tuple[str, str, float]]], outputs: list[list[tuple[str, str, float]]],

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from docx.oxml.ns import qn
@@ -201,6 +202,10 @@ def render(book, kind: str, tpl_file: Path):
     except Exception as exc:  # jinja errors in a restyled template: name the template, not a traceback
         raise ReportError(f"报告模板渲染失败（{type(exc).__name__}：{exc}），请检查模板中的 {{{{ }}}} 与 {{% %}} 标签：{tpl_file}") from None
     _complete_sections(tpl.docx)
+    props = tpl.docx.core_properties
+    props.title = built.context["report"]["header"]
+    props.created = props.modified = datetime.now(timezone.utc).replace(microsecond=0)
+    props.last_modified_by = "cpxl"
     return built, tpl
 
 

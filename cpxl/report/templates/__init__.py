@@ -633,7 +633,7 @@ def build_template(kind: str) -> bytes:
     cp = doc.core_properties
     cp.author = "cpxl"
     cp.last_modified_by = "cpxl"
-    cp.title = "{{ report.header }}"
+    cp.title = TITLES[kind]
     cp.subject = TITLES[kind]
     cp.comments = ""
     cp.revision = 1
