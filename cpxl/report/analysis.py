@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from cpxl.calc import indicators
 from cpxl.calc import parameters as P
 
-from .compute import Derived, co2_by_year, d4_fields, d11_quantity, d12_totals, feasibility_options, filled, material_totals, num, text
+from .compute import Derived, co2_by_year, d4_fields, d12_totals, feasibility_options, filled, material_totals, num, text
 from .tables import fmt_number
 
 
@@ -270,7 +270,7 @@ def environment(f: Facts) -> list[str]:
     quota = f.rows("D.23")
     if quota:
         fails = [text(r.get("pollutant")) for r in quota if text(r.get("ok")) == "否"]
-        out.append(f"审核基准期主要污染物排放总量" + f.see("D.23") + ("：" + "、".join(fails) + "超过总量控制指标。" if fails else "均满足总量控制指标要求。"))
+        out.append("审核基准期主要污染物排放总量" + f.see("D.23") + ("：" + "、".join(fails) + "超过总量控制指标。" if fails else "均满足总量控制指标要求。"))
     waste = f.rows("D.21")
     if waste:
         by = Counter(text(r.get("category")) for r in waste)
@@ -346,7 +346,7 @@ def balances(f: Facts) -> list[str]:
         unit = next((text(r.get("qty_unit")) for r in rows if text(r.get("qty_unit"))), "")
         dev = (total_in - (total_out or 0)) / total_in
         tol = f.d.param(P.K_MATERIAL_TOL) or 0.05
-        s = (f"审核重点物料平衡" + f.see("BAL.1", "fig:BAL.1") + f"：输入总量 {n(total_in)} {unit}，输出总量 {n(total_out)} {unit}，"
+        s = ("审核重点物料平衡" + f.see("BAL.1", "fig:BAL.1") + f"：输入总量 {n(total_in)} {unit}，输出总量 {n(total_out)} {unit}，"
              f"平衡偏差 {pct(dev)}，")
         s += (f"在允许偏差 ±{tol * 100:g}% 以内，物料平衡成立（DB11/T 1156—2022 7.3.4 b）。" if abs(dev) <= tol
               else f"超过允许偏差 ±{tol * 100:g}%，应分析原因并重新实测或补充实测（DB11/T 1156—2022 7.3.4 b）。")
@@ -369,7 +369,7 @@ def balances(f: Facts) -> list[str]:
     if w:
         fresh = sum(num(r["fresh"]) for r in w)
         reused = sum(num(r.get("reused")) or 0 for r in w)
-        s = f"水平衡测试" + f.see("BAL.2", "fig:BAL.2") + f"：新水量 {n(fresh)} m³/d，重复利用水量 {n(reused)} m³/d，"
+        s = "水平衡测试" + f.see("BAL.2", "fig:BAL.2") + f"：新水量 {n(fresh)} m³/d，重复利用水量 {n(reused)} m³/d，"
         s += f"重复利用率 {pct(reused / (fresh + reused))}（GB/T 12452）"
         parts = [num(r.get(k)) for r in w for k in ("consumed", "discharged", "leaked")]
         if any(x is not None for x in parts):
@@ -384,7 +384,7 @@ def balances(f: Facts) -> list[str]:
         sup = sum(num(r["supplied"]) for r in e)
         eff = sum(num(r.get("effective")) or 0 for r in e)
         worst = min((r for r in e if num(r.get("efficiency")) is not None), key=lambda r: num(r["efficiency"]), default=None)
-        s = f"能量平衡" + f.see("BAL.3") + f"：供入能量 {n(sup)} kgce/a，有效利用能量 {n(eff)} kgce/a，能量利用率 {pct(eff / sup)}（GB/T 3484）"
+        s = "能量平衡" + f.see("BAL.3") + f"：供入能量 {n(sup)} kgce/a，有效利用能量 {n(eff)} kgce/a，能量利用率 {pct(eff / sup)}（GB/T 3484）"
         if worst is not None:
             s += f"，利用率最低的是{text(worst.get('unit'))}（{pct(num(worst['efficiency']))}）"
         out.append(s + "。")
@@ -882,4 +882,4 @@ def generate(kind: str, key: str, facts: Facts) -> list[str]:
         return []
 
 
-__all__ = ["Facts", "generate", "GENERATORS", "d11_quantity"]
+__all__ = ["Facts", "generate", "GENERATORS"]

@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from cpxl.tables import KIND_NAMES
 from cpxl.tables.frames import Section, frame
-from cpxl.tables.model import Column, Table
+from cpxl.tables.model import Table
 
 from . import charts
 from . import ooxml as X
@@ -725,4 +725,4 @@ def build_context(book, kind: str, tpl, styles: X.StyleMap, page: Page) -> Built
     return Builder(book, kind, tpl, styles, page).build()
 
 
-__all__ = ["build_context", "Built", "PENDING", "SPLITS", "report_frame", "placements", "cn_number", "Column"]
+__all__ = ["build_context", "Built", "PENDING", "SPLITS", "report_frame", "placements", "cn_number"]

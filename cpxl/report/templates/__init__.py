@@ -39,6 +39,10 @@ TITLES = {
 }
 
 
+#: Body text width [twips]: A4 210 mm less 2 × 25 mm margins (_page_setup).
+TEXT_WIDTH = 11906 - 2 * 1417
+
+
 def template_path(kind: str) -> Path:
     return HERE / FILES[kind]
 
@@ -63,6 +67,7 @@ class StyleSpec:
     page_break_before: bool = False
     left_chars: int = 0
     color: str | None = None
+    right_tab: bool = False  # C.1: page numbers right-aligned (dot leader at the text width)
     based_on: str | None = "Normal"
     builtin: bool = False  # an existing python-docx/Word style redefined (Normal, Heading n, toc n)
 
@@ -95,9 +100,9 @@ def _enterprise_styles() -> list[StyleSpec]:
         # C.1 目录：黑体，小四；一级顶格，二级缩进1个字符，三级缩进2个字符
         StyleSpec("TOC Heading", "TOCHeading", "黑体", "三号", bold=True, align="center", line=360, after=240,
                   builtin=True),
-        StyleSpec("toc 1", "TOC1", "黑体", "小四", align="left", line=360, builtin=True),
-        StyleSpec("toc 2", "TOC2", "黑体", "小四", align="left", line=360, left_chars=100, builtin=True),
-        StyleSpec("toc 3", "TOC3", "黑体", "小四", align="left", line=360, left_chars=200, builtin=True),
+        StyleSpec("toc 1", "TOC1", "黑体", "小四", align="left", line=360, right_tab=True, builtin=True),
+        StyleSpec("toc 2", "TOC2", "黑体", "小四", align="left", line=360, left_chars=100, right_tab=True, builtin=True),
+        StyleSpec("toc 3", "TOC3", "黑体", "小四", align="left", line=360, left_chars=200, right_tab=True, builtin=True),
         *_cover_styles(),
     ]
 
@@ -129,9 +134,9 @@ def _park_styles() -> list[StyleSpec]:
         StyleSpec("附件标注", "AnnexLabel", "黑体", "小二", align="left", after=240, page_break_before=True),
         StyleSpec("TOC Heading", "TOCHeading", "黑体", "二号", bold=True, align="center", line=360, after=240,
                   builtin=True),
-        StyleSpec("toc 1", "TOC1", "黑体", "四号", align="left", line=360, builtin=True),
-        StyleSpec("toc 2", "TOC2", "宋体", "四号", align="left", line=360, left_chars=100, builtin=True),
-        StyleSpec("toc 3", "TOC3", "宋体", "四号", align="left", line=360, left_chars=200, builtin=True),
+        StyleSpec("toc 1", "TOC1", "黑体", "四号", align="left", line=360, right_tab=True, builtin=True),
+        StyleSpec("toc 2", "TOC2", "宋体", "四号", align="left", line=360, left_chars=100, right_tab=True, builtin=True),
+        StyleSpec("toc 3", "TOC3", "宋体", "四号", align="left", line=360, left_chars=200, right_tab=True, builtin=True),
         *_cover_styles(park=True),
     ]
 
@@ -190,6 +195,8 @@ def _apply(doc, spec: StyleSpec) -> None:
     if spec.page_break_before:
         ppr.append("<w:pageBreakBefore/>")
     ppr.append('<w:widowControl/>')
+    if spec.right_tab:
+        ppr.append(f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>')
     ppr.append(f'<w:spacing w:before="{spec.before}" w:after="{spec.after}" w:line="{spec.line}" w:lineRule="auto"/>')
     if spec.first_line or spec.left_chars:
         ind = ""
