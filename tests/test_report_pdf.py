@@ -36,8 +36,18 @@ def test_demo_report_to_pdf(tmp_path):
     assert 50 <= _pages(result.pdf_path) <= 160
     assert not list(tmp_path.glob("*.tmp"))
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(result.pdf_path), "-"], capture_output=True, text=True).stdout
-        assert "清洁生产审核报告" in text and "第八章 结论" in text and "表 4-1" in text and "图 3-1" in text
+        text = subprocess.run(["pdftotext", "-layout", str(result.pdf_path), "-"], capture_output=True, text=True).stdout
+        assert "清洁生产审核报告" in text and "表 4-1" in text and "图 3-1" in text
+        # the table of contents carries the page numbers of the layout (written in before the second pass)
+        toc = {m[1]: int(m[2]) for m in re.finditer(r"^\s*(第[一二三四五六七八]章 \S+?)\.{3,}\s*(\d+)\s*$", text, re.M)}
+        assert list(toc) == ["第一章 审核概述", "第二章 审核回顾", "第三章 审核准备", "第四章 预审核", "第五章 审核",
+                             "第六章 方案产生和筛选", "第七章 方案确定", "第八章 结论"]
+        assert list(toc.values()) == sorted(toc.values()) and toc["第一章 审核概述"] <= 3
+    # the .docx keeps the plain list for Word to fill in
+    from docx import Document
+
+    entries = [p.text for p in Document(str(result.path)).paragraphs if p.style.name == "toc 1"]
+    assert "第八章 结论" in entries
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -255,23 +256,86 @@ def find_soffice() -> str:
                       "或在 Word 中打开报告后另存为 PDF")
 
 
+def _convert(soffice: str, src: Path, outdir: Path, profile: Path, docx: Path) -> Path:
+    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+           "--convert-to", "pdf", "--outdir", str(outdir), str(src)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=PDF_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise ReportError(f"LibreOffice 转换 PDF 超时（{PDF_TIMEOUT} 秒），Word 报告已保存：{docx}") from None
+    made = outdir / (src.stem + ".pdf")
+    if proc.returncode != 0 or not made.exists():
+        detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip().splitlines()
+        raise ReportError(f"LibreOffice 转换 PDF 失败（{detail[-1] if detail else proc.returncode}），Word 报告已保存：{docx}")
+    return made
+
+
+def toc_page_numbers(pdf: Path, headings: list[str]) -> list[str | None]:
+    """Printed page of each heading in a converted report: pages are numbered by their footer (the last line
+    of the page's text); headings are searched in order, each from the page of the previous one."""
+    pdftotext = shutil.which("pdftotext")
+    if not pdftotext:
+        return [None] * len(headings)
+    try:
+        raw = subprocess.run([pdftotext, "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, timeout=120).stdout
+    except (OSError, subprocess.SubprocessError):
+        return [None] * len(headings)
+    pages = []
+    for page in raw.decode("utf-8", "replace").split("\f"):
+        lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+        if lines and lines[-1].isdigit():  # body pages (arabic numbers); covers and TOC carry none or roman
+            pages.append((lines[-1], re.sub(r"\s+", "", "".join(lines[:-1]))))
+    out: list[str | None] = []
+    start = 0
+    for heading in headings:
+        key = re.sub(r"\s+", "", heading)
+        hit = next((j for j in range(start, len(pages)) if key in pages[j][1]), None)
+        out.append(pages[hit][0] if hit is not None else None)
+        start = hit if hit is not None else start
+    return out
+
+
+def _with_page_numbers(docx: Path, pdf: Path) -> bool:
+    """Write the page numbers LibreOffice laid out into the static table of contents of `docx` (the TOC
+    field's cached list, which LibreOffice prints as it is). False when nothing could be matched."""
+    from docx import Document
+
+    doc = Document(str(docx))
+    entries = [p for p in doc.paragraphs if p.style is not None and p.style.name in ("toc 1", "toc 2", "toc 3") and p.text]
+    numbers = toc_page_numbers(pdf, [p.text for p in entries])
+    if not any(numbers):
+        return False
+    for p, number in zip(entries, numbers):
+        if number is None:
+            continue
+        fonts = p.runs[0]._r.find(qn("w:rPr")) if p.runs else None
+        for piece in ("\t", number):
+            r = p.add_run(piece)
+            if fonts is not None:
+                r._r.insert(0, copy.deepcopy(fonts))
+    doc.save(str(docx))
+    return True
+
+
 def to_pdf(docx: Path, target: Path, *, soffice: str | None = None, inputs=(), force: bool = False) -> Path:
-    """Convert with ``soffice --headless --convert-to pdf`` in a private profile, with a timeout."""
+    """Convert with ``soffice --headless --convert-to pdf`` in a private profile, with a timeout.
+
+    LibreOffice prints the table of contents as cached in the .docx (a list without page numbers, since
+    Word fills them in when it opens the file); when ``pdftotext`` is available the page numbers of a
+    first conversion are written into a copy and the copy converted again, so the PDF's contents have
+    them. The .docx itself is left as written."""
     soffice = soffice or find_soffice()
     with tempfile.TemporaryDirectory(prefix="cpxl-pdf-") as tmpdir:
         tmp = Path(tmpdir)
         src = tmp / "report.docx"
         shutil.copyfile(docx, src)
-        cmd = [soffice, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(tmp / "out"), str(src)]
+        made = _convert(soffice, src, tmp / "out", tmp / "profile", docx)
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=PDF_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            raise ReportError(f"LibreOffice 转换 PDF 超时（{PDF_TIMEOUT} 秒），Word 报告已保存：{docx}") from None
-        made = tmp / "out" / "report.pdf"
-        if proc.returncode != 0 or not made.exists():
-            detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip().splitlines()
-            raise ReportError(f"LibreOffice 转换 PDF 失败（{detail[-1] if detail else proc.returncode}），Word 报告已保存：{docx}")
+            numbered = _with_page_numbers(src, made)
+        except Exception:  # noqa: BLE001 - the numbers are a refinement: keep the first PDF if anything fails
+            numbered = False
+        if numbered:
+            made = _convert(soffice, src, tmp / "out2", tmp / "profile", docx)
         with atomic_path(target, inputs=inputs, force=True) as out:
             shutil.copyfile(made, out)
     return target
