@@ -61,6 +61,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000])
     ap.add_argument("--single-max", type=int, default=300, help="largest N also run with one process (speed-up)")
     ap.add_argument("--dir", type=Path, help="reuse (or fill) this directory of generated workbooks")
+    ap.add_argument("--base", choices=("demo", "own"), default="demo",
+                    help="demo: variants of the demo audit (every table filled); own: the printing enterprises of make_workbooks")
     ap.add_argument("--full-check", type=int, default=100, metavar="N", help="also time N workbooks with every table checked (0: skip)")
     ap.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -81,7 +83,7 @@ def main(argv=None) -> int:
     have = len(list(Path(directory).glob("*.xlsx")))
     if have < need:
         t = time.perf_counter()
-        make_workbooks(need, directory, seed=1)
+        make_workbooks(need, directory, seed=1, base=args.base)
         dt = time.perf_counter() - t
         print(f"generated {need} workbooks in {dt:.1f} s ({dt / need * 1000:.1f} ms each)")
     rows = []

@@ -291,11 +291,19 @@ _TEXT = re.compile(rb"(<t(?: [^>]*)?>)(@@[^<]*@@)</t>")
 
 
 class Generator:
-    """Builds the template once; :meth:`write` makes one enterprise's file by rewriting cell values."""
+    """Builds the template once; :meth:`write` makes one enterprise's file by rewriting cell values.
 
-    def __init__(self, tmp_dir: Path):
+    template: ``build_workbook("audit", …)`` data; texts(table, k, key) / numbers(table, k, key) choose
+    the cells that vary between files (a varying number must sit in a table whose k-th data row is the
+    k-th row on the sheet: no ``_section`` rows).
+    """
+
+    def __init__(self, tmp_dir: Path, template: dict | None = None, *, texts=None, numbers=None):
         self.reg = registry("audit")
-        template = enterprise_rows(random_enterprise(0, np.random.default_rng(0)))
+        if template is None:
+            template = enterprise_rows(random_enterprise(0, np.random.default_rng(0)))
+        self.vary_text = texts or (lambda t, k, key: True)
+        self.vary_number = numbers or (lambda t, k, key: True)
         self.numbers: dict[tuple, str] = {}  # (table, k, key) -> cell address
         self.texts: set[tuple] = set()
         data = {}
@@ -307,32 +315,34 @@ class Generator:
         path = save_workbook(build_workbook("audit", data), Path(tmp_dir) / "template.xlsx", force=True)
         with zipfile.ZipFile(path) as zf:
             self.members = [(info, zf.read(info.filename)) for info in zf.infolist()]
+        path.unlink()
         self.sheet_of = self._sheet_files()
 
     def _mark(self, table_id, k, key, val):
-        if isinstance(val, str):
+        if key.startswith("_"):
+            return val
+        if isinstance(val, str) and self.vary_text(table_id, k, key):
             self.texts.add((table_id, k, key))
             return _placeholder(table_id, k, key)
-        if isinstance(val, (int, float)) and not isinstance(val, bool) and val is not None:
+        if isinstance(val, (int, float)) and not isinstance(val, bool) and self.vary_number(table_id, k, key):
             self.numbers[(table_id, k, key)] = _address(self.reg, table_id, k, key)
         return val
 
     def _sheet_files(self) -> dict[str, str]:
         """table id -> worksheet part name, from workbook.xml and its relationships."""
-        parts = dict(self.members_by_name())
-        rels = dict(re.findall(rb'Id="(rId\d+)"[^>]*Target="/?(?:xl/)?([^"]+)"', parts["xl/_rels/workbook.xml.rels"]))
-        rels.update({rid: target for target, rid in re.findall(rb'Target="/?(?:xl/)?([^"]+)"[^>]*Id="(rId\d+)"', parts["xl/_rels/workbook.xml.rels"])})
+        parts = {info.filename: data for info, data in self.members}
+        rels_xml = parts["xl/_rels/workbook.xml.rels"]
+        rels = dict(re.findall(rb'Id="(rId\d+)"[^>]*Target="/?(?:xl/)?([^"]+)"', rels_xml))
+        rels.update({rid: target for target, rid in re.findall(rb'Target="/?(?:xl/)?([^"]+)"[^>]*Id="(rId\d+)"', rels_xml)})
         out = {}
         for name, rid in re.findall(rb'<sheet [^>]*name="([^"]+)"[^>]*r:id="(rId\d+)"', parts["xl/workbook.xml"]):
-            table_id = name.decode().split(" ")[0]
-            out[table_id] = "xl/" + rels[rid].decode()
+            out[name.decode().split(" ")[0]] = "xl/" + rels[rid].decode()
         return out
 
-    def members_by_name(self):
-        return [(info.filename, data) for info, data in self.members]
-
-    def write(self, e: Enterprise, path: Path) -> Path:
-        data = enterprise_rows(e)
+    def write(self, data, path: Path) -> Path:
+        """The workbook of ``data`` (an :class:`Enterprise` or build data with the template's layout)."""
+        if isinstance(data, Enterprise):
+            data = enterprise_rows(data)
         numbers: dict[str, dict[bytes, object]] = {}
         texts: dict[bytes, bytes] = {}
         for table_id, k, key, val in _cells(data):
@@ -363,13 +373,74 @@ class Generator:
         return path
 
 
-def make_workbooks(n: int, out_dir: Path, *, seed: int = 1, prefix: str = "企业") -> list[Path]:
-    """N enterprise workbooks in ``out_dir`` (created), named ``企业00001.xlsx`` …"""
+# ---- the demo brewery as the template -----------------------------------------------------------------
+
+#: Tables of the demo whose amounts scale with each enterprise (size and efficiency); column keys by group.
+DEMO_VARY = {
+    "D.6": {"output": "output", "value": "value"},
+    "D.10": {"total": "water"},
+    "D.11": {"total": "energy"},
+    "D.18": {"volume": "wastewater", "load": "wastewater"},
+    "D.20": {"flow": "air", "load": "air"},
+    "D.23": {"quota": "size", "base": "size"},
+    "D.30": {"investment": "money"},
+    "D.34": {"investment": "money", "econ_benefit": "money"},
+    "D.36": {"low": "d36", "high": "d36"},
+}
+_D36_FIXED = (0, 1, 2, 5)  # counts and rates of 表D.36 do not scale
+
+
+def demo_variant(i: int, rng: np.random.Generator) -> dict:
+    """Enterprise i as a variant of the demo audit (cpxl.demo): another name, jurisdiction and scale, and
+    the amounts of :data:`DEMO_VARY` multiplied by its size and efficiencies (lognormal)."""
+    import copy
+
+    from cpxl.demo import AUDIT_DATA
+
+    data = copy.deepcopy(AUDIT_DATA)
+    size = float(rng.lognormal(0.0, 0.6))
+    f = {g: size * float(rng.lognormal(0.0, 0.15)) for g in ("output", "water", "energy", "wastewater", "air", "money")}
+    f["value"] = f["output"] * float(rng.lognormal(0.0, 0.1))
+    f["size"] = size
+    cover = data["封面信息"]
+    cover.update(company=f"示例啤酒有限公司{i + 1:05d}", credit_code=f"91410000MA{i + 1:08d}",
+                 district=DISTRICTS[int(rng.integers(len(DISTRICTS)))],
+                 scale=SCALES[0 if size > 2 else 1 if size > 0.8 else 2 if size > 0.35 else 3],
+                 audit_type="强制性" if rng.random() < 0.7 else "自愿性")
+    for table_id, groups in DEMO_VARY.items():
+        for k, row in enumerate(data.get(table_id, [])):
+            if table_id == "D.36" and k in _D36_FIXED:
+                continue
+            for key, x in list(row.items()):
+                group = groups.get(key.rsplit("_", 1)[0]) or groups.get(key)
+                if group and isinstance(x, (int, float)) and not isinstance(x, bool):
+                    factor = f["money"] if group == "d36" and k in (3, 4, 6) else size if group == "d36" else f[group]
+                    row[key] = round(x * factor, 6)
+    return data
+
+
+def demo_generator(tmp_dir: Path) -> Generator:
+    from cpxl.demo import AUDIT_DATA
+
+    def number(t, k, key):
+        groups = DEMO_VARY.get(t)
+        return bool(groups) and (groups.get(key.rsplit("_", 1)[0]) or groups.get(key)) is not None and not (t == "D.36" and k in _D36_FIXED)
+
+    return Generator(tmp_dir, AUDIT_DATA, texts=lambda t, k, key: t == "封面信息", numbers=number)
+
+
+def make_workbooks(n: int, out_dir: Path, *, seed: int = 1, prefix: str = "企业", base: str = "own") -> list[Path]:
+    """N enterprise workbooks in ``out_dir`` (created), named ``企业00001.xlsx`` …
+
+    base "own": the printing-industry enterprises of :func:`random_enterprise` (varied problems and
+    options); "demo": variants of the demo brewery audit (every table filled)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    gen = Generator(out_dir)
-    (out_dir / "template.xlsx").unlink()
     rng = np.random.default_rng(seed)
+    if base == "demo":
+        gen = demo_generator(out_dir)
+        return [gen.write(demo_variant(i, rng), out_dir / f"{prefix}{i + 1:05d}.xlsx") for i in range(n)]
+    gen = Generator(out_dir)
     return [gen.write(random_enterprise(i, rng), out_dir / f"{prefix}{i + 1:05d}.xlsx") for i in range(n)]
 
 
@@ -378,9 +449,10 @@ def main(argv=None) -> int:
     ap.add_argument("n", type=int)
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--base", choices=("own", "demo"), default="own", help="own: printing enterprises; demo: variants of the demo audit")
     args = ap.parse_args(argv)
     t = time.perf_counter()
-    paths = make_workbooks(args.n, args.out_dir, seed=args.seed)
+    paths = make_workbooks(args.n, args.out_dir, seed=args.seed, base=args.base)
     dt = time.perf_counter() - t
     print(f"{len(paths)} workbooks in {dt:.1f} s ({dt / max(1, len(paths)) * 1000:.1f} ms each) -> {args.out_dir}")
     return 0

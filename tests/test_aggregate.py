@@ -325,3 +325,17 @@ def test_fast_generator_matches_direct_build(tmp_path):
     a, b = agg.summarize(fast), agg.summarize(slow)
     a.pop("file"), b.pop("file")
     assert a == b
+
+
+def test_demo_based_generator_matches_direct_build(tmp_path):
+    pytest.importorskip("cpxl.demo")
+    import numpy as np
+
+    from cpxl.workbook.build import build_workbook, save_workbook
+
+    data = mk.demo_variant(7, np.random.default_rng(3))
+    fast = mk.demo_generator(tmp_path).write(data, tmp_path / "fast.xlsx")
+    slow = save_workbook(build_workbook("audit", data), tmp_path / "slow.xlsx")
+    a, b = agg.summarize(fast), agg.summarize(slow)
+    a.pop("file"), b.pop("file")
+    assert a == b and a["company"] == "示例啤酒有限公司00008"
