@@ -647,6 +647,20 @@ def _sum_invest(options: list[dict], key: str) -> float:
 _ALL_LOW, _ALL_HIGH = _by_class(OPTIONS)
 _F_LOW, _F_HIGH = _by_class(_FEASIBLE)
 
+# ECO.1: economics of the feasible 中/高费 options; service life 15 a for plant, 10 a otherwise, and the
+# municipal energy-saving subsidy granted to F14.
+_LIFE = {"设备": 15}
+_SUBSIDY = {"F14": 20.0}
+ECO1 = [
+    {
+        **_pick(o, "option_id", "name", "investment"),
+        "subsidy": _SUBSIDY.get(o["option_id"]),
+        "saving": _econ(o),
+        "life": _LIFE.get(o["category"], 10),
+    }
+    for o in _F_HIGH
+]
+
 # D.36 at the audit report: the feasible options (D.32's excluded); 无/低费 done, 中/高费 planned.
 D36 = _fixed(
     "D.36",
@@ -1112,7 +1126,7 @@ AUDIT_DATA: dict[str, object] = {
     "D.21": D21, "D.22": D22, "D.23": D23, "D.24": D24, "D.25": D25, "D.26": D26, "D.27": D27, "D.28": D28,
     "D.29": D29, "D.30": D30, "D.31": D31, "D.32": D32, "D.33": D33, "D.34": D34, "D.35": D35, "D.36": D36,
     "E.1": E1, "E.2": E2, "E.3": E3,
-    "BAL.1": BAL1, "BAL.2": BAL2, "BAL.3": BAL3, "BAL.4": BAL4, "SCO.1": SCO1, "SCO.2": SCO2, "IND.1": IND1,
+    "BAL.1": BAL1, "BAL.2": BAL2, "BAL.3": BAL3, "BAL.4": BAL4, "SCO.1": SCO1, "SCO.2": SCO2, "ECO.1": ECO1, "IND.1": IND1,
 }
 
 ACCEPTANCE_DATA: dict[str, object] = {

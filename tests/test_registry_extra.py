@@ -11,6 +11,7 @@ import types
 import pytest
 
 from cpxl.tables import balances, park, region, registry
+from cpxl.udfs import FUNCTIONS
 from cpxl.tables.common import COVER
 from cpxl.tables.frames import frame
 from cpxl.tables.model import KINDS, YEAR_PLACEHOLDERS, Table
@@ -18,12 +19,7 @@ from cpxl.tables.model import KINDS, YEAR_PLACEHOLDERS, Table
 EXTRA: list[Table] = [*balances.BALANCE_TABLES, *balances.ACCEPTANCE_TABLES, *park.PARK_TABLES, *region.REGION_TABLES]
 
 #: In-cell functions of the add-in (the public CP_* contract) a formula may call.
-CP_FUNCTIONS = {
-    "CP_PER_UNIT", "CP_REDUCTION", "CP_TARGET_MET", "CP_LEVEL", "CP_CAGR", "CP_WEIGHTED_SCORE", "CP_RANK",
-    "CP_PARK_LEVEL", "CP_BALANCE_DEV", "CP_BALANCE_OK", "CP_REUSE_RATE", "CP_LEAK_RATE", "CP_WATER_DEV",
-    "CP_LOAD", "CP_LOAD_GAS", "CP_REMOVAL", "CP_EMISSION", "CP_UTILIZATION", "CP_ENERGY_EFF", "CP_TCE",
-    "CP_COEF", "CP_CO2", "CP_NPV", "CP_PAYBACK", "CP_IRR",
-}
+CP_FUNCTIONS = set(FUNCTIONS)  # the public CP_ contract of cpxl.udfs
 
 #: Report sections: park report frame (附件2 附录A, A.2.x.y → x.y) and regional frame (附录A).
 PARK_SECTIONS = {"3.2", "3.3", "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "6.1", "6.2", "7.1", "7.2"}
@@ -59,7 +55,7 @@ def data_rows(table: Table) -> list[tuple]:
 
 
 def test_ids_and_order():
-    assert [t.id for t in balances.BALANCE_TABLES] == ["BAL.1", "BAL.2", "BAL.3", "BAL.4", "SCO.1", "SCO.2", "IND.1"]
+    assert [t.id for t in balances.BALANCE_TABLES] == ["BAL.1", "BAL.2", "BAL.3", "BAL.4", "SCO.1", "SCO.2", "ECO.1", "IND.1"]
     assert [t.id for t in balances.ACCEPTANCE_TABLES] == ["ACC.1", "ACC.2", "ACC.3"]
     assert sorted(t.id for t in park.PARK_TABLES) == ["B.1", "B.2", "B.3", "B.4", "P.1", "P.2"]
     assert [t.id for t in region.REGION_TABLES] == [f"R.{i}" for i in range(1, 8)]
@@ -568,3 +564,32 @@ def test_region_benchmarks_computed_in_cells(tmp_path, monkeypatch):
     assert at(s, _cell(region.R3, "behind", index)) == 3
     r2 = region.R2.sheet_name
     assert at(r2, _cell(region.R2, "energy_pp", 0)) == pytest.approx(800)  # 800 tce / 1000 t = 800 kgce/t
+
+
+def test_option_economics_sheet_computes_the_manual_example(tmp_path):
+    """ECO.1 evaluated headless. Published example (《企业清洁生产审核手册》): I = 10 万元, P = 1.58 万元/a,
+    Y = 10 a, tax 25 %: D = 10/10 = 1, T = 1.58 − 1 = 0.58, E = 0.58 − 0.145 = 0.435, F = 0.435 + 1 = 1.435,
+    N = 10/1.435 = 6.97 a. NPV at 8 % (参数 default): annuity factor (1 − 1.08^−10)/0.08 = 6.7101,
+    1.435 × 6.7101 − 10 = −0.371 万元 → 不可行. Second row: 12 万元 with a 2 万元 subsidy gives the same I."""
+    import openpyxl
+
+    from cpxl.workbook.build import build_workbook, save_workbook
+    from cpxl.workbook.evaluate import calc_workbook
+    from cpxl.workbook.layout import Layout
+
+    rows = [
+        {"option_id": "F01", "name": "示例方案", "investment": 10, "saving": 1.58, "life": 10},
+        {"option_id": "F02", "name": "有补贴", "investment": 12, "subsidy": 2, "saving": 1.58, "life": 10},
+    ]
+    src = save_workbook(build_workbook("audit", {"ECO.1": rows}), tmp_path / "eco.xlsx")
+    out = tmp_path / "eco-calc.xlsx"
+    calc_workbook(src, out)
+    table = balances.ECO1
+    layout = Layout(table)
+    ws = openpyxl.load_workbook(out, data_only=True)[table.sheet_name]
+    for r in (layout.data_row, layout.data_row + 1):
+        value = {c.key: ws[f"{layout.letter(c.key)}{r}"].value for c in table.columns}
+        assert value["cash_flow"] == pytest.approx(1.435)
+        assert value["payback"] == pytest.approx(6.97, abs=0.005)
+        assert value["npv"] == pytest.approx(-0.371, abs=0.001)
+        assert value["verdict"].startswith("不可行")

@@ -719,6 +719,7 @@ def feasibility_options(d: Derived) -> list[OptionEconomics]:
     ids = [text(r.get("option_id")) for r in d.rows("D.31") if classes.get(text(r.get("option_id"))) == "中/高费"]
     if not ids:
         ids = [k for k, r in d30.items() if text(r.get("cost_class")) == "中/高费"]
+    eco = {text(r["option_id"]): r for r in d.rows("ECO.1") if text(r.get("option_id"))}
     sources = {}
     for tid in ("D.34", "D.38"):
         for r in d.rows(tid):
@@ -742,8 +743,15 @@ def feasibility_options(d: Derived) -> list[OptionEconomics]:
         if saving is None:
             saving = first_money(r.get("econ_benefit"))
             src = "表D.30预期经济效益" if saving is not None else ""
+        life = DEFAULT_LIFE
+        e = eco.get(oid)
+        if e and num(e.get("investment")) is not None and num(e.get("saving")) is not None:
+            # 表ECO.1 holds the auditor's economics inputs: I = 总投资 − 补贴, P = 收入增加 + 费用节省
+            inv = num(e["investment"]) - (num(e.get("subsidy")) or 0.0)
+            saving, src = num(e["saving"]) + (num(e.get("income")) or 0.0), "表ECO.1"
+            life = num(e.get("life")) or DEFAULT_LIFE
         o = OptionEconomics(oid, text(r.get("name")) or text(d31.get("name")), text(r.get("category")), inv, saving, src,
-                            DEFAULT_LIFE, rate, tax, max_pb, content=text(r.get("content")),
+                            life, rate, tax, max_pb, content=text(r.get("content")),
                             env_benefit=text(r.get("env_benefit")), econ_benefit=text(r.get("econ_benefit")))
         if inv and inv > 0 and saving is not None:
             try:

@@ -6,6 +6,8 @@ the acceptance-report extras.
 - SCO.1/SCO.2: 权重总和计分排序法 for the audit focus (DB11/T 1156 7.2.9) and for the initially feasible key
   options (7.4.3). The first row holds the weights W; each candidate row holds the scores R (1–10);
   总分 = Σ W·R, ranked.
+- ECO.1: economics of the 中/高费 options (DB11/T 1156 7.5.5): investment, subsidy, annual saving and service
+  life in; cash flow, payback, NPV, IRR and the verdict computed in cells.
 - IND.1: benchmarking against the industry's 清洁生产评价指标体系 (DB4101/T 61 6.5.3.1, 7.3.5.4;
   《清洁生产评价指标体系编制通则（试行稿）》2013).
 - ACC.1–ACC.3: acceptance report 第八章 审核评估情况 (7.2), 9.1 方案调整 (7.3.1.2) and 9.5.1 审核前后对比
@@ -410,7 +412,49 @@ IND1 = Table(
 )
 
 #: Audit extras in sheet order (kinds audit and acceptance).
-BALANCE_TABLES = [BAL1, BAL2, BAL3, BAL4, SCO1, SCO2, IND1]
+# ---- ECO.1 中/高费方案经济评价 ------------------------------------------------------------------------------
+
+_I = "({c[investment]}{r}-N({c[subsidy]}{r}))"  # I = 总投资 − 补贴 (《企业清洁生产审核手册》)
+_P = "(N({c[income]}{r})+N({c[saving]}{r}))"  # P = 年收入增加额 + 年运行费用节省额
+_BLANK = '=IF(OR({c[option_id]}{r}="",{c[investment]}{r}="",{c[life]}{r}=""),"",'
+
+ECO1 = Table(
+    id="ECO.1",
+    title="中/高费方案经济评价表",
+    short="方案经济评价",
+    section="7.2",
+    source=SRC_1156 + "7.5.5；" + SRC_61 + "6.8.2.4；《企业清洁生产审核手册》",
+    note=(
+        "投资发生在第0年，年现金流量自第1年起等额：I = 总投资 − 补贴；P = 年收入增加额 + 年运行费用节省额；"
+        "D = I/Y；T = P − D；E = T − 所得税；F = E + D；N = I/F；NPV = ΣF/(1+i)^j − I；IRR 使 NPV = 0。"
+        "贴现率、所得税率和允许投资回收期取“参数”表。只有环境效益、无明显经济效益的方案可不做经济评价（6.8.2.4.3）。"
+    ),
+    optional=True,
+    checks=("option_ids",),
+    columns=(
+        text("option_id", "方案编号", required=True, width=9, hint="F+顺序号，与表D.30一致"),
+        text("name", "方案名称", required=True, width=24),
+        num("investment", "总投资", "万元", required=True),
+        num("subsidy", "补贴", "万元"),
+        num("income", "年收入增加额", "万元/a"),
+        num("saving", "年运行费用节省额", "万元/a", required=True, negative_ok=True),
+        num("life", "设备寿命期", "a", required=True),
+        Column("cash_flow", "年现金流量F", unit="万元/a", type="number", negative_ok=True,
+               formula=_BLANK + "CP_CASHFLOW(" + _P + "," + _I + ",{c[life]}{r}))"),
+        Column("payback", "投资回收期N", unit="a", type="number",
+               formula=_BLANK + "CP_PAYBACK(" + _I + ",{c[cash_flow]}{r}))"),
+        Column("npv", "净现值NPV", unit="万元", type="number", negative_ok=True,
+               formula=_BLANK + "CP_NPV(" + _I + ",{c[cash_flow]}{r},{c[life]}{r}))"),
+        Column("irr", "内部收益率IRR", type="percent", negative_ok=True,
+               formula=_BLANK + "CP_IRR(" + _I + ",{c[cash_flow]}{r},{c[life]}{r}))"),
+        Column("verdict", "经济可行性", width=20,
+               formula=_BLANK + "CP_ECON_OK(" + _I + ",{c[cash_flow]}{r},{c[life]}{r}))"),
+    ),
+    free_rows=8,
+    label_key="name",
+)
+
+BALANCE_TABLES = [BAL1, BAL2, BAL3, BAL4, SCO1, SCO2, ECO1, IND1]
 
 # ---- ACC.* 验收报告 ------------------------------------------------------------------------------------------
 
