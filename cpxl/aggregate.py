@@ -174,7 +174,8 @@ def read_enterprise(path: Path, *, full: bool = False):
     kind = detect_kind(names)
     if kind not in ("audit", "acceptance"):
         raise UnreadableWorkbook(f"不是企业审核工作簿（为{_kind_name(kind)}工作簿）：{path}")
-    tables = [t for t in registry(kind) if t.id in AGGREGATED_TABLES]
+    # 表D.38 and 表E.4 belong to the acceptance report (applies="acceptance"): not read in an audit workbook
+    tables = [t for t in registry(kind) if t.id in AGGREGATED_TABLES and (kind == "acceptance" or t.applies != "acceptance")]
     findings: list = []
     data: dict = {}
     for table in tables:
@@ -210,6 +211,16 @@ def _kind_name(kind: str) -> str:
     from cpxl.tables import KIND_NAMES
 
     return KIND_NAMES.get(kind, kind)
+
+
+def _parameters(book):
+    """The 参数 sheet merged over the defaults (cpxl.calc.parameters), once per book."""
+    from cpxl.calc.parameters import parameters_from_rows
+
+    cache = book.__dict__.setdefault("_aggregate_rows", {})
+    if "参数" not in cache:
+        cache["参数"] = parameters_from_rows(book.parameters, strict=False)
+    return cache["参数"]
 
 
 def _rows(book, table_id: str) -> list[dict]:
@@ -261,11 +272,11 @@ def key_indicators(book) -> tuple[dict, list[str]]:
     表D.20 年排放量 [t], else 表D.23 基准期排放总量.
     """
     from cpxl.calc import carbon, energy, pollution
-    from cpxl.calc.parameters import K_COAL_FACTOR, K_GRID_FACTOR, coefficient_overrides, get, parameters_from_rows
+    from cpxl.calc.parameters import K_COAL_FACTOR, K_GRID_FACTOR, coefficient_overrides, get
 
     notes: list[str] = []
     out: dict = {"year": book.base_year}
-    params = parameters_from_rows(book.parameters, strict=False)
+    params = _parameters(book)
     notes.extend(f"参数表有误，已按默认值计算：{w}" for w in params.warnings)
     overrides = coefficient_overrides(params)
     coal_factor, grid_factor = get(params, K_COAL_FACTOR), get(params, K_GRID_FACTOR)
@@ -511,9 +522,9 @@ def performance(book) -> dict[str, dict]:
     表D.36), else the amounts written in 表D.30.
     """
     from cpxl.calc import carbon, energy
-    from cpxl.calc.parameters import K_COAL_FACTOR, K_GRID_FACTOR, coefficient_overrides, get, parameters_from_rows
+    from cpxl.calc.parameters import K_COAL_FACTOR, K_GRID_FACTOR, coefficient_overrides, get
 
-    params = parameters_from_rows(book.parameters, strict=False)
+    params = _parameters(book)
     overrides = coefficient_overrides(params)
     grid = get(params, K_GRID_FACTOR)
     opts = options(book)
