@@ -171,3 +171,13 @@ def test_every_named_check_in_the_registry_exists():
 
     used = {name for kind in KINDS for table in registry(kind) for name in table.checks}
     assert used <= set(CHECKS), used - set(CHECKS)
+
+
+def test_rows_under_section_headings_keep_their_section(tmp_path):
+    """表D.5 groups equipment under 一、主要生产设备 / 二、辅助生产设备 / 三、环保设施设备."""
+    rows = [
+        {"_section": 0, "name": "糖化锅", "count": 1},
+        {"_section": 2, "name": "布袋除尘器", "count": 2},
+    ]
+    frame = read_workbook(_save(tmp_path, data={"D.5": rows}))["D.5"].frame
+    assert frame[["name", "_section"]].values.tolist() == [["糖化锅", "一、主要生产设备"], ["布袋除尘器", "三、环保设施设备"]]

@@ -35,7 +35,7 @@ class Facts:
         return self.d.book.cover
 
     def rows(self, table_id: str) -> list[dict]:
-        return [r for r in self.d.rows(table_id) if any(filled(v) for k, v in r.items() if k not in ("_row", "no"))]
+        return [r for r in self.d.rows(table_id) if any(filled(v) for k, v in r.items() if k not in ("_row", "_section", "no"))]
 
     def see(self, *keys: str) -> str:
         found = [self.labels.get(k) or self.figures.get(k) for k in keys]

@@ -175,7 +175,12 @@ def grid_xml(cols: list[Column], rows: list[dict], *, styles: X.StyleMap, page: 
              ) -> tuple[str, bool]:
     """(table xml, landscape) of a grid table."""
     head = header_rows(cols, years, near, far)
-    body = [row_cells(r, cols) for r in rows]
+    body, section = [], None
+    for r in rows:
+        if r.get("_section") and r["_section"] != section:  # 一、主要生产设备 … (表D.5)
+            section = r["_section"]
+            body.append([X.Cell(section, span=len(cols), align="left", bold=True)])
+        body.append(row_cells(r, cols))
     if totals is not None and total_label and any(v is not None for v in totals.values()):
         body.append(total_cells(total_label, totals, cols))
     leaf = [header_label(c, years, near, far) for c in cols]

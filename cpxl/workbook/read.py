@@ -663,6 +663,7 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
             )
     records, cells = [], []
     label_key = table.name_key
+    section = None
     for r in range(layout.data_row, len(grid) + 1):
         raw = [_at(grid, r, j) for j in range(1, len(cols) + 1)]
         if not any(_filled(v) for v in raw):
@@ -671,6 +672,7 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
         if first_text.startswith(NOTE_PREFIXES) and sum(_filled(v) for v in raw) == 1:
             break  # trailing notes end the table
         if is_section_label(raw[0]) and sum(_filled(v) for v in raw) == 1:
+            section = str(raw[0]).strip()  # 一、主要生产设备: the rows below belong to it
             continue
         labels = {normalize_text(v) for v in raw[:3] if isinstance(v, str)}
         if table.total_label and (normalize_text(table.total_label) in labels or labels & set(TOTAL_LABELS)):
@@ -692,10 +694,12 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
                 data.bad_cells.add(ref)
                 findings.append(Finding(sheet, ref, "error", rule, f"“{column_title(col, years)}”{name}{problem}"))
         record["_row"] = r
+        record["_section"] = section
         records.append(record)
         cells.append(addr)
     keys = [c.key for c in cols]
-    data.frame = pd.DataFrame.from_records(records, columns=keys + ["_row"]) if records else pd.DataFrame(columns=keys + ["_row"])
+    extra = ["_row", "_section"]
+    data.frame = pd.DataFrame.from_records(records, columns=keys + extra) if records else pd.DataFrame(columns=keys + extra)
     data.cells = pd.DataFrame.from_records(cells, columns=keys) if cells else pd.DataFrame(columns=keys)
     for key in keys:
         col = table.column(key)
