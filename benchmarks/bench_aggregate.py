@@ -60,6 +60,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000])
     ap.add_argument("--single-max", type=int, default=300, help="largest N also run with one process (speed-up)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each N <= --single-max; the best is shown")
     ap.add_argument("--dir", type=Path, help="reuse (or fill) this directory of generated workbooks")
     ap.add_argument("--base", choices=("demo", "own"), default="demo",
                     help="demo: variants of the demo audit (every table filled); own: the printing enterprises of make_workbooks")
@@ -91,7 +92,9 @@ def main(argv=None) -> int:
           f"{'worker MB':>10} {'out KB':>8} {'load':>5}")
     for n in args.sizes:
         for jobs in ((1, 2) if n <= args.single_max else (2,)):
-            r = measure(n, jobs, directory)
+            # best of --repeat runs for the sizes also run single-process: the machine may be shared
+            runs = [measure(n, jobs, directory) for _ in range(args.repeat if n <= args.single_max else 1)]
+            r = min(runs, key=lambda x: x["total"])
             rows.append(r)
             worker = f"{r['rss_worker_mb']:.0f}" if r["rss_worker_mb"] else "—"
             print(f"{r['n']:>6} {jobs:>4} {r['read']:>8.2f} {r['write']:>8.2f} {r['total']:>8.2f} {r['total'] / r['n'] * 1000:>7.1f} "
