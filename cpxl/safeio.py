@@ -27,6 +27,11 @@ def check_target(target: Path, *, inputs: Sequence[Path] = (), force: bool = Fal
             raise OutputExists(f"输出文件与输入文件相同：{target}（不会覆盖输入工作簿，请另选输出路径）")
     if target.is_dir():
         raise OutputExists(f"输出路径是一个文件夹：{target}")
+    parent = target.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputExists(f"输出位置无效：{parent} 是一个文件而不是文件夹（{target}）")
     if target.exists() and not force:
         raise OutputExists(f"输出文件已存在：{target}（使用 --force 覆盖）")
     return target
