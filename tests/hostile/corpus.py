@@ -288,8 +288,24 @@ def patch_central_sizes(path: Path, member: str, *, size: int | None = None, crc
     return path
 
 
-def zeros_member(path: Path, src: Path, member: str, size: int) -> Path:
-    """Replace `member` of `src` by `size` zero bytes, compressed as they stream (never all in memory)."""
+class _RepeatedZeros:
+    """Stands in for zlib's compressor: 1 MiB of zeros always deflates to the same bytes after a full
+    flush, so a gigabyte of zeros is written in well under a second (the CRC is still computed)."""
+
+    def __init__(self):
+        c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        self.unit = c.compress(bytes(1 << 20)) + c.flush(zlib.Z_FULL_FLUSH)
+
+    def compress(self, data: bytes) -> bytes:
+        assert len(data) == 1 << 20
+        return self.unit
+
+    def flush(self) -> bytes:
+        return b"\x03\x00"  # an empty final block
+
+
+def zeros_member(path: Path, src: Path, member: str, size_mib: int) -> Path:
+    """Replace `member` of `src` by `size_mib` MiB of zero bytes, deflated (never all in memory)."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             if info.filename != member:
@@ -299,10 +315,9 @@ def zeros_member(path: Path, src: Path, member: str, size: int) -> Path:
             zinfo = zipfile.ZipInfo(member, date_time=info.date_time)
             zinfo.compress_type = zipfile.ZIP_DEFLATED
             with zout.open(zinfo, "w", force_zip64=True) as fh:
-                left = size
-                while left > 0:
-                    fh.write(block[: min(left, len(block))])
-                    left -= len(block)
+                fh._compressor = _RepeatedZeros()
+                for _ in range(size_mib):
+                    fh.write(block)
     return path
 
 
@@ -341,8 +356,7 @@ READERS = frozenset({"check", "export", "aggregate"})  # commands that read valu
 class Case:
     id: str
     make: Callable[[Base, Path], Path]  # writes the case into a folder, returns the input path
-    refused: str = ""  # words of the refusal: exit 2 (aggregate: listed in R.7) …
-    refused_by: frozenset = ALL  # … by these commands (calc computes any workbook, audit or not)
+    refused: str = ""  # words of the refusal: exit 2 (aggregate: listed in R.7)
     at: Callable[[Base], tuple[str, str]] | None = None  # the cell the check must name …
     rule: str = ""  # … with this rule; "" = the value is accepted, no error at that cell
     commands: frozenset = ALL
@@ -556,7 +570,7 @@ def _zip_unknown_method(base, d):
 def _bomb_real(base, d):
     """The D.6 sheet replaced by 1.5 GB of zeros (about 1.5 MB compressed)."""
     part = sheet_parts(base.path)[base.sheet("D.6")]
-    return zeros_member(d / "解压炸弹.xlsx", base.path, part, 3 * GB // 2)
+    return zeros_member(d / "解压炸弹.xlsx", base.path, part, 1536)
 
 
 def _bomb_declared(base, d):
@@ -568,7 +582,7 @@ def _bomb_declared(base, d):
 def _bomb_lying(base, d):
     """Declares 1 KB, holds 200 MB of zeros: a reader that trusts the header is cut short (CRC fails)."""
     part = sheet_parts(base.path)[base.sheet("D.6")]
-    p = zeros_member(d / "声明过小.xlsx", base.path, part, 200 << 20)
+    p = zeros_member(d / "声明过小.xlsx", base.path, part, 200)
     return patch_central_sizes(p, part, size=1024)
 
 
@@ -947,7 +961,7 @@ def build_cases() -> list[Case]:
         Case("docx-as-xlsx", _docx_as_xlsx, refused="没有 Excel 工作簿内容"),
         Case("zip-password", _zip_encrypted_member, refused="密码"),
         Case("zip-unknown-method", _zip_unknown_method, refused="压缩方式"),
-        Case("zip-bomb", _bomb_real, refused="过大", heavy=True),
+        Case("zip-bomb", _bomb_real, refused="过大"),
         Case("zip-bomb-declared", _bomb_declared, refused="过大"),
         Case("zip-size-lie", _bomb_lying, refused="损坏"),
         Case("xls-real", _soffice("xls", "旧版.xlsx"), refused=".xls", needs="soffice"),
@@ -956,20 +970,19 @@ def build_cases() -> list[Case]:
         Case("ods-real", _soffice("ods", "开放格式.xlsx"), refused="OpenDocument", needs="soffice"),
         Case("ods-handmade", _ods_handmade, refused="OpenDocument"),
         Case("encrypted", _encrypted, refused="加密", needs="msoffcrypto"),
-        Case("not-audit-workbook", _not_audit, refused="不是完整的", refused_by=ALL - {"calc"}),
-        Case("half-sheets", _half_sheets, refused="缺少", refused_by=ALL - {"calc"}),
+        Case("not-audit-workbook", _not_audit, refused="不是完整的", commands=ALL - {"calc"}),  # calc computes any workbook
+        Case("half-sheets", _half_sheets, refused="缺少", commands=ALL - {"calc"}),
         Case("workbook-xml-broken", _bad_workbook_xml, refused="工作簿"),
         Case("workbook-xml-laughs", _workbook_xml_laughs, refused="工作簿"),
         Case("workbook-xml-xxe", _workbook_xml_xxe, refused="工作簿", secret=True),
-        Case("content-types-xxe", _content_types_xxe, secret=True, commands=ALL,
-             note="[Content_Types].xml is not read by calamine; calc's reader must not resolve it"),
+        Case("xxe-package-parts", _chain(_content_types_xxe, _xxe_core, name="外部实体-包部件.xlsx"), secret=True,
+             note="[Content_Types].xml and docProps/core.xml: not read by calamine, read by calc (lxml, openpyxl)"),
         # entities in cells
         Case("laughs-sheet", _laughs_sheet, at=lambda b: (b.sheet("D.6"), "A1"), rule="unreadable_sheet"),
         Case("laughs-shared-strings", _laughs_sst, refused="无法读取"),
         Case("xxe-sheet", _xxe_sheet, at=lambda b: (b.sheet("封面信息"), "A1"), rule="unreadable_sheet", secret=True),
         Case("xxe-shared-strings", _xxe_sst, refused="无法读取", secret=True),
         Case("xxe-network", _xxe_network, network=True),
-        Case("xxe-doc-properties", _xxe_core, secret=True),
         # sizes
         Case("far-cell", _far_cell("D.6", "远处单元格.xlsx"), at=lambda b: (b.sheet("D.6"), "XFD1048576"), rule="sheet_too_large",
              isolate=True),
@@ -978,8 +991,6 @@ def build_cases() -> list[Case]:
         Case("huge-merge", _huge_merge, isolate=True),
         Case("huge-dimension", _huge_dimension),
         Case("rows-100k", _many_rows(100_000, "十万行.xlsx"), heavy=True),
-        Case("rows-over-limit", _many_rows(200_010, "超过行数上限.xlsx"), at=lambda b: (b.sheet("D.5"), "A200001"),
-             rule="too_many_rows", heavy=True, commands=frozenset({"check", "aggregate"})),
         Case("big-30mb", _big_file, heavy=True),
         # structure
         Case("sheet-missing", _sheet_missing, at=lambda b: (b.sheet("D.12"), ""), rule="missing_table"),
@@ -1041,11 +1052,10 @@ def build_cases() -> list[Case]:
     return out
 
 
-CALC_TOO = {"content-types-xxe", "xxe-doc-properties", "far-cell", "zero-output", "formula-hazards", "sheet-odd-name"}
+CALC_TOO = {"xxe-package-parts", "far-cell-parameters", "huge-merge", "zero-output", "formula-hazards", "sheet-odd-name"}
 EXPORT_TOO = {
-    "laughs-sheet", "xxe-sheet", "xxe-doc-properties", "far-cell", "huge-merge", "sheet-missing", "header-shifted",
-    "merged-data-cells", "sheet-odd-name", "extra-odd-sheet", "inf-text", "negative-output", "zero-output", "hostile-text",
-    "long-text", "template-in-section-text", "company-dde",
+    "xxe-package-parts", "far-cell", "huge-merge", "sheet-missing", "sheet-odd-name", "extra-odd-sheet", "zero-output",
+    "hostile-text", "long-text", "template-in-section-text", "company-dde",
 }
 
 
