@@ -94,10 +94,9 @@ def _values(book: Book, data: TableData) -> Iterator[Finding]:
     inputs = [c for c in table.columns if not c.computed]
     typed_keys = [c.key for c in inputs if c.key not in table.row_keys]
     # plain dicts, not iterrows()/.at per cell: a table of 100 000 rows is checked in seconds
-    cells = data.cells.to_dict("index")
     for index, row in data.frame.to_dict("index").items():
         typed_something = any(_filled(row[k]) for k in typed_keys)
-        where_row = cells[index]
+        where_row = data.cells.row(index)
         for col in inputs:
             value = row[col.key]
             where = where_row[col.key]

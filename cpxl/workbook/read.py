@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
@@ -41,14 +42,40 @@ NOTE_PREFIXES = ("注", "备注：", "说明：", "数据来源：")
 TOTAL_LABELS = ("合计", "汇总", "总计", "小计")
 
 
+_NO_ROWS = pd.DataFrame()  # shared by tables without rows (forms, missing sheets): never modified
+
+
+class CellRefs:
+    """The cell address of each value, derived from its row number and its column's letter:
+    ``cells.at[index, key]`` → ``"F12"`` (the indexing of a DataFrame, without building one)."""
+
+    def __init__(self, letters: dict[str, str] | None = None, rows: list[int] | None = None):
+        self._letters, self._rows = letters or {}, rows or []
+
+    @property
+    def at(self) -> CellRefs:
+        return self
+
+    def __getitem__(self, index_key) -> str:
+        index, key = index_key
+        return f"{self._letters[key]}{self._rows[index]}"
+
+    def __contains__(self, key) -> bool:
+        return key in self._letters
+
+    def row(self, index) -> dict[str, str]:
+        r = self._rows[index]
+        return {key: f"{letter}{r}" for key, letter in self._letters.items()}
+
+
 @dataclass
 class TableData:
     """One table as read: typed values and, in the same shape, the cell address of each value."""
 
     table: Table
     sheet: str | None  # None when the sheet is missing
-    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
-    cells: pd.DataFrame = field(default_factory=pd.DataFrame)
+    frame: pd.DataFrame = field(default_factory=lambda: _NO_ROWS)  # read-only when empty
+    cells: CellRefs = field(default_factory=CellRefs)
     totals: dict[str, object] = field(default_factory=dict)  # total row values by column key
     total_cells: dict[str, str] = field(default_factory=dict)
     fields: dict[str, object] = field(default_factory=dict)  # form values by field key
@@ -239,6 +266,7 @@ class Extent:
     cols: int = 0
     merged: int = 0  # cells covered by merged ranges
     merge_ref: str = ""  # the largest merged range
+    errors: dict = field(default_factory=dict)  # cell -> Excel error value (#DIV/0! …), found in the same pass
 
     @property
     def cells(self) -> int:
@@ -287,13 +315,19 @@ def sheet_extent(zf: zipfile.ZipFile, part: str) -> Extent:
     """Rows and columns a sheet's cells reach and the cells its merged ranges cover, read in chunks
     from the zip (never the whole part in memory). A file made to look small but reaching far (a
     single cell at XFD1048576) is caught here, before a reader allocates the whole rectangle."""
+    import html
+
     rows = cols = merged = biggest = 0
     merge_ref = ""
     positional = False
+    errors: dict[str, str] = {}
     for chunk in _chunks(zf, part):
-        for c, r in _CELL.findall(chunk):
-            rows = max(rows, int(r))
-            cols = max(cols, _col_number(c))
+        if b't="e"' in chunk:
+            errors.update((c.decode(), html.unescape(v.decode())) for c, v in _ERROR_CELL.findall(chunk))
+        found = _CELL.findall(chunk)
+        if found:  # few distinct column letters; row numbers converted in bulk
+            rows = max(rows, max(map(int, [r for _, r in found])))
+            cols = max(cols, max(map(_col_number, {c for c, _ in found})))
         for c1, r1, c2, r2 in _MERGE.findall(chunk):
             area = (abs(int(r2) - int(r1)) + 1) * (abs(_col_number(c2) - _col_number(c1)) + 1)
             merged += area
@@ -316,7 +350,7 @@ def sheet_extent(zf: zipfile.ZipFile, part: str) -> Extent:
                     c += 1
                 if not m.group(2).endswith(b"/"):
                     rows, cols = max(rows, r), max(cols, c)
-    return Extent(rows, cols, merged, merge_ref)
+    return Extent(rows, cols, merged, merge_ref, errors)
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -360,6 +394,17 @@ class Workbook:
     def __init__(self, path: Path, calamine: CalamineWorkbook, parts: dict[str, str]):
         self.path, self._wb, self._parts = path, calamine, parts
         self._extents: dict[str, Extent] = {}
+        self._zip: zipfile.ZipFile | None = None  # opened once: its directory is the costly part
+
+    def _zipfile(self) -> zipfile.ZipFile:
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(self.path)
+        return self._zip
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
 
     def __getattr__(self, name):
         return getattr(self._wb, name)
@@ -374,8 +419,7 @@ class Workbook:
             if part is None:
                 raise SheetTooLarge(f"在文件中找不到工作表“{sheet}”的内容，无法读取", sheet, "A1")
             try:
-                with zipfile.ZipFile(self.path) as zf:
-                    self._extents[sheet] = sheet_extent(zf, part)
+                self._extents[sheet] = sheet_extent(self._zipfile(), part)
             except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
                 raise SheetTooLarge(f"工作表“{sheet}”已损坏，无法读取（{exc}）", sheet, "A1") from None
         return self._extents[sheet]
@@ -392,18 +436,8 @@ class Workbook:
         return self._wb.get_sheet_by_name(sheet)
 
     def error_cells(self, sheet: str) -> dict[str, str]:
-        """Cells of `sheet` holding an Excel error value (calamine reads them as blanks), streamed."""
-        import html
-
-        part = self._parts.get(sheet)
-        found: dict[str, str] = {}
-        if part is None:
-            return found
-        with zipfile.ZipFile(self.path) as zf:
-            for chunk in _chunks(zf, part):
-                if b't="e"' in chunk:
-                    found.update((c.decode(), html.unescape(v.decode())) for c, v in _ERROR_CELL.findall(chunk))
-        return found
+        """Cells of `sheet` holding an Excel error value (calamine reads them as blanks)."""
+        return self.extent(sheet).errors if sheet in self._parts else {}
 
     def check_merges(self) -> None:
         """Refuse a workbook whose merged ranges cover more than MAX_MERGED_CELLS cells on one sheet
@@ -525,6 +559,13 @@ def find_sheet(table: Table, sheet_names: list[str]) -> str | None:
 def read_workbook(path: Path, kind: str | None = None) -> Book:
     path = Path(path)
     wb = open_calamine(path)
+    try:
+        return _read(path, wb, kind)
+    finally:
+        wb.close()
+
+
+def _read(path: Path, wb: Workbook, kind: str | None) -> Book:
     names = list(wb.sheet_names)
     kind = kind or detect_kind(names)
     if kind not in KINDS:
@@ -661,47 +702,45 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
             findings.append(
                 Finding(sheet, f"{get_column_letter(j)}{row}", "error", "header_changed", f"表头“{col.header}”{what}，请恢复为标准表头")
             )
-    records, cells = [], []
-    label_key = table.name_key
+    keys = [c.key for c in cols]
+    letters = [get_column_letter(j) for j in range(1, len(cols) + 1)]
+    label_at = keys.index(table.name_key) if table.name_key else None
+    total_labels = set(TOTAL_LABELS) | ({normalize_text(table.total_label)} if table.total_label else set())
+    values: dict[str, list] = {k: [] for k in (*keys, "_row", "_section")}
     section = None
+    n = len(cols)
     for r in range(layout.data_row, len(grid) + 1):
-        raw = [_at(grid, r, j) for j in range(1, len(cols) + 1)]
-        if not any(_filled(v) for v in raw):
+        row = grid[r - 1]
+        raw = [None if v == "" else v for v in row[:n]] + [None] * (n - len(row))
+        filled = [v for v in raw if _filled(v)]
+        if not filled:
             continue
-        first_text = next((normalize_text(v) for v in raw if _filled(v)), "")
-        if first_text.startswith(NOTE_PREFIXES) and sum(_filled(v) for v in raw) == 1:
+        if len(filled) == 1 and normalize_text(filled[0]).startswith(NOTE_PREFIXES):
             break  # trailing notes end the table
-        if is_section_label(raw[0]) and sum(_filled(v) for v in raw) == 1:
+        if len(filled) == 1 and is_section_label(raw[0]):
             section = str(raw[0]).strip()  # 一、主要生产设备: the rows below belong to it
             continue
-        labels = {normalize_text(v) for v in raw[:3] if isinstance(v, str)}
-        if table.total_label and (normalize_text(table.total_label) in labels or labels & set(TOTAL_LABELS)):
-            for j, col in enumerate(cols, start=1):
-                value, _ = typed(col, raw[j - 1]) if col.numeric else (raw[j - 1], None)
-                data.totals[col.key] = value
-                data.total_cells[col.key] = f"{get_column_letter(j)}{r}"
+        if table.total_label and {normalize_text(v) for v in raw[:3] if isinstance(v, str)} & total_labels:
+            for j, col in enumerate(cols):
+                data.totals[col.key] = typed(col, raw[j])[0] if col.numeric else raw[j]
+                data.total_cells[col.key] = f"{letters[j]}{r}"
             continue
-        record, addr = {}, {}
-        for j, col in enumerate(cols, start=1):
-            value, problem = typed(col, raw[j - 1])
-            ref = f"{get_column_letter(j)}{r}"
-            record[col.key] = value
-            addr[col.key] = ref
+        for j, col in enumerate(cols):
+            value, problem = typed(col, raw[j])
+            ref = f"{letters[j]}{r}"
+            values[col.key].append(value)
             if problem:
-                label = raw[cols.index(table.column(label_key))] if label_key else None
+                label = raw[label_at] if label_at is not None else None
                 name = f"（{label}）" if _filled(label) else ""
-                rule = "not_number" if col.numeric else "bad_value"
                 data.bad_cells.add(ref)
+                rule = "not_number" if col.numeric else "bad_value"
                 findings.append(Finding(sheet, ref, "error", rule, f"“{column_title(col, years)}”{name}{problem}"))
-        record["_row"] = r
-        record["_section"] = section
-        records.append(record)
-        cells.append(addr)
-    keys = [c.key for c in cols]
-    extra = ["_row", "_section"]
-    data.frame = pd.DataFrame.from_records(records, columns=keys + extra) if records else pd.DataFrame(columns=keys + extra)
-    data.cells = pd.DataFrame.from_records(cells, columns=keys) if cells else pd.DataFrame(columns=keys)
-    for key in keys:
-        col = table.column(key)
-        if col.numeric and not data.frame.empty:
-            data.frame[key] = pd.to_numeric(data.frame[key], errors="coerce")
+        values["_row"].append(r)
+        values["_section"].append(section)
+    # One DataFrame per table, columns typed as declared (numbers as float, NaN for blanks).
+    frame = {}
+    for key, vals in values.items():
+        numeric = key in keys and table.column(key).numeric
+        frame[key] = np.array([np.nan if v is None else v for v in vals] if numeric else vals, dtype=float if numeric else object)
+    data.frame = pd.DataFrame(frame)
+    data.cells = CellRefs(dict(zip(keys, letters)), values["_row"])
