@@ -285,6 +285,11 @@ _NO_REF = re.compile(_P + rb"(?:c|row)(?=[\s/>])(?![^>]*\br\s*=)[^>]*>")
 _TOKEN = re.compile(_P + rb"(c|row)(?=[\s/>])([^>]*)>")
 _REF_ATTR = re.compile(rb"\br\s*=\s*[\"']\s*([A-Za-z]{0,3})([0-9]{0,7})")
 _MERGE = re.compile(_P + rb"mergeCell\b[^>]*?\bref\s*=\s*[\"']\s*([A-Za-z]{1,3})([0-9]{1,7}):([A-Za-z]{1,3})([0-9]{1,7})")
+# The same without namespace prefixes: a literal start the regex engine jumps between (the common case).
+_CELL_PLAIN = re.compile(rb"<c\s[^>]*?\br\s*=\s*[\"']\s*([A-Za-z]{1,3})([0-9]{1,7})\s*[\"'][^>]*(?<!/)>")
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|mergeCell)[\s/>]")
+# A cell or row tag whose first attribute is not its reference: the exact search decides.
+_REF_NOT_FIRST = re.compile(rb"<(?:c|row)(?:[>/]|\s(?!r=\"))")
 _CHUNK = 16 * 1024 * 1024
 
 
@@ -324,16 +329,22 @@ def sheet_extent(zf: zipfile.ZipFile, part: str) -> Extent:
     for chunk in _chunks(zf, part):
         if b't="e"' in chunk:
             errors.update((c.decode(), html.unescape(v.decode())) for c, v in _ERROR_CELL.findall(chunk))
-        found = _CELL.findall(chunk)
+        prefixed = _PREFIXED.search(chunk) is not None  # rare: the general (slower) patterns
+        found = (_CELL if prefixed else _CELL_PLAIN).findall(chunk)
         if found:  # few distinct column letters; row numbers converted in bulk
             rows = max(rows, max(map(int, [r for _, r in found])))
             cols = max(cols, max(map(_col_number, {c for c, _ in found})))
-        for c1, r1, c2, r2 in _MERGE.findall(chunk):
+        start = chunk.find(b"mergeCell")
+        for c1, r1, c2, r2 in _MERGE.findall(chunk, max(start - 64, 0)) if start >= 0 else ():
             area = (abs(int(r2) - int(r1)) + 1) * (abs(_col_number(c2) - _col_number(c1)) + 1)
             merged += area
             if area > biggest:
                 biggest, merge_ref = area, f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
-        positional = positional or _NO_REF.search(chunk) is not None
+        if not positional:
+            # every cell and row written with its reference first (as Excel, openpyxl, WPS do) needs
+            # no search for tags without one
+            if prefixed or _REF_NOT_FIRST.search(chunk):
+                positional = _NO_REF.search(chunk) is not None
     if positional:  # cells or rows without references: follow positions as a reader does
         r = c = 0
         for chunk in _chunks(zf, part):
