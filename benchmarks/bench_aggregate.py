@@ -50,10 +50,37 @@ def run_one(n: int, jobs: int, directory: Path, full: bool = False) -> dict:
             "rss_worker_mb": kids if jobs > 1 else None, "enterprises": agg.enterprises, "output_kb": size / 1024}
 
 
+def _spin(n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += i * i
+    return s
+
+
+def free_cores() -> float:
+    """Pure-Python speed-up of 2 processes over 1 right now: about 2.0 on an idle 2-core machine, lower
+    when other work shares the cores (then the wall times that follow are not clean)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    work = [1_000_000] * 6
+    t = time.perf_counter()
+    for w in work:
+        _spin(w)
+    one = time.perf_counter() - t
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [1000, 1000]))  # start the workers outside the timing
+        t = time.perf_counter()
+        list(pool.map(_spin, work))
+        two = time.perf_counter() - t
+    return one / two
+
+
 def measure(n: int, jobs: int, directory: Path, full: bool = False) -> dict:
     proc = subprocess.run([sys.executable, __file__, "--one", str(n), str(jobs), str(directory), "1" if full else "0"],
                           capture_output=True, text=True, check=True)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    r["free"] = free_cores()
+    return r
 
 
 def main(argv=None) -> int:
@@ -89,7 +116,7 @@ def main(argv=None) -> int:
         print(f"generated {need} workbooks in {dt:.1f} s ({dt / need * 1000:.1f} ms each)")
     rows = []
     print(f"{'N':>6} {'jobs':>4} {'read s':>8} {'write s':>8} {'total s':>8} {'ms/wb':>7} {'cpu ms/wb':>9} {'parent MB':>10} "
-          f"{'worker MB':>10} {'out KB':>8} {'load':>5}")
+          f"{'worker MB':>10} {'out KB':>8} {'load':>5} {'free':>5}")
     for n in args.sizes:
         for jobs in ((1, 2) if n <= args.single_max else (2,)):
             # best of --repeat runs for the sizes also run single-process: the machine may be shared
@@ -98,12 +125,12 @@ def main(argv=None) -> int:
             rows.append(r)
             worker = f"{r['rss_worker_mb']:.0f}" if r["rss_worker_mb"] else "—"
             print(f"{r['n']:>6} {jobs:>4} {r['read']:>8.2f} {r['write']:>8.2f} {r['total']:>8.2f} {r['total'] / r['n'] * 1000:>7.1f} "
-                  f"{r['cpu'] / r['n'] * 1000:>9.1f} {r['rss_parent_mb']:>10.0f} {worker:>10} {r['output_kb']:>8.0f} {r['load']:>5.1f}")
+                  f"{r['cpu'] / r['n'] * 1000:>9.1f} {r['rss_parent_mb']:>10.0f} {worker:>10} {r['output_kb']:>8.0f} {r['load']:>5.1f} {r['free']:>5.2f}")
     if args.full_check:
         r = measure(args.full_check, 2, directory, full=True)
         print(f"{r['n']:>6} {2:>4} {r['read']:>8.2f} {r['write']:>8.2f} {r['total']:>8.2f} {r['total'] / r['n'] * 1000:>7.1f} "
               f"{r['cpu'] / r['n'] * 1000:>9.1f} {r['rss_parent_mb']:>10.0f} {r['rss_worker_mb']:>10.0f} {r['output_kb']:>8.0f} "
-              f"{r['load']:>5.1f}   (--full-check: every table checked)")
+              f"{r['load']:>5.1f} {r['free']:>5.2f}   (--full-check: every table checked)")
     for n in args.sizes:
         one = next((r for r in rows if r["n"] == n and r["jobs"] == 1), None)
         two = next((r for r in rows if r["n"] == n and r["jobs"] == 2), None)
@@ -123,7 +150,8 @@ def main(argv=None) -> int:
         print(f"parent memory slope: {mem * 1000:.0f} MB per 1000 workbooks; largest worker {max(r['rss_worker_mb'] or 0 for r in two):.0f} MB")
         cpu_slope = np.polyfit(ns, [r["cpu"] for r in two], 1)[0]
         print(f"CPU time: {cpu_slope * 1000:.1f} ms per workbook (all processes) → {cpu_slope * PROVINCE / 3600:.2f} core-hours for {PROVINCE}")
-        print("load = 1-minute load average after the run; above ~2 other work shared the two cores and the wall times are not clean")
+        print("load = 1-minute load average after the run; free = 2-process speed-up of a pure-Python loop just after the run "
+              "(2.0: both cores were free; lower: other work shared them and the wall times are not clean)")
         hours = (slope * PROVINCE + intercept) / 3600
         print(f"projected province-scale run ({PROVINCE} workbooks) on this 2-core machine: {hours:.2f} h, "
               f"parent memory ≈ {two[-1]['rss_parent_mb'] + mem * (PROVINCE - two[-1]['n']):.0f} MB")
