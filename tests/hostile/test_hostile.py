@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import re
-import resource
 import shutil
 import socket
 import subprocess
@@ -149,17 +148,16 @@ def run_inprocess(args: list[str]) -> Run:
 
 
 MEMORY_LIMIT = 3 << 30
-
-
-def _limit_memory():  # pragma: no cover - runs in the child
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+# the child caps its own memory, then runs the command (no preexec_fn: this process has threads)
+CHILD = ("import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, ({0}, {0})); "
+         "sys.argv = ['cpxl'] + sys.argv[1:]; runpy.run_module('cpxl.cli', run_name='__main__')").format(MEMORY_LIMIT)
 
 
 def run_child(args: list[str], timeout: float = 180) -> Run:
     """The command in its own process, memory capped: a crash of native code cannot take pytest along."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="200")
-    p = subprocess.run([sys.executable, "-m", "cpxl.cli", *args], capture_output=True, text=True, timeout=timeout,
-                       preexec_fn=_limit_memory, env=env, cwd=ROOT)
+    p = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, timeout=timeout, env=env,
+                       cwd=ROOT)
     return Run(p.returncode, p.stdout, p.stderr)
 
 
