@@ -294,3 +294,41 @@ def test_extent_is_measured_without_loading(tmp_path):
         assert (e.rows, e.cols) == (70000, 2)
         e = sheet_extent(z, "u.xml")  # an empty styled cell is no content
         assert (e.rows, e.cols) == (0, 0)
+
+
+BROKEN_TEMPLATE = ("cpxl.report.export.render opens the template (DocxTemplate(), init_docx()) outside its try: a broken "
+                   "part raises {} and the export ends with exit 3 (内部错误) instead of exit 2 naming the template")
+
+
+@needs_export
+@pytest.mark.parametrize(("name", "change"), [
+    pytest.param("document-not-xml", {"word/document.xml": b"not xml at all"},
+                 marks=pytest.mark.xfail(strict=True, reason=BROKEN_TEMPLATE.format("XMLSyntaxError"))),
+    pytest.param("no-styles", {"word/styles.xml": None},
+                 marks=pytest.mark.xfail(strict=True, reason=BROKEN_TEMPLATE.format("KeyError"))),
+    pytest.param("entity", "xxe"),
+])
+def test_broken_template_is_refused(name, change, demo, tmp_path):
+    from cpxl.report.templates import template_path
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(C.SECRET)
+    if change == "xxe":
+        def change_xml(x: bytes) -> bytes:
+            x = C.with_doctype(x, C.external_entity("w:document", secret.resolve().as_uri()))
+            return x.replace(b"<w:body>", b"<w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p>", 1)
+
+        change = {"word/document.xml": change_xml}
+    template = C.rewrite(template_path("audit"), tmp_path / "模板.docx", change)
+    out = tmp_path / "out"
+    out.mkdir()
+    run = run_inprocess(["export", str(demo), "-o", str(out / "报告.docx"), "--template", str(template)])
+    assert "Traceback" not in run.text and C.SECRET not in run.text
+    if name == "entity":  # rendered or refused, the local file's content appears nowhere
+        assert run.code in (0, 1, 2), run.text
+        for p in out.iterdir():
+            assert C.SECRET not in html.unescape(docx_text(p))
+        return
+    assert run.code == 2, run.text
+    assert run.stderr.startswith("错误：") and "模板" in run.stderr, run.stderr
+    assert not list(out.iterdir())
