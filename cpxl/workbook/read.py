@@ -36,6 +36,7 @@ MAX_ROWS = 200_000  # rows read from one table sheet; more is an error finding
 MAX_CELLS = 10_000_000  # used area (rows × columns from A1) of one sheet the reader will load
 MAX_MERGED_CELLS = 2_000_000  # cells covered by merged ranges on one sheet (openpyxl makes one object each)
 MAX_PART_BYTES = 64 * 1024 * 1024  # workbook.xml and its relationships: a few KB in real files
+MAX_SHARED_STRINGS = 256 * 1024 * 1024  # xl/sharedStrings.xml, loaded whole on opening: tens of MB in big real files
 
 EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 NOTE_PREFIXES = ("注", "备注：", "说明：", "数据来源：")
@@ -267,6 +268,7 @@ class Extent:
     merged: int = 0  # cells covered by merged ranges
     merge_ref: str = ""  # the largest merged range
     errors: dict = field(default_factory=dict)  # cell -> Excel error value (#DIV/0! …), found in the same pass
+    written: int = 0  # cells with content as written in the XML (the same cell written again counts again)
 
     @property
     def cells(self) -> int:
@@ -325,12 +327,18 @@ def sheet_extent(zf: zipfile.ZipFile, part: str) -> Extent:
     rows = cols = merged = biggest = 0
     merge_ref = ""
     positional = False
+    written = 0
     errors: dict[str, str] = {}
     for chunk in _chunks(zf, part):
         if b't="e"' in chunk:
             errors.update((c.decode(), html.unescape(v.decode())) for c, v in _ERROR_CELL.findall(chunk))
         prefixed = _PREFIXED.search(chunk) is not None  # rare: the general (slower) patterns
+        tags = chunk.count(b"<c ") + chunk.count(b"<c>") + (len(re.findall(_P + rb"c[\s>]", chunk)) if prefixed else 0)
+        if written + tags > MAX_CELLS:  # refused anyway: stop before listing millions of cells
+            written += tags
+            break
         found = (_CELL if prefixed else _CELL_PLAIN).findall(chunk)
+        written += len(found)
         if found:  # few distinct column letters; row numbers converted in bulk
             rows = max(rows, max(map(int, [r for _, r in found])))
             cols = max(cols, max(map(_col_number, {c for c, _ in found})))
@@ -361,7 +369,8 @@ def sheet_extent(zf: zipfile.ZipFile, part: str) -> Extent:
                     c += 1
                 if not m.group(2).endswith(b"/"):
                     rows, cols = max(rows, r), max(cols, c)
-    return Extent(rows, cols, merged, merge_ref, errors)
+                    written += 0 if ref and ref.group(1) else 1  # those with a reference were counted above
+    return Extent(rows, cols, merged, merge_ref, errors, written)
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -435,8 +444,15 @@ class Workbook:
                 raise SheetTooLarge(f"工作表“{sheet}”已损坏，无法读取（{exc}）", sheet, "A1") from None
         return self._extents[sheet]
 
-    def get_sheet_by_name(self, sheet: str):
+    def check_size(self, sheet: str) -> Extent:
+        """The sheet's extent; :class:`SheetTooLarge` when loading it would take more than MAX_CELLS cells."""
         ext = self.extent(sheet)
+        if ext.written > MAX_CELLS:  # the same cells written over and over: small area, huge list
+            raise SheetTooLarge(
+                f"工作表“{sheet}”写有 {ext.written:,} 个单元格（上限 {MAX_CELLS:,}），文件结构异常，未读取",
+                sheet,
+                "A1",
+            )
         if ext.cells > MAX_CELLS:
             raise SheetTooLarge(
                 f"工作表“{sheet}”的已用区域过大：内容一直延伸到 {ext.far}（{ext.rows} 行 × {ext.cols} 列，"
@@ -444,6 +460,10 @@ class Workbook:
                 sheet,
                 ext.far,
             )
+        return ext
+
+    def get_sheet_by_name(self, sheet: str):
+        self.check_size(sheet)
         return self._wb.get_sheet_by_name(sheet)
 
     def error_cells(self, sheet: str) -> dict[str, str]:
@@ -455,6 +475,8 @@ class Workbook:
         (loading it with openpyxl, as the evaluator does, would create one object per covered cell)."""
         for sheet in self.sheet_names:
             ext = self.extent(sheet)
+            if ext.written > MAX_CELLS:  # its scan stopped early: merges after that point were not counted
+                self.check_size(sheet)
             if ext.merged > MAX_MERGED_CELLS:
                 raise SheetTooLarge(
                     f"工作表“{sheet}”的合并单元格过大（{ext.merge_ref}，共 {ext.merged:,} 个单元格，上限 "
@@ -494,6 +516,9 @@ def open_calamine(path: Path) -> Workbook:
                 raise UnreadableWorkbook(f"这是 OpenDocument（.ods）表格，请另存为 .xlsx：{path}")
             if "xl/workbook.xml" not in names:
                 raise UnreadableWorkbook(f"压缩包中没有 Excel 工作簿内容，不是 .xlsx 文件：{path}")
+            sst = zf.NameToInfo.get("xl/sharedStrings.xml")
+            if sst is not None and sst.file_size > MAX_SHARED_STRINGS:  # read whole when the workbook opens
+                raise UnreadableWorkbook(f"工作簿的共享字符串表过大（{sst.file_size / 2**20:.0f} MB），拒绝读取：{path}")
             total = sum(i.file_size for i in zf.infolist())
             if total > MAX_UNCOMPRESSED:
                 raise UnreadableWorkbook(f"工作簿解压后过大（{total / 2**20:.0f} MB），拒绝读取：{path}")
@@ -529,14 +554,10 @@ def preflight(path: Path, sheets=()) -> Workbook:
     wb.check_merges()
     for sheet in sheets:
         if sheet in wb.sheet_names:
-            ext = wb.extent(sheet)
-            if ext.cells > MAX_CELLS:
-                raise SheetTooLarge(
-                    f"工作表“{sheet}”的已用区域过大：内容一直延伸到 {ext.far}（{ext.rows} 行 × {ext.cols} 列），"
-                    f"拒绝处理。请删除远处多余的单元格后另存：{path}",
-                    sheet,
-                    ext.far,
-                )
+            try:
+                wb.check_size(sheet)
+            except SheetTooLarge as exc:
+                raise SheetTooLarge(f"{exc}，拒绝处理：{path}", exc.sheet, exc.cell) from None
     return wb
 
 

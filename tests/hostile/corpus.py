@@ -288,37 +288,49 @@ def patch_central_sizes(path: Path, member: str, *, size: int | None = None, crc
     return path
 
 
-class _RepeatedZeros:
-    """Stands in for zlib's compressor: 1 MiB of zeros always deflates to the same bytes after a full
-    flush, so a gigabyte of zeros is written in well under a second (the CRC is still computed)."""
+class _Repeated:
+    """Stands in for zlib's compressor while one member is written: `block`, deflated once after a full
+    flush, is emitted again as is each time it is written (a gigabyte in well under a second); anything
+    else goes through a real compressor, flushed to a byte boundary before the blocks. zipfile still
+    computes the CRC and sizes of what is written."""
 
-    def __init__(self):
+    def __init__(self, block: bytes):
         c = zlib.compressobj(9, zlib.DEFLATED, -15)
-        self.unit = c.compress(bytes(1 << 20)) + c.flush(zlib.Z_FULL_FLUSH)
+        self.block, self.unit = block, c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+        self.real = zlib.compressobj(6, zlib.DEFLATED, -15)
 
     def compress(self, data: bytes) -> bytes:
-        assert len(data) == 1 << 20
-        return self.unit
+        if len(data) == len(self.block) and data == self.block:
+            return self.unit
+        return self.real.compress(data) + self.real.flush(zlib.Z_FULL_FLUSH)
 
     def flush(self) -> bytes:
-        return b"\x03\x00"  # an empty final block
+        return self.real.flush(zlib.Z_FINISH)
 
 
-def zeros_member(path: Path, src: Path, member: str, size_mib: int) -> Path:
-    """Replace `member` of `src` by `size_mib` MiB of zero bytes, deflated (never all in memory)."""
+def repeated_member(path: Path, src: Path, member: str, block: bytes, count: int, head: bytes = b"", tail: bytes = b"") -> Path:
+    """Copy `src` to `path` with `member` replaced by head + block × count + tail (never all in memory)."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             if info.filename != member:
                 zout.writestr(info.filename, zin.read(info))
                 continue
-            block = bytes(1 << 20)
             zinfo = zipfile.ZipInfo(member, date_time=info.date_time)
             zinfo.compress_type = zipfile.ZIP_DEFLATED
             with zout.open(zinfo, "w", force_zip64=True) as fh:
-                fh._compressor = _RepeatedZeros()
-                for _ in range(size_mib):
+                fh._compressor = _Repeated(block)
+                if head:
+                    fh.write(head)
+                for _ in range(count):
                     fh.write(block)
+                if tail:
+                    fh.write(tail)
     return path
+
+
+def zeros_member(path: Path, src: Path, member: str, size_mib: int) -> Path:
+    """Replace `member` of `src` by `size_mib` MiB of zero bytes."""
+    return repeated_member(path, src, member, bytes(1 << 20), size_mib)
 
 
 def soffice() -> str | None:
@@ -680,6 +692,30 @@ def _far_cell(table_or_cover: str, name: str):
     return make
 
 
+def _duplicate_cells(base, d):
+    """The same cell written 11.5 million times (250 MB of XML, a few hundred KB compressed): a small used
+    area, but a reader would hold every copy."""
+    part = sheet_parts(base.path)[base.sheet("D.6")]
+    with zipfile.ZipFile(base.path) as z:
+        xml = z.read(part)
+    head = xml[: xml.index(b"<sheetData>")] + b'<sheetData><row r="1">'
+    tail = b"</row></sheetData></worksheet>"
+    cell = b'<c r="A1"><v>1</v></c>'
+    return repeated_member(d / "重复单元格.xlsx", base.path, part, cell * ((1 << 20) // len(cell)), 240, head, tail)
+
+
+def _shared_strings_bomb(base, d):
+    """300 MB of one-letter shared strings: loaded whole when the workbook is opened."""
+    si = b"<si><t>a</t></si>"
+    head = b'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    src = d / ".with-sst.xlsx"
+    entity_in_shared_strings(base.path, src, base.sheet("D.6"), base.cell("D.6", 0, "product")[1], b"", "amp")
+    out = repeated_member(d / "共享字符串炸弹.xlsx", src, "xl/sharedStrings.xml", si * ((1 << 20) // len(si)), 300, head,
+                          b"</sst>")
+    src.unlink()
+    return out
+
+
 def _huge_merge(base, d):
     part = sheet_parts(base.path)[base.sheet("D.5")]
 
@@ -989,6 +1025,9 @@ def build_cases() -> list[Case]:
         Case("far-cell-parameters", _far_cell("参数", "参数表远处单元格.xlsx"), at=lambda b: (b.sheet("参数"), "XFD1048576"),
              rule="sheet_too_large", isolate=True),
         Case("huge-merge", _huge_merge, isolate=True),
+        Case("duplicate-cells", _duplicate_cells, at=lambda b: (b.sheet("D.6"), "A1"), rule="sheet_too_large", isolate=True,
+             heavy=True, commands=frozenset({"check"})),
+        Case("shared-strings-bomb", _shared_strings_bomb, refused="共享字符串表过大", isolate=True),
         Case("huge-dimension", _huge_dimension),
         Case("rows-100k", _many_rows(100_000, "十万行.xlsx"), heavy=True),
         Case("big-30mb", _big_file, heavy=True),
