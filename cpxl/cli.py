@@ -107,9 +107,7 @@ def calc(
 ):
     """无需 Excel 计算工作簿中全部公式（含 CP_* 函数），写出带数值的副本；公式、样式保持不变。"""
     from cpxl.workbook.evaluate import calc_workbook
-    from cpxl.workbook.read import preflight
 
-    preflight(book, sheets=("参数",)).close()  # file type, zip, sizes, merged ranges, as every reader checks them
     result = calc_workbook(book, output, force=force)
     for sheet, cell, text in result.errors:
         out.print(f"[yellow]{escape(f'{sheet}!{cell} — {text}')}[/]")

@@ -109,6 +109,9 @@ def _check_kind(book_kind: str, report_kind: str, path: Path) -> None:
     )
 
 
+MAX_TEMPLATE_BYTES = 100 * 1024 * 1024
+
+
 def _template_file(kind: str | None, template) -> Path | None:
     if template is None:
         return None
@@ -119,6 +122,9 @@ def _template_file(kind: str | None, template) -> Path | None:
         with zipfile.ZipFile(t) as zf:
             if "word/document.xml" not in zf.namelist():
                 raise ReportError(f"报告模板不是 Word .docx 文件：{t}")
+            # a template is a few MB at most; refuse before decompressing a bomb
+            if sum(i.file_size for i in zf.infolist()) > MAX_TEMPLATE_BYTES:
+                raise ReportError(f"报告模板解压后过大（上限 {MAX_TEMPLATE_BYTES // 2**20} MB）：{t}")
     except zipfile.BadZipFile:
         raise ReportError(f"报告模板不是 Word .docx 文件（.doc 请在 Word 中另存为 .docx）：{t}") from None
     return t
@@ -195,9 +201,13 @@ def render(book, kind: str, tpl_file: Path):
 
     from .context import build_context
 
-    tpl = DocxTemplate(str(tpl_file))
-    tpl.init_docx()
-    built = build_context(book, kind, tpl, style_map(tpl.docx), page_of(tpl.docx))
+    try:
+        tpl = DocxTemplate(str(tpl_file))
+        tpl.init_docx()
+        styles, page = style_map(tpl.docx), page_of(tpl.docx)
+    except Exception as exc:  # a damaged or foreign template: name it, not a traceback
+        raise ReportError(f"报告模板无法打开（{type(exc).__name__}），请在 Word 中重新另存为 .docx：{tpl_file}") from None
+    built = build_context(book, kind, tpl, styles, page)
     try:
         tpl.render(built.context, jinja_env())
     except Exception as exc:  # jinja errors in a restyled template: name the template, not a traceback

@@ -134,7 +134,7 @@ D6 = Table(
     short="产品产量",
     section="4.1.2",
     source=SRC + "D.6",
-    checks=("units_present",),
+    checks=("units_present", "production"),
     columns=(
         seq(),
         text("product", "产品名称", required=True, width=18),

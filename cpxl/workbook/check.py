@@ -156,6 +156,25 @@ def _units_present(book: Book, data: TableData) -> Iterator[Finding]:
                 )
 
 
+@check("production")
+def _production(book: Book, data: TableData) -> Iterator[Finding]:
+    """Per-unit values divide by D.6 output (DB4101/T 61 表D.7、D.10–D.12): the main product of `封面信息`
+    must be listed, and an output of 0 makes its per-unit values undefined."""
+    main = normalize_text(book.cover.get("main_product"))
+    products = {normalize_text(p) for p in data.frame["product"] if _filled(p)}
+    if main and products and main not in products:
+        cover = book.tables["封面信息"]
+        yield Finding(cover.sheet, cover.field_cells["main_product"], "error", "main_product",
+                      f"单耗基准产品“{book.cover['main_product']}”不在表D.6产品名称中，单耗无法计算")
+    for index, row in data.frame.iterrows():
+        for i in (1, 2, 3):
+            if row[f"output_{i}"] == 0:
+                severity = "error" if normalize_text(row["product"]) == main else "warning"
+                yield Finding(data.sheet, _where(data, index, f"output_{i}"), severity, "zero_output",
+                              f"“{_title(book, data.table.column(f'output_{i}'))}”{_row_name(data, index)}为 0，"
+                              "以其计算的单位产品消耗无法计算（停产年份请注明并改用实际生产周期）")
+
+
 @check("option_ids")
 def _option_ids(book: Book, data: TableData) -> Iterator[Finding]:
     """Option ids are “F+顺序号”, F01, F02 … (DB4101/T 61 6.7.2), unique within a list of options."""

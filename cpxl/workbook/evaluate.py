@@ -1034,9 +1034,12 @@ def calc_workbook(src: Path | str, dst: Path | str, *, force: bool = False) -> C
     then renamed); an existing ``dst`` is replaced only with ``force``.
     Raises :class:`EvaluateError` with a Chinese message on any problem.
     """
+    from .read import preflight
+
     started = time.perf_counter()
     src, dst = Path(src), Path(dst)
     _check_destination(src, dst, force)
+    preflight(src, sheets=("参数",)).close()  # file type, zip, sizes, merged ranges, as every reader checks them
     pkg = _open(src)
     try:
         if dst.suffix.lower() != pkg.extension:

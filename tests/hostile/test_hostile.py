@@ -226,9 +226,6 @@ def _params():
 
 #: (case, command) -> what is wrong in the product; the test flips to XPASS (a failure) once fixed.
 KNOWN: dict[tuple[str, str], str] = {
-    ("zero-output", "check"): "check: no rule flags a main product output of 0 in 表D.6, the divisor of every 单耗 "
-                              "(calc shows #CP! in D.11/D.12, check and aggregate say nothing)",
-    ("zero-output", "aggregate"): "aggregate: R.7 does not list the zero output of 表D.6 (no check rule for it)",
     ("company-formula", "aggregate"): "aggregate._add_benchmark_sheets writes the enterprise name into 对标明细 with "
                                       "ws.cell(): a name starting with = becomes a live formula",
     ("company-dde", "aggregate"): "aggregate._add_benchmark_sheets writes the enterprise name into 对标明细 with "
