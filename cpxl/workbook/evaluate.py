@@ -1039,9 +1039,9 @@ def calc_workbook(src: Path | str, dst: Path | str, *, force: bool = False) -> C
     started = time.perf_counter()
     src, dst = Path(src), Path(dst)
     _check_destination(src, dst, force)
-    preflight(src, sheets=("参数",)).close()  # file type, zip, sizes, merged ranges, as every reader checks them
     pkg = _open(src)
     try:
+        preflight(src, sheets=("参数",)).close()  # sizes and merged ranges, as every reader checks them
         if dst.suffix.lower() != pkg.extension:
             raise EvaluateError(
                 f"输出文件扩展名应为 {pkg.extension}（与输入工作簿类型一致）：{dst}"
