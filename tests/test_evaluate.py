@@ -811,9 +811,9 @@ def test_output_extension_must_match_the_workbook_type(udfs, book, tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        (b"not a workbook at all", "不是有效的 xlsx 工作簿"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "不是有效的 xlsx 工作簿"),  # .xls / encrypted
-        (None, "不是 Excel 工作簿"),
+        (b"not a workbook at all", "不是 Excel .xlsx 工作簿"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "已加密.*或为旧版 .xls"),  # .xls / encrypted
+        (None, "没有 Excel 工作簿内容"),
     ],
 )
 def test_bad_input_gives_a_clear_message_naming_the_file(udfs, tmp_path, content, message):
@@ -833,7 +833,7 @@ def test_bad_input_gives_a_clear_message_naming_the_file(udfs, tmp_path, content
 
 
 def test_missing_input_and_new_output_folder(udfs, book, tmp_path):
-    with pytest.raises(EvaluateError, match="找不到输入文件"):
+    with pytest.raises(EvaluateError, match="找不到文件"):
         calc_workbook(tmp_path / "无.xlsx", tmp_path / "out.xlsx")
     out = tmp_path / "新建" / "out.xlsx"
     calc_workbook(book, out)  # the folder is created, as for every cpxl output

@@ -983,6 +983,13 @@ def _workbook_bytes(pkg: Package) -> bytes | None:
 
 
 def _open(src: Path) -> Package:
+    from .read import preflight
+
+    try:
+        # the reader's checks first (file type, zip, sizes, merged ranges): one set of messages for every command
+        preflight(Path(src), sheets=("参数",)).close()
+    except CpxlError as ex:
+        raise EvaluateError(str(ex)) from None
     try:
         return xlsxio.open_package(Path(src))
     except PackageError as ex:
@@ -1034,14 +1041,11 @@ def calc_workbook(src: Path | str, dst: Path | str, *, force: bool = False) -> C
     then renamed); an existing ``dst`` is replaced only with ``force``.
     Raises :class:`EvaluateError` with a Chinese message on any problem.
     """
-    from .read import preflight
-
     started = time.perf_counter()
     src, dst = Path(src), Path(dst)
     _check_destination(src, dst, force)
     pkg = _open(src)
     try:
-        preflight(src, sheets=("参数",)).close()  # sizes and merged ranges, as every reader checks them
         if dst.suffix.lower() != pkg.extension:
             raise EvaluateError(
                 f"输出文件扩展名应为 {pkg.extension}（与输入工作簿类型一致）：{dst}"
