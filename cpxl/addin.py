@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape
 
 import typer
 
+from cpxl.console import fail, guarded
 from cpxl.errors import CpxlError
 from cpxl.safeio import atomic_path
 
@@ -314,11 +315,6 @@ def _say(text: str) -> None:
     typer.echo(text)
 
 
-def _fail(text: str, code: int = 2) -> None:
-    typer.echo(f"错误：{text}", err=True)
-    raise typer.Exit(code)
-
-
 def _target_dir(directory: Optional[Path]) -> Path:
     if directory is not None:
         return directory
@@ -329,32 +325,11 @@ def _target_dir(directory: Optional[Path]) -> Path:
     return found
 
 
-def _guard(fn):
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except CpxlError as exc:
-            _fail(str(exc), exc.exit_code)
-        except PermissionError as exc:
-            _fail(f"没有权限写入或删除 {exc.filename or ''}：若 Excel 正在运行，请先退出 Excel 再重试。")
-        except OSError as exc:
-            _fail(f"文件操作失败（{exc.filename or ''}）：{exc.strerror or exc}")
-        except Exception as exc:  # noqa: BLE001 — one line, never a traceback
-            _fail(f"内部错误（{type(exc).__name__}：{exc}）。", 3)
-
-    return wrapper
-
-
 _DIR_HELP = "安装到此文件夹而不是 Excel 的启动文件夹（XLSTART）"
 
 
 @addin_app.command()
-@_guard
+@guarded
 def install(directory: Optional[Path] = typer.Option(None, "--dir", help=_DIR_HELP)):
     """把 cpxl.xlam 复制到 Excel 启动文件夹，并记录本机 Python 解释器；重启 Excel 后出现「清洁生产审核」选项卡。"""
     target_dir = _target_dir(directory)
@@ -394,7 +369,7 @@ def install(directory: Optional[Path] = typer.Option(None, "--dir", help=_DIR_HE
 
 
 @addin_app.command()
-@_guard
+@guarded
 def remove(directory: Optional[Path] = typer.Option(None, "--dir", help="从此文件夹移除（默认 XLSTART）")):
     """从 Excel 启动文件夹删除 cpxl.xlam，并从 xlwings 用户设置的 UDF MODULES 中去掉 cpxl.udfs。"""
     target = _target_dir(directory) / ADDIN_NAME
@@ -410,7 +385,7 @@ def remove(directory: Optional[Path] = typer.Option(None, "--dir", help="从此�
 
 
 @addin_app.command()
-@_guard
+@guarded
 def status(directory: Optional[Path] = typer.Option(None, "--dir", help="查看此文件夹（默认 XLSTART）")):
     """显示加载项是否已安装、是否为当前版本、记录的 Python 解释器。已安装且为当前版本时退出码为 0，否则为 1。"""
     target = _target_dir(directory) / ADDIN_NAME

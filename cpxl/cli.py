@@ -12,45 +12,13 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from cpxl.console import err, fail, guarded, out
 from cpxl.errors import CpxlError
 from cpxl.tables import KIND_NAMES, KINDS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="清洁生产审核工作簿工具（cpxl）")
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _fail(message: str, code: int) -> None:
-    err.print(f"[red]错误：[/red]{escape(message)}")
-    raise typer.Exit(code)
-
-
-def guarded(fn):
-    """Every command: a user error or a crash becomes one Chinese line and an exit code, no traceback."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except CpxlError as exc:
-            _fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            _fail("已中断，未写入任何输出。", 130)
-        except MemoryError:
-            _fail("内存不足：工作簿过大，未写入任何输出。", 2)
-        except OSError as exc:  # a path the user gave cannot be read or written
-            where = f"：{exc.filename}" if exc.filename else ""
-            _fail(f"文件读写失败（{exc.strerror or exc}）{where}，未写入任何输出。", 2)
-        except Exception as exc:  # noqa: BLE001 — last line of defence: never show a traceback
-            _fail(f"内部错误（{type(exc).__name__}：{exc}），未写入任何输出。请将工作簿与此信息反馈给开发者。", 3)
-
-    return wrapper
 
 
 @app.command()
@@ -210,12 +178,14 @@ def aggregate(
     raise typer.Exit(0 if result.enterprises else 1)
 
 
+from cpxl.addin import addin_app  # noqa: E402 — the sub-app uses the same console and guard
+
+app.add_typer(addin_app, name="addin", help="Excel 功能区加载项 cpxl.xlam：install 安装、remove 移除、status 查看状态")
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-from cpxl.addin import addin_app  # noqa: E402
-app.add_typer(addin_app, name="addin", help="Excel 功能区加载项 cpxl.xlam：install 安装、remove 移除、status 查看状态")
