@@ -1,7 +1,7 @@
 """Water balance indicators (GB/T 12452)."""
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
@@ -42,8 +42,7 @@ def test_bad_water_input():
 
 @given(vf=st.floats(min_value=1, max_value=1e6), shares=st.lists(st.floats(min_value=0, max_value=1), min_size=3, max_size=3))
 def test_balance_closes(vf, shares):
-    s = sum(shares) or 1.0
+    s = sum(shares)
+    assume(s > 1e-6)  # subnormal shares lose the identity to rounding, not to the formula
     parts = [vf * x / s for x in shares]
-    if sum(shares) == 0:
-        return
     assert abs(water.water_dev(vf, *parts)) < 1e-9
