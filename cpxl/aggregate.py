@@ -51,8 +51,8 @@ __all__ = [
 #: The enterprise tables the aggregation reads (and checks); the rest of a workbook is not parsed.
 AGGREGATED_TABLES = (
     "封面信息", "参数", "D.4", "D.6", "D.10", "D.11", "D.18", "D.20", "D.23",
-    "D.25", "D.27", "D.28", "D.30", "D.34", "D.36", "D.38", "E.4",
-)  # fmt: skip
+    "D.25", "D.27", "D.28", "D.30", "D.32", "D.34", "D.36", "D.38", "E.4",
+)  # fmt: skip — D.32 because D.36's check counts the feasible options
 
 MAX_FINDINGS = 30  # findings listed per workbook in R.7; the rest are counted
 BASE = 3  # year column of the base year: y3 of 审核考察期 (DB4101/T 61 3.8, 3.9)
@@ -999,6 +999,8 @@ def _add_benchmark_sheets(wb, agg: Aggregator, bench) -> None:
     figures of each jurisdiction (辖区对比), after R.3."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    from cpxl.workbook.build import put_value
+
     head_font = Font(name="宋体", size=10, bold=True)
     fill = PatternFill("solid", fgColor="D9E1F2")
     wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -1023,7 +1025,7 @@ def _add_benchmark_sheets(wb, agg: Aggregator, bench) -> None:
     for i, row in enumerate(table, start=4):
         for j, x in enumerate(row, start=1):
             if x is not None:
-                cell = ws.cell(i, j, x)
+                cell = put_value(ws.cell(i, j), x)  # enterprise names are user text: never a live formula
                 if j > 3 and (j - 4) % 5 == 4:
                     cell.number_format = "0.0%"
     ws.freeze_panes = "D4"
@@ -1041,7 +1043,7 @@ def _add_benchmark_sheets(wb, agg: Aggregator, bench) -> None:
         for d, s in districts.items():
             for j, x in enumerate((label, unit, d, s["n"], round(s["median"], 6), round(s["mean"], 6), round(s["best"], 6), s["reached"],
                                    round(b.advanced, 6), round(max(0.0, s["median"] - b.advanced), 6)), start=1):
-                wd.cell(r, j, x)
+                put_value(wd.cell(r, j), x)
             r += 1
     wd.freeze_panes = "D4"
     for letter, width in zip("ABC", (22, 14, 16)):

@@ -207,7 +207,7 @@ def _write_form(ws, table: Table, refs: _Refs, values: Mapping | None) -> None:
             cell = ws.cell(r, 2, refs.formula(_blank_if_blank(f.formula), table))
             _style(cell, fill=COMPUTED_FILL, font=COMPUTED_FONT, number_format=NUMBER_FORMATS.get(f.type))
         else:
-            cell = _put(ws.cell(r, 2), value)
+            cell = put_value(ws.cell(r, 2), value)
             _style(cell, fill=INPUT_FILL, number_format=NUMBER_FORMATS.get(f.type))
             _validation(ws, f, f"B{r}")
         _style(ws.cell(r, 3, f.unit or None))
@@ -260,14 +260,14 @@ def _write_grid(ws, table: Table, refs: _Refs, rows: list | None) -> None:
         for j, col in enumerate(cols, start=1):
             cell = ws.cell(r, j)
             if section:
-                _put(cell, values.get(col.key) if j == 1 else None)
+                put_value(cell, values.get(col.key) if j == 1 else None)
                 _style(cell, fill=LABEL_FILL, font=HEADER_FONT)
                 continue
             if col.formula and col.key not in values:
                 cell.value = refs.formula(col.formula, table, r)
                 _style(cell, fill=COMPUTED_FILL, font=COMPUTED_FONT, number_format=NUMBER_FORMATS.get(col.type))
             else:
-                _put(cell, values.get(col.key))
+                put_value(cell, values.get(col.key))
                 is_label = fixed and col.key in table.row_keys and values.get(col.key) not in (None, "")
                 _style(cell, fill=LABEL_FILL if is_label else INPUT_FILL, number_format=NUMBER_FORMATS.get(col.type))
         if section:
@@ -336,7 +336,7 @@ def _cell_value(value):
     return str(value)
 
 
-def _put(cell, value):
+def put_value(cell, value):
     """A data value into a cell. Text is always text: "=HYPERLINK(…)" or "=cmd|' /C calc'!A0" typed by a
     user (or copied from another workbook) must not become a live formula."""
     cell.value = _cell_value(value)

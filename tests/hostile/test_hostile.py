@@ -225,12 +225,7 @@ def _params():
 
 
 #: (case, command) -> what is wrong in the product; the test flips to XPASS (a failure) once fixed.
-KNOWN: dict[tuple[str, str], str] = {
-    ("company-formula", "aggregate"): "aggregate._add_benchmark_sheets writes the enterprise name into 对标明细 with "
-                                      "ws.cell(): a name starting with = becomes a live formula",
-    ("company-dde", "aggregate"): "aggregate._add_benchmark_sheets writes the enterprise name into 对标明细 with "
-                                  "ws.cell(): =cmd|' /C calc'!A0 becomes a live DDE formula",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(("case", "command"), _params())
@@ -346,8 +341,6 @@ def test_corpus_is_large_enough():
     assert len(C.CASES) >= 60 and runs >= 100, (len(C.CASES), runs)
 
 
-@pytest.mark.xfail(strict=True, reason="aggregate reads only AGGREGATED_TABLES, without 表D.32; the D.36 check then counts "
-                                      "infeasible options as feasible and lists false errors at D.36!D5/D8 in R.7")
 def test_clean_workbook_aggregates_without_findings(base: C.Base, tmp_path):
     run = run_inprocess(["aggregate", str(base.path), "-o", str(tmp_path / "汇总.xlsx"), "-j", "1"])
     assert run.code == 0, run.text
