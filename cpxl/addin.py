@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 
 import typer
 
-from cpxl.console import fail, guarded
+from cpxl.console import guarded
 from cpxl.errors import CpxlError
 from cpxl.safeio import atomic_path
 

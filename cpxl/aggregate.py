@@ -34,6 +34,7 @@ import numpy as np
 
 from cpxl.errors import CpxlError, UnreadableWorkbook
 from cpxl.tables.model import EIGHT_CATEGORIES
+from cpxl.workbook.read import as_number as num
 
 __all__ = [
     "find_workbooks",
@@ -87,15 +88,6 @@ def normalize_name(text) -> str:
         if s.endswith(suffix) and len(s) > len(suffix) + 1:
             s = s[: -len(suffix)]
     return s
-
-
-def _num(value) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        x = float(value)
-        return None if math.isnan(x) else x
-    return None
 
 
 #: Keyword → report category (附录A 3.1–3.10); checked in order before the eight-aspect fallback.
@@ -286,16 +278,16 @@ def key_indicators(book) -> tuple[dict, list[str]]:
     rows6 = [r for r in _rows(book, "D.6") if _text(r.get("product"))]
     main_row = next((r for r in rows6 if main and _key(r["product"]) == main), None)
     if main_row is None:
-        main_row = next((r for r in rows6 if _num(r.get(f"output_{BASE}")) is not None), None)
+        main_row = next((r for r in rows6 if num(r.get(f"output_{BASE}")) is not None), None)
         if main_row is not None and main:
             notes.append(f"表D.6中找不到单耗基准产品“{book.cover.get('main_product')}”，按“{main_row['product']}”计算单位产品指标")
     if main_row is not None:
         out["product"] = _text(main_row["product"])
         out["output_unit"] = _text(main_row.get("output_unit"))
-        out["output"] = _num(main_row.get(f"output_{BASE}"))
+        out["output"] = num(main_row.get(f"output_{BASE}"))
     value = None
     for r in rows6:
-        x = _num(r.get(f"value_{BASE}"))
+        x = num(r.get(f"value_{BASE}"))
         if x is None:
             continue
         unit = _text(r.get("value_unit")).replace(" ", "")
@@ -305,12 +297,12 @@ def key_indicators(book) -> tuple[dict, list[str]]:
         value = (value or 0.0) + x * _VALUE_UNITS[unit]
     if value is None:
         d4 = book.tables.get("D.4")
-        value = _num(d4.fields.get("output_value")) if d4 is not None and d4.present else None
-        value = value if value is not None else _num(book.cover.get("revenue"))
+        value = num(d4.fields.get("output_value")) if d4 is not None and d4.present else None
+        value = value if value is not None else num(book.cover.get("revenue"))
     out["value"] = value
 
     # Fresh water (表D.10)
-    fresh = [_num(r.get(f"total_{BASE}")) for r in _rows(book, "D.10") if _key(r.get("category")) in ("新鲜水", "新水")]
+    fresh = [num(r.get(f"total_{BASE}")) for r in _rows(book, "D.10") if _key(r.get("category")) in ("新鲜水", "新水")]
     fresh = [x for x in fresh if x is not None]
     out["water"] = sum(fresh) if fresh else None
 
@@ -318,7 +310,7 @@ def key_indicators(book) -> tuple[dict, list[str]]:
     kgce = co2 = None
     uncounted = []
     for r in _rows(book, "D.11"):
-        q = _num(r.get(f"total_{BASE}"))
+        q = num(r.get(f"total_{BASE}"))
         name = _text(r.get("energy"))
         if q is None or not name:
             continue
@@ -342,15 +334,15 @@ def key_indicators(book) -> tuple[dict, list[str]]:
     for r in _rows(book, "D.18"):
         cat = _key(r.get("category")) or "工业废水"
         bucket = by_cat["合计" if cat == "合计" else cat]
-        vol = _num(r.get("volume"))
+        vol = num(r.get("volume"))
         if vol is not None:
             bucket["volume"] = max(bucket["volume"] or 0.0, vol)
         key = pollutant_key(r.get("pollutant"))
         if key is None:
             continue
-        load = _num(r.get("load"))
-        if load is None and vol is not None and _num(r.get("conc_avg")) is not None:
-            load = pollution.load(_num(r.get("conc_avg")), vol)
+        load = num(r.get("load"))
+        if load is None and vol is not None and num(r.get("conc_avg")) is not None:
+            load = pollution.load(num(r.get("conc_avg")), vol)
         if load is not None:
             bucket["loads"][key] += load
             bucket["found"].add(key)
@@ -367,14 +359,14 @@ def key_indicators(book) -> tuple[dict, list[str]]:
     # Air pollutants (表D.20)
     for r in _rows(book, "D.20"):
         key = pollutant_key(r.get("pollutant"))
-        load = _num(r.get("load"))
+        load = num(r.get("load"))
         if key in ("so2", "nox", "pm", "vocs", "cod", "nh3n") and load is not None:
             out[key] = (out.get(key) or 0.0) + load
 
     # Total-control figures (表D.23) where the monitoring tables give nothing
     for r in _rows(book, "D.23"):
         key = pollutant_key(r.get("pollutant"))
-        base = _num(r.get("base"))
+        base = num(r.get("base"))
         if key and base is not None and out.get(key) is None:
             out[key] = base
     return out, notes
@@ -423,7 +415,7 @@ _MONEY = re.compile(r"(-?\d+(?:\.\d+)?)\s*(万元|元)?")
 def parse_benefit(text) -> float | None:
     """Annual economic benefit [万元/a] from 表D.30 “经济效益” text such as “年节约12.5万元”, “8万元/年”
     or “15000元/a” (a bare number is taken as 万元); None when no amount is written."""
-    x = _num(text)
+    x = num(text)
     if x is not None:
         return x
     s = unicodedata.normalize("NFKC", _text(text)).replace(",", "")
@@ -453,20 +445,20 @@ def options(book) -> list[dict]:
         oid = _key(r.get("option_id")).upper()
         seen.add(oid)
         impl = done.get(oid)
-        investment = _num(impl.get("investment")) if impl else None
-        benefit = _num(impl.get("econ_benefit")) if impl else None
+        investment = num(impl.get("investment")) if impl else None
+        benefit = num(impl.get("econ_benefit")) if impl else None
         out.append({
             "id": oid, "name": name, "aspect": _aspect(r.get("category")), "cost_class": _text(r.get("cost_class")),
             "content": _text(r.get("content")), "env_benefit": _text(r.get("env_benefit")),
-            "investment": investment if investment is not None else _num(r.get("investment")),
+            "investment": investment if investment is not None else num(r.get("investment")),
             "benefit": benefit if benefit is not None else parse_benefit(r.get("econ_benefit")),
             "implemented": impl is not None,
         })
     for oid, r in done.items():  # implemented options missing from D.30
         if oid not in seen and _text(r.get("name")):
             out.append({"id": oid, "name": _text(r["name"]), "aspect": _aspect(r.get("category")), "cost_class": _text(r.get("cost_class")),
-                        "content": "", "env_benefit": _text(r.get("env_benefit")), "investment": _num(r.get("investment")),
-                        "benefit": _num(r.get("econ_benefit")), "implemented": True})
+                        "content": "", "env_benefit": _text(r.get("env_benefit")), "investment": num(r.get("investment")),
+                        "benefit": num(r.get("econ_benefit")), "implemented": True})
     return out
 
 
@@ -539,7 +531,7 @@ def performance(book) -> dict[str, dict]:
     # E.4 (acceptance): annual environmental benefits of the implemented options
     power_kwh = None
     for r in _rows(book, "E.4"):
-        x = _num(r.get("annual"))
+        x = num(r.get("annual"))
         item = _benefit_item(_text(r.get("indicator")), _text(r.get("unit")))
         name = _key(r.get("indicator"))
         if x is None:
@@ -574,7 +566,7 @@ def performance(book) -> dict[str, dict]:
     expected: dict[str, float] = {}
     for r in _rows(book, "D.36"):
         label = _text(r.get("item"))
-        low, high = _num(r.get("low")), _num(r.get("high"))
+        low, high = num(r.get("low")), num(r.get("high"))
         if low is None and high is None:
             continue
         total = (low or 0.0) + (high or 0.0)
@@ -639,7 +631,7 @@ def summarize(path: Path, name: str | None = None, *, full: bool = False) -> dic
             "scale": _text(cover.get("scale")),
             "products": _text(cover.get("products")),
             "audit_type": _text(cover.get("audit_type")),
-            "round": _num(cover.get("round")),
+            "round": num(cover.get("round")),
             "indicators": indicators,
             "problems": problems(book),
             "options": options(book),

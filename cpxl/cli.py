@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from cpxl.console import err, fail, guarded, out
+from cpxl.console import err, guarded, out
 from cpxl.errors import CpxlError
 from cpxl.tables import KIND_NAMES, KINDS
 

@@ -18,19 +18,11 @@ import pandas as pd
 
 from cpxl.calc import balance, carbon, economics, energy, indicators, pollution, water
 from cpxl.calc import parameters as P
-from cpxl.workbook.read import Book
+from cpxl.workbook.read import Book, as_number as num
 
 Frame = pd.DataFrame
 
 
-def num(value) -> float | None:
-    """A number or None (blank, NaN, text)."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        x = float(value)
-        return None if math.isnan(x) else x
-    return None
 
 
 def filled(value) -> bool:

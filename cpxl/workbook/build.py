@@ -413,9 +413,28 @@ TEMPLATE_FILES = {
 }
 
 
+def template_parts(path: Path) -> dict[str, bytes]:
+    """A workbook's zip members without docProps/core.xml (which carries the save time)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if n != "docProps/core.xml"}
+
+
 def refresh_templates(directory: Path) -> list[Path]:
-    """Regenerate the committed blank templates (`python -m cpxl.workbook.build xlsx_templates`)."""
-    return [write_template(kind, Path(directory) / name, force=True) for kind, name in TEMPLATE_FILES.items()]
+    """Regenerate the committed blank templates (`python -m cpxl.workbook.build xlsx_templates`); a file
+    whose content has not changed is left as it is (zip timestamps would make every run a new file)."""
+    import tempfile
+
+    written = []
+    for kind, name in TEMPLATE_FILES.items():
+        target = Path(directory) / name
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = write_template(kind, Path(tmp) / name)
+            if not target.exists() or template_parts(target) != template_parts(fresh):
+                save_workbook(build_workbook(kind), target, force=True)
+                written.append(target)
+    return written
 
 
 if __name__ == "__main__":  # pragma: no cover

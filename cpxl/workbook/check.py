@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pandas as pd
 
-from cpxl.tables.model import EIGHT_CATEGORIES, Table
+from cpxl.tables.model import EIGHT_CATEGORIES
 
 from .findings import Finding
 from .read import Book, TableData, _filled, column_title, normalize_text

@@ -170,6 +170,16 @@ def _filled(value) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
+def as_number(value) -> float | None:
+    """A typed value as a float; None for blanks, NaN, text and booleans."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        x = float(value)
+        return None if math.isnan(x) else x
+    return None
+
+
 def normalize_text(value) -> str:
     """NFKC folds full-width digits and letters; spaces and line breaks are dropped for comparisons."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or "")))
