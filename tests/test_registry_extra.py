@@ -11,10 +11,10 @@ import types
 import pytest
 
 from cpxl.tables import balances, park, region, registry
-from cpxl.udfs import FUNCTIONS
 from cpxl.tables.common import COVER
 from cpxl.tables.frames import frame
 from cpxl.tables.model import KINDS, YEAR_PLACEHOLDERS, Table
+from cpxl.udfs import FUNCTIONS
 
 EXTRA: list[Table] = [*balances.BALANCE_TABLES, *balances.ACCEPTANCE_TABLES, *park.PARK_TABLES, *region.REGION_TABLES]
 
@@ -168,7 +168,9 @@ def test_numeric_columns_typed():
 
 
 def all_formulas():
-    for t in EXTRA:
+    """Every formula of every table of every workbook kind (enterprise tables included)."""
+    tables = {t.id: t for kind in KINDS for t in registry(kind)}
+    for t in tables.values():
         for key, formula in items(t):
             if formula:
                 yield t, key, formula
