@@ -10,20 +10,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_read import best_of
 from docx import Document
 
 from cpxl.demo import write_demo
 from cpxl.report import export_report
 from cpxl.workbook.read import read_workbook
-
-
-def best_of(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def floor(path: Path, out: Path) -> None:
@@ -37,8 +29,8 @@ def main() -> None:
         book = write_demo(tmp)[0]
         export_report(book, tmp / "warm.docx", force=True)  # imports, font cache
         result = export_report(book, tmp / "report.docx", force=True)
-        export_s = best_of(lambda: export_report(book, tmp / "report.docx", force=True))
-        floor_s = best_of(lambda: floor(book, tmp / "empty.docx"))
+        export_s = best_of(lambda: export_report(book, tmp / "report.docx", force=True), repeat=3)
+        floor_s = best_of(lambda: floor(book, tmp / "empty.docx"), repeat=3)
         t = time.perf_counter()
         subprocess.run([sys.executable, "-m", "cpxl.cli", "export", str(book), "-o", str(tmp / "cold.docx")],
                        check=True, capture_output=True)

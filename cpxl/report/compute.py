@@ -8,7 +8,6 @@ computed from the inputs is left blank and the reason kept in :attr:`Derived.pro
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,19 +17,10 @@ import pandas as pd
 
 from cpxl.calc import balance, carbon, economics, energy, indicators, pollution, water
 from cpxl.calc import parameters as P
-from cpxl.workbook.read import Book, as_number as num
+from cpxl.workbook.read import Book, filled
+from cpxl.workbook.read import as_number as num
 
 Frame = pd.DataFrame
-
-
-
-
-def filled(value) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, float) and math.isnan(value):
-        return False
-    return not (isinstance(value, str) and not value.strip())
 
 
 def text(value) -> str:

@@ -18,8 +18,23 @@ EIGHT_CATEGORIES = ("原辅材料和资源能源", "生产工艺", "设备", "�
 YEAR_PLACEHOLDERS = ("{y1}", "{y2}", "{y3}", "{near}", "{far}")
 
 
+class _Cell:
+    """What a column and a form field share: a declared type and an optional formula."""
+
+    type: ColumnType
+    formula: str | None
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("number", "integer", "percent", "year")
+
+    @property
+    def computed(self) -> bool:
+        return self.formula is not None
+
+
 @dataclass(frozen=True)
-class Column:
+class Column(_Cell):
     """One leaf column of a grid table.
 
     `group` holds the parent header labels, outermost first (multi-level headers as printed).
@@ -42,20 +57,12 @@ class Column:
     hint: str = ""
 
     @property
-    def numeric(self) -> bool:
-        return self.type in ("number", "integer", "percent", "year")
-
-    @property
-    def computed(self) -> bool:
-        return self.formula is not None
-
-    @property
     def header(self) -> str:
         return f"{self.label}（{self.unit}）" if self.unit else self.label
 
 
 @dataclass(frozen=True)
-class Field:
+class Field(_Cell):
     """One item of a form (key–value) table such as D.4 or `封面信息`."""
 
     key: str
@@ -68,13 +75,6 @@ class Field:
     hint: str = ""
     default: object = None
 
-    @property
-    def numeric(self) -> bool:
-        return self.type in ("number", "integer", "percent", "year")
-
-    @property
-    def computed(self) -> bool:
-        return self.formula is not None
 
 
 #: When a table applies. Conditions name a flag of `封面信息` or the report kind.

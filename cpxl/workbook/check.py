@@ -14,7 +14,7 @@ import pandas as pd
 from cpxl.tables.model import EIGHT_CATEGORIES
 
 from .findings import Finding
-from .read import Book, TableData, _filled, column_title, normalize_text
+from .read import Book, TableData, filled, column_title, normalize_text
 
 CheckFn = Callable[[Book, TableData], Iterable[Finding]]
 CHECKS: dict[str, CheckFn] = {}
@@ -60,7 +60,7 @@ def _title(book: Book, col) -> str:
 def _row_name(data: TableData, index) -> str:
     key = data.table.name_key
     value = data.frame.at[index, key] if key else None
-    return f"（{value}）" if _filled(value) else ""
+    return f"（{value}）" if filled(value) else ""
 
 
 # ---- generic rules -------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ def _presence(book: Book, data: TableData) -> Iterator[Finding]:
 
 def _fields(data: TableData) -> Iterator[Finding]:
     for f in data.table.fields:
-        if f.required and not f.computed and not _filled(data.fields.get(f.key)) and data.field_cells[f.key] not in data.bad_cells:
+        if f.required and not f.computed and not filled(data.fields.get(f.key)) and data.field_cells[f.key] not in data.bad_cells:
             yield Finding(data.sheet, data.field_cells[f.key], "error", "required", f"“{f.label}”为必填项")
         value = data.fields.get(f.key)
         if f.numeric and isinstance(value, float) and value < 0:
@@ -95,16 +95,16 @@ def _values(book: Book, data: TableData) -> Iterator[Finding]:
     typed_keys = [c.key for c in inputs if c.key not in table.row_keys]
     # plain dicts, not iterrows()/.at per cell: a table of 100 000 rows is checked in seconds
     for index, row in data.frame.to_dict("index").items():
-        typed_something = any(_filled(row[k]) for k in typed_keys)
+        typed_something = any(filled(row[k]) for k in typed_keys)
         where_row = data.cells.row(index)
         for col in inputs:
             value = row[col.key]
             where = where_row[col.key]
-            if col.required and typed_something and not _filled(value) and where not in data.bad_cells:
+            if col.required and typed_something and not filled(value) and where not in data.bad_cells:
                 yield Finding(data.sheet, where, "error", "required", f"“{_title(book, col)}”{_row_name(data, index)}为必填项")
-            if col.numeric and not col.negative_ok and _filled(value) and value < 0:
+            if col.numeric and not col.negative_ok and filled(value) and value < 0:
                 yield Finding(data.sheet, where, "error", "negative", f"“{_title(book, col)}”{_row_name(data, index)}不应为负数：{value:g}")
-            if col.choices and _filled(value) and str(value) not in col.choices and col.key != "category":
+            if col.choices and filled(value) and str(value) not in col.choices and col.key != "category":
                 yield Finding(
                     data.sheet,
                     where,
@@ -150,7 +150,7 @@ def _units_present(book: Book, data: TableData) -> Iterator[Finding]:
         if not measured:
             continue
         for index, row in data.frame.iterrows():
-            if not _filled(row[col.key]) and any(_filled(row[c.key]) for c in measured):
+            if not filled(row[col.key]) and any(filled(row[c.key]) for c in measured):
                 yield Finding(
                     data.sheet, _where(data, index, col.key), "error", "units_missing", f"“{'／'.join(col.group) or col.label}”的单位未填写{_row_name(data, index)}"
                 )
@@ -161,7 +161,7 @@ def _production(book: Book, data: TableData) -> Iterator[Finding]:
     """Per-unit values divide by D.6 output (DB4101/T 61 表D.7、D.10–D.12): the main product of `封面信息`
     must be listed, and an output of 0 makes its per-unit values undefined."""
     main = normalize_text(book.cover.get("main_product"))
-    products = {normalize_text(p) for p in data.frame["product"] if _filled(p)}
+    products = {normalize_text(p) for p in data.frame["product"] if filled(p)}
     if main and products and main not in products:
         cover = book.tables["封面信息"]
         yield Finding(cover.sheet, cover.field_cells["main_product"], "error", "main_product",
@@ -184,7 +184,7 @@ def _option_ids(book: Book, data: TableData) -> Iterator[Finding]:
     steps = data.table.id == "D.35"  # one option spans several step rows there
     last = None
     for index, value in data.frame["option_id"].items():
-        if not _filled(value):
+        if not filled(value):
             continue
         text = normalize_text(value).upper()
         where = _where(data, index, "option_id")
@@ -202,7 +202,7 @@ def _option_category(book: Book, data: TableData) -> Iterator[Finding]:
     if "category" not in data.frame:
         return
     for index, value in data.frame["category"].items():
-        if _filled(value) and normalize_text(value) not in EIGHT_CATEGORIES:
+        if filled(value) and normalize_text(value) not in EIGHT_CATEGORIES:
             yield Finding(
                 data.sheet,
                 _where(data, index, "category"),
@@ -223,13 +223,13 @@ def _plan_dates(book: Book, data: TableData) -> Iterator[Finding]:
     group = None
     for index, row in f.iterrows():
         start, end = row["start"], row["end"]
-        if group_key and _filled(row[group_key]) and row[group_key] != group:
+        if group_key and filled(row[group_key]) and row[group_key] != group:
             group, previous = row[group_key], None
-        if _filled(start) and _filled(end) and end < start:
+        if filled(start) and filled(end) and end < start:
             yield Finding(
                 data.sheet, _where(data, index, "end"), "error", "date_order", f"结束日期 {end} 早于开始日期 {start}{_row_name(data, index)}"
             )
-        if _filled(start) and previous is not None and start < previous:
+        if filled(start) and previous is not None and start < previous:
             yield Finding(
                 data.sheet,
                 _where(data, index, "start"),
@@ -237,7 +237,7 @@ def _plan_dates(book: Book, data: TableData) -> Iterator[Finding]:
                 "date_order",
                 f"开始日期 {start} 早于上一阶段的开始日期 {previous}{_row_name(data, index)}，阶段顺序颠倒",
             )
-        if _filled(start):
+        if filled(start):
             previous = start
 
 
@@ -245,7 +245,7 @@ def _option_ids_in(book: Book, table_id: str = "D.30") -> set[str]:
     data = book.tables.get(table_id)
     if data is None or data.frame.empty or "option_id" not in data.frame:
         return set()
-    return {normalize_text(v).upper() for v in data.frame["option_id"] if _filled(v)}
+    return {normalize_text(v).upper() for v in data.frame["option_id"] if filled(v)}
 
 
 @check("target_consistency")
@@ -259,7 +259,7 @@ def _target_consistency(book: Book, data: TableData) -> Iterator[Finding]:
             base = row["base"]
             for absolute, relative, label in (("near_abs", "near_rel", "近期目标"), ("far_abs", "far_rel", "中（远）期目标")):
                 target, stated = row[absolute], row[relative]
-                if not (_filled(base) and _filled(target) and _filled(stated)) or base == 0:
+                if not (filled(base) and filled(target) and filled(stated)) or base == 0:
                     continue
                 change = (target - base) if row["direction"] == "提高" else (base - target)
                 expected = change / base * 100
@@ -274,10 +274,10 @@ def _target_consistency(book: Book, data: TableData) -> Iterator[Finding]:
                     )
         return
     targets = book.tables.get("D.24")
-    names = set() if targets is None or targets.frame.empty else {normalize_text(v) for v in targets.frame["indicator"] if _filled(v)}
+    names = set() if targets is None or targets.frame.empty else {normalize_text(v) for v in targets.frame["indicator"] if filled(v)}
     options = _option_ids_in(book)
     for index, row in f.iterrows():
-        if _filled(row.get("indicator")) and names and normalize_text(row["indicator"]) not in names:
+        if filled(row.get("indicator")) and names and normalize_text(row["indicator"]) not in names:
             yield Finding(
                 data.sheet,
                 _where(data, index, "indicator"),
@@ -285,7 +285,7 @@ def _target_consistency(book: Book, data: TableData) -> Iterator[Finding]:
                 "target_unknown",
                 f"指标项“{row['indicator']}”不在表D.24本轮清洁生产目标中",
             )
-        if _filled(row.get("options")) and options:
+        if filled(row.get("options")) and options:
             for ref in re.findall(r"[A-Za-zＦｆ]\s*\d+", str(row["options"])):
                 if normalize_text(ref).upper() not in options:
                     yield Finding(
@@ -300,7 +300,7 @@ def _summary_counts(book: Book, data: TableData) -> Iterator[Finding]:
     options = book.tables.get("D.30")
     if options is None or options.frame.empty or "cost_class" not in options.frame:
         return
-    o = options.frame[options.frame["option_id"].map(_filled)]
+    o = options.frame[options.frame["option_id"].map(filled)]
     feasible = o[~o["option_id"].map(lambda v: normalize_text(v).upper()).isin(_option_ids_in(book, "D.32"))]
     expected = {
         "方案数量（个）": feasible.groupby("cost_class").size(),
@@ -314,7 +314,7 @@ def _summary_counts(book: Book, data: TableData) -> Iterator[Finding]:
             continue
         for key, cls in (("low", "无/低费"), ("high", "中/高费")):
             stated, want = row[key], float(by_class.get(cls, 0))
-            if _filled(stated) and abs(stated - want) > 1e-6 * max(1, abs(want)):
+            if filled(stated) and abs(stated - want) > 1e-6 * max(1, abs(want)):
                 yield Finding(
                     data.sheet,
                     _where(data, index, key),
@@ -346,11 +346,11 @@ def _material_balance(book: Book, data: TableData) -> Iterator[Finding]:
     from cpxl.tables.balances import INTERNAL_FLOWS
 
     tol = _tolerance(book, P.K_MATERIAL_TOL)
-    f = data.frame[data.frame["unit_op"].map(_filled) & data.frame["qty"].notna()]
+    f = data.frame[data.frame["unit_op"].map(filled) & data.frame["qty"].notna()]
     if f.empty:
         return
     for unit_op, rows in f.groupby("unit_op", sort=False):
-        units = {normalize_text(u) for u in rows["qty_unit"] if _filled(u)}
+        units = {normalize_text(u) for u in rows["qty_unit"] if filled(u)}
         first = rows.index[0]
         if len(units) > 1:
             yield Finding(
@@ -370,7 +370,7 @@ def _material_balance(book: Book, data: TableData) -> Iterator[Finding]:
             )
     outer = f[~f["category"].isin(INTERNAL_FLOWS)]
     ins, outs = outer.loc[outer["direction"] == "输入", "qty"], outer.loc[outer["direction"] == "输出", "qty"]
-    if ins.sum() > 0 and len({normalize_text(u) for u in outer["qty_unit"] if _filled(u)}) <= 1:
+    if ins.sum() > 0 and len({normalize_text(u) for u in outer["qty_unit"] if filled(u)}) <= 1:
         dev = balance_dev(list(ins), list(outs) or [0.0])
         if _over(dev, tol):
             yield Finding(
@@ -385,8 +385,8 @@ def _row_balances(book: Book, data: TableData, key, supplied: str, parts: tuple[
     tol = _tolerance(book, key)
     for index, row in data.frame.iterrows():
         base = row[supplied]
-        known = [row[p] for p in parts if _filled(row[p])]
-        if not _filled(base) or base <= 0 or not known:
+        known = [row[p] for p in parts if filled(row[p])]
+        if not filled(base) or base <= 0 or not known:
             continue
         dev = (base - sum(known)) / base
         if _over(dev, tol):
@@ -420,7 +420,7 @@ def _pollutant_balance(book: Book, data: TableData) -> Iterator[Finding]:
 
     for index, row in data.frame.iterrows():
         for key in ("capture_eff", "removal_eff"):
-            if _filled(row[key]) and not 0 <= row[key] <= 1:
+            if filled(row[key]) and not 0 <= row[key] <= 1:
                 yield Finding(
                     data.sheet, _where(data, index, key), "error", "efficiency_range",
                     f"“{data.table.column(key).label}”{_row_name(data, index)}应在 0～100% 之间，实为 {row[key]:g}",
@@ -437,7 +437,7 @@ def _weighted_score(book: Book, data: TableData) -> Iterator[Finding]:
     for index, row in data.frame.iloc[1:].iterrows():
         for col in criteria:
             value = row[col.key]
-            if _filled(value) and not 1 <= value <= 10:
+            if filled(value) and not 1 <= value <= 10:
                 yield Finding(
                     data.sheet, _where(data, index, col.key), "error", "score_range",
                     f"“{col.label}”{_row_name(data, index)}评分应为 1～10，实为 {value:g}",
@@ -446,7 +446,7 @@ def _weighted_score(book: Book, data: TableData) -> Iterator[Finding]:
     weights = data.frame.iloc[0] if not data.frame.empty else None
     for col in criteria:
         if weights is not None and scored[col.key].notna().any():
-            if not _filled(weights[col.key]):
+            if not filled(weights[col.key]):
                 yield Finding(data.sheet, _where(data, data.frame.index[0], col.key), "error", "weight_missing", f"“{col.label}”的权重值W未填写")
 
 
@@ -454,7 +454,7 @@ def _weighted_score(book: Book, data: TableData) -> Iterator[Finding]:
 def _indicator_levels(book: Book, data: TableData) -> Iterator[Finding]:
     """Benchmark values in order: I级 the strictest (越小越好: I ≤ II ≤ III; 越大越好: I ≥ II ≥ III)."""
     for index, row in data.frame.iterrows():
-        levels = [row[k] for k in ("level_1", "level_2", "level_3") if _filled(row[k])]
+        levels = [row[k] for k in ("level_1", "level_2", "level_3") if filled(row[k])]
         if len(levels) < 2:
             continue
         ordered = sorted(levels, reverse=row["direction"] == "越大越好")

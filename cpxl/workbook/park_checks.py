@@ -15,7 +15,7 @@ from cpxl.calc.park import PARK_INDICATORS, indicator
 from .check import check
 from .findings import Finding
 from .layout import Layout
-from .read import Book, TableData, _filled, normalize_text
+from .read import Book, TableData, filled, normalize_text
 
 _YEAR_COLUMNS = ("v_0", "v_1", "v_2", "v_3")
 
@@ -41,7 +41,7 @@ def _p1_rows(data: TableData) -> dict[int, object]:
     """P.1 frame index by indicator number (序号)."""
     rows = {}
     for index, no in data.frame["no"].items():
-        if _filled(no):
+        if filled(no):
             try:
                 n = int(no)
             except (TypeError, ValueError):
@@ -67,9 +67,9 @@ def park_results(book: Book) -> tuple[dict[int, park_eval.ParkResult], dict[int,
         if normalize_text(selected) == "否":
             continue
         value = state if p.kind == "qualitative" else stated
-        if p.kind == "qualitative" and not _filled(value):
-            value = stated if _filled(stated) else None
-        results[p.no] = park_eval.evaluate_indicator(p.no, inputs, value=value if _filled(value) else None)
+        if p.kind == "qualitative" and not filled(value):
+            value = stated if filled(stated) else None
+        results[p.no] = park_eval.evaluate_indicator(p.no, inputs, value=value if filled(value) else None)
     return results, rows
 
 

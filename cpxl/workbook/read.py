@@ -90,12 +90,12 @@ class TableData:
     @property
     def empty(self) -> bool:
         """Nothing the auditor typed: no input values besides the printed row labels."""
-        if self.fields and any(_filled(v) for k, v in self.fields.items() if not self.table.field(k).computed):
+        if self.fields and any(filled(v) for k, v in self.fields.items() if not self.table.field(k).computed):
             return False
         if self.frame.empty:
             return True
         keys = [c.key for c in self.table.columns if not c.computed and c.key not in self.table.row_keys]
-        return not any(self.frame[k].map(_filled).any() for k in keys if k in self.frame)
+        return not any(self.frame[k].map(filled).any() for k in keys if k in self.frame)
 
     def cell(self, index, key: str) -> str:
         return f"{self.sheet}!{self.cells.at[index, key]}"
@@ -149,20 +149,20 @@ class Book:
         if data is None or data.frame.empty:
             return []
         f = data.frame
-        return [(r.category, r.name, r.value) for r in f.itertuples() if _filled(r.name) and _filled(r.value)]
+        return [(r.category, r.name, r.value) for r in f.itertuples() if filled(r.name) and filled(r.value)]
 
     @property
     def section_texts(self) -> dict[str, str]:
         data = self.tables.get(SECTION_TEXT.id)
         if data is None or data.frame.empty:
             return {}
-        return {str(r.number if _filled(r.number) else r.title): r.text for r in data.frame.itertuples() if _filled(r.text)}
+        return {str(r.number if filled(r.number) else r.title): r.text for r in data.frame.itertuples() if filled(r.text)}
 
 
 # ---- values ----------------------------------------------------------------------------------------
 
 
-def _filled(value) -> bool:
+def filled(value) -> bool:
     if value is None:
         return False
     if isinstance(value, float) and pd.isna(value):
@@ -243,7 +243,7 @@ def parse_date(value) -> tuple[date | None, str | None]:
 def typed(item: Column | Field, value) -> tuple[object, str | None]:
     """Convert a raw cell value to the column's type."""
     if item.computed:
-        return (value if _filled(value) else None), None  # cached formula results: informative only
+        return (value if filled(value) else None), None  # cached formula results: informative only
     if item.numeric:
         x, problem = parse_number(value)
         if x is not None and item.type in ("integer", "year") and x != int(x):
@@ -251,7 +251,7 @@ def typed(item: Column | Field, value) -> tuple[object, str | None]:
         return x, problem
     if item.type == "date":
         return parse_date(value)
-    if not _filled(value):
+    if not filled(value):
         return None, None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -574,11 +574,6 @@ def preflight(path: Path, sheets=()) -> Workbook:
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>.*?</f>)?<v>([^<]*)</v>', re.S)
 
 
-def error_cells(path: Path) -> dict[str, dict[str, str]]:
-    """Cells holding an Excel error (#DIV/0!, #N/A …) by sheet: calamine reads them as blanks."""
-    wb = open_calamine(path)
-    return {name: found for name in wb.sheet_names if (found := wb.error_cells(name))}
-
 
 def detect_kind(sheet_names: list[str]) -> str:
     ids = {name.split(" ")[0] for name in sheet_names}
@@ -754,12 +749,12 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
     for r in range(layout.data_row, len(grid) + 1):
         row = grid[r - 1]
         raw = [None if v == "" else v for v in row[:n]] + [None] * (n - len(row))
-        filled = [v for v in raw if _filled(v)]
-        if not filled:
+        present = [v for v in raw if filled(v)]
+        if not present:
             continue
-        if len(filled) == 1 and normalize_text(filled[0]).startswith(NOTE_PREFIXES):
+        if len(present) == 1 and normalize_text(present[0]).startswith(NOTE_PREFIXES):
             break  # trailing notes end the table
-        if len(filled) == 1 and is_section_label(raw[0]):
+        if len(present) == 1 and is_section_label(raw[0]):
             section = str(raw[0]).strip()  # 一、主要生产设备: the rows below belong to it
             continue
         if table.total_label and {normalize_text(v) for v in raw[:3] if isinstance(v, str)} & total_labels:
@@ -773,7 +768,7 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
             values[col.key].append(value)
             if problem:
                 label = raw[label_at] if label_at is not None else None
-                name = f"（{label}）" if _filled(label) else ""
+                name = f"（{label}）" if filled(label) else ""
                 data.bad_cells.add(ref)
                 rule = "not_number" if col.numeric else "bad_value"
                 findings.append(Finding(sheet, ref, "error", rule, f"“{column_title(col, years)}”{name}{problem}"))
