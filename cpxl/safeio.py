@@ -21,9 +21,9 @@ STALE_SECONDS = 24 * 3600  # where a writer's liveness cannot be checked, a temp
 def check_target(target: Path, *, inputs: Sequence[Path] = (), force: bool = False) -> Path:
     target = Path(target)
     for src in inputs:
-        if Path(src).exists() and target.exists() and os.path.samefile(src, target):
-            raise OutputExists(f"输出文件与输入文件相同：{target}（不会覆盖输入工作簿，请另选输出路径）")
-        if Path(src).resolve() == target.resolve():
+        # the same path, or the same file reached through a link
+        same_file = Path(src).exists() and target.exists() and os.path.samefile(src, target)
+        if same_file or Path(src).resolve() == target.resolve():
             raise OutputExists(f"输出文件与输入文件相同：{target}（不会覆盖输入工作簿，请另选输出路径）")
     if target.is_dir():
         raise OutputExists(f"输出路径是一个文件夹：{target}")
