@@ -290,7 +290,7 @@ def CP_PAYBACK(investment, annual_cash_flow):
 
 def _rate_or_default(rate, caller):
     r = _val(rate)
-    return _param(current_parameters(caller), _params.K_DISCOUNT) if r is None else r
+    return _param(current_parameters(caller), _params.K_DISCOUNT) if r is None else _economics.discount_rate(r)
 
 
 @_udf(investment=_D_I, cash_flow=_D_F, years=_D_N, rate=_D_RATE)
@@ -317,7 +317,7 @@ def CP_ECON_OK(investment, cash_flow, years=None, rate=None, max_payback=None, c
     """经济可行性：NPV ≥ 0、IRR ≥ 贴现率、投资回收期 ≤ 允许值时返回“可行”，否则“不可行：原因”。依据：DB11/T 1156—2022 7.5.5 b)；《企业清洁生产审核手册》。"""
     p = current_parameters(caller)
     r = _val(rate)
-    r = _param(p, _params.K_DISCOUNT) if r is None else r
+    r = _param(p, _params.K_DISCOUNT) if r is None else _economics.discount_rate(r)
     m = _opt(max_payback)
     m = _param(p, _params.K_PAYBACK) if m is None else m
     return _economics.econ_ok(_val(investment), _val(cash_flow), _opt(years), r, m)

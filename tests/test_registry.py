@@ -329,7 +329,7 @@ def test_d33_d42_targets():
         assert [c.label for c in t.columns if c.group == (group,)][:2] == ["绝对值", "相对值"]
         assert t.column("options").label == "支撑方案"
         assert t.column("base").label == "基准期值（{y3}年）"
-    assert "CP_TARGET_MET" in BY_ID["D.42"].column("met").formula
+    assert "CP_TARGET_MET" in BY_ID["D.42"].column("met").cp
     assert BY_ID["D.42"].column("met").label == "是否完成"
 
 
@@ -421,7 +421,7 @@ def test_annex_tables():
     assert len(e4.rows) == 20
     assert row_values(e4, "indicator")[:2] == ["废水", "化学需氧量"]
     assert ("资源能源节约指标", "节电", "度") in e4.rows
-    assert e4.column("co2").unit == "tCO₂/年" and "CP_CO2" in e4.column("co2").formula
+    assert e4.column("co2").unit == "tCO₂/年" and "CP_CO2" in e4.column("co2").cp
     assert e4.field("company").formula == "={p[company]}"
 
 

@@ -26,11 +26,15 @@ PARK_SECTIONS = {"3.2", "3.3", "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", 
 REGION_SECTIONS = {"1.1", "1.2", "2", "2.1", "2.2", "2.3", "2.4", "2.5.1", "2.5.2", "2.6.1", "2.6.2", "2.6.3",
                    *(f"3.{i}" for i in range(1, 11)), "4.1", "4.2", "4.3", "4.4"}
 
-PLACEHOLDER = re.compile(r"\{([cxsp])\[([^\]]*)\]\}")
+PLACEHOLDER = re.compile(r"\{([cxspf])\[([^\]]*)\]\}")
 
 
 def items(table: Table):
     return [(c.key, c.formula) for c in table.columns] + [(f.key, f.formula) for f in table.fields]
+
+
+def cp_items(table: Table):
+    return [(c.key, c.cp) for c in (*table.columns, *table.fields) if c.cp]
 
 
 def keys(table: Table) -> set[str]:
@@ -176,8 +180,16 @@ def all_formulas():
                 yield t, key, formula
 
 
+def all_forms():
+    """all_formulas() and the CP_ forms."""
+    yield from all_formulas()
+    for t in {t.id: t for kind in KINDS for t in registry(kind)}.values():
+        for key, formula in cp_items(t):
+            yield t, key, formula
+
+
 def test_formulas_well_formed():
-    for t, key, formula in all_formulas():
+    for t, key, formula in all_forms():
         assert formula.startswith("="), (t.id, key)
         body = re.sub(r'"[^"]*"', "", formula)
         assert body.count("(") == body.count(")"), (t.id, key)
@@ -187,7 +199,7 @@ def test_formulas_well_formed():
 
 def test_formula_placeholders_resolve():
     cover = {f.key for f in COVER.fields}
-    for t, key, formula in all_formulas():
+    for t, key, formula in all_forms():
         for kind_, arg in PLACEHOLDER.findall(formula):
             if kind_ == "c":
                 assert any(c.key == arg for c in t.columns), (t.id, key, arg)
@@ -201,16 +213,43 @@ def test_formula_placeholders_resolve():
                     assert arg in registry(kind), (t.id, key, arg)
             elif kind_ == "p":
                 assert arg in cover, (t.id, key, arg)
+            elif kind_ == "f":
+                assert any(f.key == arg for f in t.fields), (t.id, key, arg)
         rest = PLACEHOLDER.sub("", formula).replace("{r}", "")
         assert "{" not in rest and "}" not in rest, (t.id, key, rest)
         if "{c[" in formula:
             assert "{r}" in formula, (t.id, key)
 
 
-def test_formula_functions_known():
+#: Functions Excel 2010+, WPS and LibreOffice all compute, as the native formulas may use them.
+NATIVE_FUNCTIONS = {
+    "IF", "IFERROR", "ISERROR", "ISNUMBER", "AND", "OR", "NOT", "N", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT",
+    "COUNT", "COUNTA", "COUNTIF", "INDEX", "MATCH", "ROUND", "ABS", "MAX", "MIN", "MEDIAN", "QUARTILE",
+    "AVERAGE", "RANK", "PV", "RATE", "INT", "TEXT", "MID", "LEFT", "VALUE", "SUBSTITUTE", "CHOOSE",
+}
+
+
+def test_native_formulas_use_only_common_functions():
+    """The default workbooks compute wherever they are opened: no CP_ call, no function outside the set
+    every spreadsheet computes (no LAMBDA, LET, XLOOKUP, dynamic arrays, _xlfn.)."""
     for t, key, formula in all_formulas():
-        for name in re.findall(r"\b(CP_[A-Z_]+)\(", formula):
-            assert name in CP_FUNCTIONS, (t.id, key, name)
+        body = re.sub(r'"[^"]*"', "", formula)
+        names = set(re.findall(r"([A-Za-z_][A-Za-z0-9_.]*)\(", body))
+        assert not {n for n in names if n.startswith("CP_")}, (t.id, key, formula)
+        assert names <= NATIVE_FUNCTIONS, (t.id, key, names - NATIVE_FUNCTIONS)
+
+
+def test_cp_forms_call_only_public_functions():
+    tables = {t.id: t for kind in KINDS for t in registry(kind)}
+    seen = 0
+    for t in tables.values():
+        for item in (*t.columns, *t.fields):
+            if item.cp:
+                seen += 1
+                assert item.formula, (t.id, item.key)  # a CP_ form always has its native twin
+                for name in re.findall(r"\b(CP_[A-Z_]+)\(", item.cp):
+                    assert name in CP_FUNCTIONS, (t.id, item.key, name)
+    assert seen >= 25
 
 
 def test_computed_cells_stay_blank_for_blank_rows():
@@ -248,21 +287,21 @@ def test_water_balance_gbt12452():
     units = {c.key: c.unit for c in t.columns if c.unit}
     assert set(units.values()) == {"m³/d"}
     assert set(units) == {"fresh", "reused", "total", "consumed", "discharged", "leaked"}
-    assert "CP_REUSE_RATE" in t.column("reuse_rate").formula and "CP_WATER_DEV" in t.column("dev").formula
+    assert "CP_REUSE_RATE" in t.column("reuse_rate").cp and "CP_WATER_DEV" in t.column("dev").cp
 
 
 def test_energy_balance_gbt3484():
     t = balances.BAL3
     assert {c.unit for c in t.columns if c.unit} == {"kgce/a"}
     assert [c.label for c in t.columns if c.group == ("损失能量",)] == ["排烟损失", "散热损失", "其他损失"]
-    assert "CP_ENERGY_EFF({c[effective]}{r},{c[supplied]}{r})" in t.column("efficiency").formula
+    assert "CP_ENERGY_EFF({c[effective]}{r},{c[supplied]}{r})" in t.column("efficiency").cp
 
 
 def test_pollutant_balance():
     t = balances.BAL4
     for label in ("污染因子", "产生环节", "产生量", "收集效率", "收集量", "去除效率", "去除量", "有组织排放量", "无组织排放量", "理论排放量"):
         assert label in labels(t)
-    assert "CP_EMISSION({c[generated]}{r},{c[capture_eff]}{r},{c[removal_eff]}{r})" in t.column("theoretical").formula
+    assert "CP_EMISSION({c[generated]}{r},{c[capture_eff]}{r},{c[removal_eff]}{r})" in t.column("theoretical").cp
     assert t.column("method").choices == ("实测法", "物料衡算法", "产排污系数法", "类比法")  # 7.2.5.6
 
 
@@ -278,7 +317,7 @@ def test_weighted_scoring_layout(table):
     score = table.column("score").formula
     for k, _, _ in criteria:
         assert f"INDEX({{x[{table.id}:{k}]}},1)" in score
-    assert "CP_RANK" in table.column("rank").formula
+    assert "CP_RANK" in table.column("rank").cp
 
 
 def test_focus_criteria_named_in_the_manual():
@@ -299,7 +338,7 @@ def test_indicator_benchmarking():
         assert label in labels(t)
     assert t.column("direction").choices == ("越小越好", "越大越好")
     for key, value in (("grade_before", "value_before"), ("grade_after", "value_after")):
-        f = t.column(key).formula
+        f = t.column(key).cp
         assert f"CP_LEVEL({{c[{value}]}}{{r}},{{c[level_1]}}{{r}},{{c[level_2]}}{{r}},{{c[level_3]}}{{r}}," in f
         assert '"higher","lower"' in f
 
@@ -310,7 +349,7 @@ def test_acceptance_tables():
     assert [c.label for c in acc2.columns if c.group == ("调整后主要内容",)] == ["工艺", "设备", "拟达效果"]
     assert {"原投资", "调整后投资", "调整原因"} <= set(labels(acc2))
     acc3 = balances.ACC3
-    assert "CP_REDUCTION({c[before]}{r},{c[after]}{r})" in acc3.column("change_rate").formula
+    assert "CP_REDUCTION({c[before]}{r},{c[after]}{r})" in acc3.column("change_rate").cp
     assert acc3.column("change").negative_ok and acc3.column("change_rate").negative_ok
 
 
@@ -366,7 +405,7 @@ def test_park_indicator_spot_checks(no, category, name, unit, general, advanced)
 
 def test_park_level_formula():
     t = park.P1
-    assert "CP_PARK_LEVEL({c[no]}{r}," in t.column("level").formula
+    assert "CP_PARK_LEVEL({c[no]}{r}," in t.column("level").cp
     assert t.column("value").negative_ok  # growth rates may be negative
 
 
@@ -435,7 +474,7 @@ def test_region_problem_and_option_lists():
         assert label in labels(region.R4)
     for label in ("方案名称", "方案内容或技术原理", "适用范围", "投资", "效益", "投资回收期", "适用企业数"):  # 7.4.2
         assert label in labels(region.R5)
-    assert "CP_PAYBACK({c[investment]}{r},{c[benefit]}{r})" in region.R5.column("payback").formula
+    assert "CP_PAYBACK({c[investment]}{r},{c[benefit]}{r})" in region.R5.column("payback").cp
     assert labels(region.R7)[2:] == ["企业工作簿", "工作表", "单元格", "级别", "规则", "说明"]
 
 

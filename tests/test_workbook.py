@@ -24,7 +24,7 @@ def test_audit_workbook_has_every_table_of_annex_d_and_e(tmp_path):
     ids = [name.split(" ")[0] for name in wb.sheetnames]
     expected = [f"D.{i}" for i in range(1, 44)] + [f"E.{i}" for i in range(1, 5)]
     assert [i for i in ids if i[:2] in ("D.", "E.")] == expected
-    assert ids[:4] == ["目录", "封面信息", "参数", "章节文字"]
+    assert ids[:5] == ["目录", "封面信息", "参数", "章节文字", "代码表"]
     # every table sheet's name starts with its table id, and the index links to it
     index = wb["目录"]
     links = {c.value: c.hyperlink.location for c in index["B"][3:] if c.hyperlink}
@@ -66,7 +66,7 @@ def test_multi_level_headers_are_merged_as_printed(tmp_path):
 def test_input_and_computed_cells_look_different(tmp_path):
     wb = openpyxl.load_workbook(_save(tmp_path))
     ws = wb["D.7 原辅材料消耗"]
-    assert ws["E6"].value is None and ws["I6"].value.startswith("=IF(E6")
+    assert ws["E6"].value is None and ws["I6"].value.startswith("=IF(OR(NOT(ISNUMBER(E6))")
     assert ws["E6"].fill.fgColor.rgb != ws["I6"].fill.fgColor.rgb
     assert ws["I6"].font.italic and not ws["E6"].font.italic
 

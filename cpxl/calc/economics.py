@@ -126,6 +126,16 @@ def _rate(rate) -> float:
     return r
 
 
+def discount_rate(rate) -> float:
+    """A discount rate the auditor typed: a share in (−100 %, 100 %). A whole number such as 8 is meant as
+    8 % — a rate of 800 % is never intended — and is refused with the fix in the message, as the tax rate
+    is (:func:`cpxl.calc._validate.fraction`). Used by the CP_ functions and the 参数 sheet alike."""
+    r = _rate(rate)
+    if r >= 1:
+        raise ValueError(f"贴现率 {v.fmt(r)} 看起来是百分数：请写 {v.fmt(r)}% 或 {v.fmt(r / 100)}")
+    return r
+
+
 def _npv(investment: float, flows: np.ndarray, rate: float) -> float:
     j = np.arange(1, flows.size + 1)
     with np.errstate(over="ignore"):
@@ -245,6 +255,12 @@ def payback_years(investment, cash_flow, years=None) -> float:
     return k + (i0 - before) / float(flows[k])
 
 
+#: A verdict is read from printed figures: NPV shown to 0.01 万元 and IRR to 0.01 %, so a break-even option
+#: (NPV −0.001, IRR 9.9999 % at 10 %) is feasible. Half the printed unit, in 万元 and as a share.
+NPV_TOLERANCE = 0.005
+IRR_TOLERANCE = 0.00005
+
+
 @dataclass(frozen=True)
 class EconomicAssessment:
     """Result of :func:`assess`: the three criteria and the verdict text."""
@@ -261,23 +277,24 @@ class EconomicAssessment:
 
 
 def assess(investment, cash_flow, years, rate, max_payback) -> EconomicAssessment:
-    """Feasible when NPV ≥ 0, IRR ≥ rate and payback N ≤ max_payback [a].
+    """Feasible when NPV ≥ 0, IRR ≥ rate and payback N ≤ max_payback [a], each within rounding of its
+    printed figure (:data:`NPV_TOLERANCE`, :data:`IRR_TOLERANCE`).
 
     Standard: DB11/T 1156—2022 7.5.5 b)；《企业清洁生产审核手册》 (N 小于允许回收期, NPV ≥ 0, IRR ≥ 基准收益率).
     """
     i0 = v.positive(L_INVESTMENT, investment)
-    r = _rate(rate)
+    r = discount_rate(rate)
     limit = v.positive(L_MAXPB, max_payback)
     value = npv(i0, cash_flow, years, r)
     reasons = []
-    if value < 0:
+    if value < -NPV_TOLERANCE:
         reasons.append(f"净现值 {value:.2f} 万元 < 0")
     try:
         rate_found: float | None = irr(i0, cash_flow, years)
     except ValueError:
         rate_found = None
         reasons.append("内部收益率不存在")
-    if rate_found is not None and rate_found < r:
+    if rate_found is not None and rate_found < r - IRR_TOLERANCE:
         reasons.append(f"内部收益率 {rate_found:.2%} < 贴现率 {r:.2%}")
     try:
         n = payback_years(i0, cash_flow, years)

@@ -30,6 +30,7 @@ __all__ = [
     "resolve_name",
     "energy_names",
     "convert_quantity",
+    "conversion_pairs",
     "tce",
     "total_tce",
     "saving",
@@ -382,6 +383,28 @@ def convert_quantity(quantity: float, unit, target_unit: str, energy: str = "") 
             f"unit（计量单位）“{unit.strip()}”是{d_src}单位，与“{energy}”的系数单位 kgce/{target_unit}（{d_dst}）不相容"
         )
     return quantity * f_src / f_dst
+
+
+def conversion_pairs() -> list[tuple[str, str, float]]:
+    """(coefficient unit, physical unit, factor) for every unit a quantity may be recorded in, with
+    quantity_in_coefficient_unit = quantity × factor (the rule of :func:`convert_quantity`).
+
+    A blank physical unit means the coefficient's own (factor 1). Units of a coefficient per ``t`` are
+    those of the water media (1 m³ = 1 t). Workbooks carry this list in `代码表` for their native
+    formulas, so a sheet converts exactly as this module does.
+    """
+    units = sorted({c.unit for c in ENERGY_COEFFICIENTS}, key=lambda u: ("kg", "t", "m³", "kWh", "MJ").index(u))
+    water = {c.unit for c in ENERGY_COEFFICIENTS if c.name in _WATER}
+    pairs = []
+    for target in units:
+        pairs.append((target, "", 1.0))
+        energy = sorted(_WATER)[0] if target in water else ""
+        for unit in UNITS:
+            try:
+                pairs.append((target, unit, convert_quantity(1.0, unit, target, energy)))
+            except ValueError:
+                continue
+    return pairs
 
 
 def tce(quantity, energy, coef=None, unit=None, *, overrides: Mapping | None = None, basis=None) -> float:

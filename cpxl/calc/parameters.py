@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import _validate as v
-from . import balance, carbon, energy
+from . import balance, carbon, economics, energy
 
 __all__ = [
     "Parameter",
@@ -117,6 +117,14 @@ DEFAULT_PARAMETERS: list[Parameter] = [
 ]
 
 _DEFAULT_BY_KEY = {(p.category, p.name): p for p in DEFAULT_PARAMETERS}
+
+
+def effective_default(p: Parameter) -> float | None:
+    """The value used when the auditor leaves a row blank: the row's value, or for a range coefficient
+    of GB/T 2589-2020 the default within its range (:attr:`cpxl.calc.energy.EnergyCoefficient.effective`)."""
+    if p.value is None and p.category == C_COEF:
+        return energy.coefficient(p.name).value
+    return p.value
 
 # validation rule per (category, name); coefficients: positive numbers
 _FRACTIONS = {K_TAX, K_MATERIAL_TOL, K_WATER_TOL, K_ENERGY_TOL, K_POLLUTANT_TOL}
@@ -227,9 +235,10 @@ def parameters_from_rows(rows: Iterable, *, strict: bool = True) -> ParameterSet
             if key in _FRACTIONS:
                 num = v.fraction(label, x)
             elif key == K_DISCOUNT:
-                num = v.number(label, x)
-                if num <= -1 or num >= 1:
-                    raise ValueError(f"{label}须为 -100%～100% 之间的比率（如 8%），收到 {v.fmt(num)}")
+                try:
+                    num = economics.discount_rate(x)
+                except ValueError as exc:
+                    raise ValueError(f"{label}：{exc}") from None
             else:
                 num = v.positive(label, x)
         except ValueError as exc:

@@ -47,6 +47,22 @@ MEASUREMENT_METHODS = ("实测", "理论计算", "生产统计", "设计数据",
 
 _IN_UNIT = 'SUMIFS({x[BAL.1:qty]},{x[BAL.1:unit_op]},{c[unit_op]}{r},{x[BAL.1:direction]},"输入")'
 _OUT_UNIT = 'SUMIFS({x[BAL.1:qty]},{x[BAL.1:unit_op]},{c[unit_op]}{r},{x[BAL.1:direction]},"输出")'
+
+
+def balance_verdict(dev: str, tolerance: str) -> str:
+    """“平衡” when |偏差| ≤ 允许偏差, else “偏差超限（x.x%）” with the signed deviation, two decimals when one
+    would read as within the tolerance (5.04 %) — the text of cpxl.calc.balance.balance_ok."""
+    return (
+        f'IF(ABS({dev})<={tolerance}+1E-12,"平衡","偏差超限（"&IF(ABS(ROUND({dev}*100,1))<={tolerance}*100,'
+        f'TEXT({dev}*100,"0.00"),TEXT({dev}*100,"0.0"))&"%）")'
+    )
+
+
+def deviation(inputs: str, outputs: str) -> str:
+    """(Σ输入 − Σ输出)/Σ输入 (DB11/T 1156 7.3.4 b)); the caller blanks a zero input."""
+    return f"({inputs}-{outputs})/{inputs}"
+
+
 _IN_ALL = 'SUMIFS({x[BAL.1:qty]},{x[BAL.1:direction]},"输入",{x[BAL.1:category]},"<>中间产品",{x[BAL.1:category]},"<>循环物料")'
 _OUT_ALL = 'SUMIFS({x[BAL.1:qty]},{x[BAL.1:direction]},"输出",{x[BAL.1:category]},"<>中间产品",{x[BAL.1:category]},"<>循环物料")'
 
@@ -70,13 +86,15 @@ BAL1 = Table(
             "total_dev",
             "总体平衡偏差",
             type="percent",
-            formula="=IF(" + _IN_ALL + '=0,"",CP_BALANCE_DEV(' + _IN_ALL + "," + _OUT_ALL + "))",
+            formula='=IF(N({f[total_in]})<=0,"",' + deviation("{f[total_in]}", "{f[total_out]}") + ")",
+            cp='=IF(N({f[total_in]})<=0,"",CP_BALANCE_DEV({f[total_in]},{f[total_out]}))',
             hint="（输入−输出）/输入",
         ),
         fld(
             "verdict",
             "平衡判定",
-            formula="=IF(" + _IN_ALL + '=0,"",CP_BALANCE_OK(' + _IN_ALL + "," + _OUT_ALL + "))",
+            formula='=IF(N({f[total_in]})<=0,"",' + balance_verdict("{f[total_dev]}", "物料平衡允许偏差") + ")",
+            cp='=IF(N({f[total_in]})<=0,"",CP_BALANCE_OK({f[total_in]},{f[total_out]}))',
             hint="允许偏差取“参数”表物料平衡允许偏差（默认5%，7.3.4 b）",
         ),
     ),
@@ -95,7 +113,8 @@ BAL1 = Table(
             "unit_dev",
             "本单元平衡偏差",
             type="percent",
-            formula='=IF(OR({c[unit_op]}{r}="",' + _IN_UNIT + "=0),\"\",CP_BALANCE_DEV(" + _IN_UNIT + "," + _OUT_UNIT + "))",
+            formula='=IF(OR({c[unit_op]}{r}="",' + _IN_UNIT + '<=0),"",' + deviation(_IN_UNIT, _OUT_UNIT) + ")",
+            cp='=IF(OR({c[unit_op]}{r}="",' + _IN_UNIT + '<=0),"",CP_BALANCE_DEV(' + _IN_UNIT + "," + _OUT_UNIT + "))",
             negative_ok=True,
             width=12,
         ),
@@ -107,6 +126,7 @@ BAL1 = Table(
 # ---- BAL.2 水平衡 -----------------------------------------------------------------------------------------
 
 _W = "m³/d"
+_WATER_BLANK = '=IF(OR(N({c[fresh]}{r})<=0,COUNT({c[consumed]}{r},{c[discharged]}{r},{c[leaked]}{r})=0),"",'
 
 BAL2 = Table(
     id="BAL.2",
@@ -142,16 +162,18 @@ BAL2 = Table(
             "reuse_rate",
             "重复利用率",
             type="percent",
-            formula='=IF(OR({c[fresh]}{r}="",{c[total]}{r}="",N({c[total]}{r})=0),"",CP_REUSE_RATE(N({c[reused]}{r}),{c[fresh]}{r}))',
+            # GB/T 12452 R = Vr/Vt
+            formula='=IF(OR({c[fresh]}{r}="",{c[total]}{r}="",N({c[total]}{r})=0),"",N({c[reused]}{r})/{c[total]}{r})',
+            cp='=IF(OR({c[fresh]}{r}="",{c[total]}{r}="",N({c[total]}{r})=0),"",CP_REUSE_RATE(N({c[reused]}{r}),{c[fresh]}{r}))',
         ),
         Column(
             "dev",
             "平衡偏差",
             type="percent",
-            formula=(
-                '=IF(OR(N({c[fresh]}{r})=0,COUNT({c[consumed]}{r},{c[discharged]}{r},{c[leaked]}{r})=0),"",'
-                "CP_WATER_DEV({c[fresh]}{r},N({c[consumed]}{r}),N({c[discharged]}{r}),N({c[leaked]}{r})))"
-            ),
+            # GB/T 12452 (Vf − Vco − Vd − Vl)/Vf
+            formula=_WATER_BLANK + "({c[fresh]}{r}-SUM({c[consumed]}{r},{c[discharged]}{r},{c[leaked]}{r}))/{c[fresh]}{r})",
+            cp=_WATER_BLANK
+            + "CP_WATER_DEV({c[fresh]}{r},N({c[consumed]}{r}),N({c[discharged]}{r}),N({c[leaked]}{r})))",
             negative_ok=True,
         ),
         choice("method", "数据来源", MEASUREMENT_METHODS, width=12),
@@ -165,6 +187,7 @@ BAL2 = Table(
 _E = "kgce/a"
 _LOSSES = ("{c[loss_flue]}{r}", "{c[loss_surface]}{r}", "{c[loss_other]}{r}")
 _OUT_ENERGY = "SUM({c[effective]}{r}," + ",".join(_LOSSES) + ")"
+_ENERGY_BLANK = '=IF(OR(N({c[supplied]}{r})<=0,NOT(ISNUMBER({c[effective]}{r}))),"",'
 
 BAL3 = Table(
     id="BAL.3",
@@ -192,13 +215,16 @@ BAL3 = Table(
             "efficiency",
             "能量利用率",
             type="percent",
-            formula='=IF(OR(N({c[supplied]}{r})=0,{c[effective]}{r}=""),"",CP_ENERGY_EFF({c[effective]}{r},{c[supplied]}{r}))',
+            # GB/T 3484 η = 有效利用能量/供入能量
+            formula=_ENERGY_BLANK + "{c[effective]}{r}/{c[supplied]}{r})",
+            cp=_ENERGY_BLANK + "CP_ENERGY_EFF({c[effective]}{r},{c[supplied]}{r}))",
         ),
         Column(
             "dev",
             "平衡偏差",
             type="percent",
-            formula='=IF(OR(N({c[supplied]}{r})=0,{c[effective]}{r}=""),"",CP_BALANCE_DEV({c[supplied]}{r},' + _OUT_ENERGY + "))",
+            formula=_ENERGY_BLANK + deviation("{c[supplied]}{r}", _OUT_ENERGY) + ")",
+            cp=_ENERGY_BLANK + "CP_BALANCE_DEV({c[supplied]}{r}," + _OUT_ENERGY + "))",
             negative_ok=True,
         ),
         choice("method", "数据来源", MEASUREMENT_METHODS, width=12),
@@ -212,6 +238,11 @@ BAL3 = Table(
 #: Pollutant accounting methods (DB11/T 1156 7.2.5.6).
 ACCOUNTING_METHODS = ("实测法", "物料衡算法", "产排污系数法", "类比法")
 _T = "t/a"
+_EMISSION_BLANK = (
+    '=IF(OR(NOT(ISNUMBER({c[generated]}{r})),NOT(ISNUMBER({c[capture_eff]}{r})),NOT(ISNUMBER({c[removal_eff]}{r}))),"",'
+)
+_POLLUTANT_OUT = "SUM({c[removed]}{r},{c[stack]}{r},{c[fugitive]}{r})"
+_POLLUTANT_BLANK = '=IF(OR(N({c[generated]}{r})<=0,COUNT({c[removed]}{r},{c[stack]}{r},{c[fugitive]}{r})=0),"",'
 
 BAL4 = Table(
     id="BAL.4",
@@ -244,19 +275,16 @@ BAL4 = Table(
             "理论排放量",
             unit=_T,
             type="number",
-            formula=(
-                '=IF(OR({c[generated]}{r}="",{c[capture_eff]}{r}="",{c[removal_eff]}{r}=""),"",'
-                "CP_EMISSION({c[generated]}{r},{c[capture_eff]}{r},{c[removal_eff]}{r}))"
-            ),
+            # DB11/T 1156 7.2.5.6 排放量 = 产生量 × (1 − 收集效率 × 去除效率)
+            formula=_EMISSION_BLANK + "{c[generated]}{r}*(1-{c[capture_eff]}{r}*{c[removal_eff]}{r}))",
+            cp=_EMISSION_BLANK + "CP_EMISSION({c[generated]}{r},{c[capture_eff]}{r},{c[removal_eff]}{r}))",
         ),
         Column(
             "dev",
             "平衡偏差",
             type="percent",
-            formula=(
-                '=IF(OR(N({c[generated]}{r})=0,COUNT({c[removed]}{r},{c[stack]}{r},{c[fugitive]}{r})=0),"",'
-                "CP_BALANCE_DEV({c[generated]}{r},SUM({c[removed]}{r},{c[stack]}{r},{c[fugitive]}{r})))"
-            ),
+            formula=_POLLUTANT_BLANK + deviation("{c[generated]}{r}", _POLLUTANT_OUT) + ")",
+            cp=_POLLUTANT_BLANK + "CP_BALANCE_DEV({c[generated]}{r}," + _POLLUTANT_OUT + "))",
             negative_ok=True,
         ),
         text("outlet", "排放去向", width=14),
@@ -288,7 +316,9 @@ def _scoring_columns(table_id: str, name_key: str, criteria) -> tuple[Column, ..
             "rank",
             "排序",
             type="integer",
-            formula=f'=IF({{c[score]}}{{r}}="","",CP_RANK({{c[score]}}{{r}},{{x[{table_id}:score]}}))',
+            # 名次：总分最高为 1，同分同名次 (DB11/T 1156 7.2.9)
+            formula=f'=IF(NOT(ISNUMBER({{c[score]}}{{r}})),"",RANK({{c[score]}}{{r}},{{x[{table_id}:score]}}))',
+            cp=f'=IF(NOT(ISNUMBER({{c[score]}}{{r}})),"",CP_RANK({{c[score]}}{{r}},{{x[{table_id}:score]}}))',
             width=7,
         ),
     )
@@ -370,11 +400,20 @@ DIRECTIONS = ("越小越好", "越大越好")
 _DIR = 'IF({c[direction]}{r}="越大越好","higher","lower")'
 
 
-def _level(value_key: str) -> str:
-    return (
-        f'=IF({{c[{value_key}]}}{{r}}="","",IF(ISNUMBER({{c[{value_key}]}}{{r}}),'
-        f"CP_LEVEL({{c[{value_key}]}}{{r}},{{c[level_1]}}{{r}},{{c[level_2]}}{{r}},{{c[level_3]}}{{r}},{_DIR}),\"\"))"
-    )
+def _level(value_key: str) -> dict[str, str]:
+    """达到级别: the first of I/II/III whose 基准值 the value reaches (≤ for 越小越好, ≥ for 越大越好), blank
+    when a 基准值 is missing or the three are out of order (cpxl.calc.indicators.level)."""
+    x = f"{{c[{value_key}]}}{{r}}"
+    t1, t2, t3 = "{c[level_1]}{r}", "{c[level_2]}{r}", "{c[level_3]}{r}"
+    blank = f'=IF(NOT(AND(ISNUMBER({x}),ISNUMBER({t1}),ISNUMBER({t2}),ISNUMBER({t3}))),"",'
+
+    def chain(op: str) -> str:
+        return f'IF(AND({t1}{op}{t2},{t2}{op}{t3}),IF({x}{op}{t1},"I级",IF({x}{op}{t2},"II级",IF({x}{op}{t3},"III级","未达III级"))),"")'
+
+    return {
+        "formula": blank + f'IF({{c[direction]}}{{r}}="越大越好",{chain(">=")},{chain("<=")}))',
+        "cp": blank + f"CP_LEVEL({x},{t1},{t2},{t3},{_DIR}))",
+    }
 
 
 IND1 = Table(
@@ -403,9 +442,9 @@ IND1 = Table(
         num("level_2", "Ⅱ级基准值", group=("基准值",)),
         num("level_3", "Ⅲ级基准值", group=("基准值",)),
         num("value_before", "企业现状值", group=("审核前（基准期{y3}年）",), hint="基准期实际值，应有计算过程或说明"),
-        Column("grade_before", "达到级别", group=("审核前（基准期{y3}年）",), formula=_level("value_before"), width=10),
+        Column("grade_before", "达到级别", group=("审核前（基准期{y3}年）",), **_level("value_before"), width=10),
         num("value_after", "审核后值", group=("审核后",)),
-        Column("grade_after", "达到级别", group=("审核后",), formula=_level("value_after"), width=10),
+        Column("grade_after", "达到级别", group=("审核后",), **_level("value_after"), width=10),
         text("remark", "计算说明/数据来源", width=24),
     ),
     label_key="indicator",
@@ -416,7 +455,23 @@ IND1 = Table(
 
 _I = "({c[investment]}{r}-N({c[subsidy]}{r}))"  # I = 总投资 − 补贴 (《企业清洁生产审核手册》)
 _P = "(N({c[income]}{r})+N({c[saving]}{r}))"  # P = 年收入增加额 + 年运行费用节省额
-_BLANK = '=IF(OR({c[option_id]}{r}="",{c[investment]}{r}="",{c[life]}{r}=""),"",'
+_Y = "{c[life]}{r}"
+# Blank unless the option has an id, I > 0 and a whole number of years Y > 0 (flows F_1…F_Y).
+_BLANK = (
+    '=IF(OR({c[option_id]}{r}="",NOT(ISNUMBER({c[investment]}{r})),NOT(ISNUMBER(' + _Y + ")),"
+    + _I + "<=0," + _Y + "<=0," + _Y + "<>INT(" + _Y + ')),"",'
+)
+_F = "{c[cash_flow]}{r}"
+# Verdict text of cpxl.calc.economics.assess; tolerances are half the printed unit (0.01 万元, 0.01 %).
+_NPV_OK = "{c[npv]}{r}>=-0.005"
+_IRR_OK = "{c[irr]}{r}>=基准折现率-0.00005"
+_REASONS = (
+    'IF({c[npv]}{r}<-0.005,"；净现值 "&TEXT({c[npv]}{r},"0.00")&" 万元 < 0","")'
+    '&IF({c[irr]}{r}="","；内部收益率不存在",IF({c[irr]}{r}<基准折现率-0.00005,'
+    '"；内部收益率 "&TEXT({c[irr]}{r},"0.00%")&" < 贴现率 "&TEXT(基准折现率,"0.00%"),""))'
+    '&IF({c[payback]}{r}="","；计算期内无法回收投资",IF({c[payback]}{r}>允许投资回收期,'
+    '"；投资回收期 "&TEXT({c[payback]}{r},"0.00")&" 年 > 允许 "&允许投资回收期&" 年",""))'
+)
 
 ECO1 = Table(
     id="ECO.1",
@@ -439,16 +494,27 @@ ECO1 = Table(
         num("income", "年收入增加额", "万元/a"),
         num("saving", "年运行费用节省额", "万元/a", required=True, negative_ok=True),
         num("life", "设备寿命期", "a", required=True),
+        # F = E + D = P − max(P − I/Y, 0) × 所得税率 (D = I/Y; T = P − D; E = T − max(T, 0) × 税率)
         Column("cash_flow", "年现金流量F", unit="万元/a", type="number", negative_ok=True,
-               formula=_BLANK + "CP_CASHFLOW(" + _P + "," + _I + ",{c[life]}{r}))"),
+               formula=_BLANK + _P + "-MAX(" + _P + "-" + _I + "/" + _Y + ",0)*所得税率)",
+               cp=_BLANK + "CP_CASHFLOW(" + _P + "," + _I + "," + _Y + "))"),
+        # N = I/F (blank when F ≤ 0: never recovered)
         Column("payback", "投资回收期N", unit="a", type="number",
-               formula=_BLANK + "CP_PAYBACK(" + _I + ",{c[cash_flow]}{r}))"),
+               formula=_BLANK + "IF(N(" + _F + ")<=0,\"\"," + _I + "/" + _F + "))",
+               cp=_BLANK + "IF(N(" + _F + ")<=0,\"\",CP_PAYBACK(" + _I + "," + _F + ")))"),
+        # NPV = Σ F/(1+i)^j − I = PV(i, Y, −F) − I (flows from the end of year 1)
         Column("npv", "净现值NPV", unit="万元", type="number", negative_ok=True,
-               formula=_BLANK + "CP_NPV(" + _I + ",{c[cash_flow]}{r},{c[life]}{r}))"),
+               formula=_BLANK + "IF(" + _F + "=\"\",\"\",PV(基准折现率," + _Y + ",-" + _F + ")-" + _I + "))",
+               cp=_BLANK + "IF(" + _F + "=\"\",\"\",CP_NPV(" + _I + "," + _F + "," + _Y + ")))"),
+        # IRR: the rate with NPV = 0, RATE(Y, F, −I); none when F ≤ 0 (Y·F ≤ 0 < I)
         Column("irr", "内部收益率IRR", type="percent", negative_ok=True,
-               formula=_BLANK + "CP_IRR(" + _I + ",{c[cash_flow]}{r},{c[life]}{r}))"),
+               formula=_BLANK + "IF(N(" + _F + ")<=0,\"\",IFERROR(RATE(" + _Y + "," + _F + ",-" + _I + ",0,0," + _F + "/" + _I
+               + "),\"\")))",
+               cp=_BLANK + "IF(N(" + _F + ")<=0,\"\",CP_IRR(" + _I + "," + _F + "," + _Y + ")))"),
         Column("verdict", "经济可行性", width=20,
-               formula=_BLANK + "CP_ECON_OK(" + _I + ",{c[cash_flow]}{r},{c[life]}{r}))"),
+               formula=_BLANK + "IF(" + _F + "=\"\",\"\",IF(AND(" + _NPV_OK + ",{c[irr]}{r}<>\"\"," + _IRR_OK
+               + ",{c[payback]}{r}<>\"\",{c[payback]}{r}<=允许投资回收期),\"可行\",\"不可行：\"&MID(" + _REASONS + ",2,500))))",
+               cp=_BLANK + "IF(" + _F + "=\"\",\"\",CP_ECON_OK(" + _I + "," + _F + "," + _Y + ")))"),
     ),
     free_rows=8,
     label_key="name",
@@ -541,7 +607,9 @@ ACC3 = Table(
             "change_rate",
             "削减率",
             type="percent",
-            formula='=IF(OR(N({c[before]}{r})=0,{c[after]}{r}=""),"",CP_REDUCTION({c[before]}{r},{c[after]}{r}))',
+            # 削减率 = (审核前 − 审核后)/审核前
+            formula='=IF(OR(N({c[before]}{r})<=0,NOT(ISNUMBER({c[after]}{r}))),"",({c[before]}{r}-{c[after]}{r})/{c[before]}{r})',
+            cp='=IF(OR(N({c[before]}{r})<=0,NOT(ISNUMBER({c[after]}{r}))),"",CP_REDUCTION({c[before]}{r},{c[after]}{r}))',
             negative_ok=True,
         ),
         text("remark", "说明", width=28, hint="支撑方案、核算依据"),

@@ -78,7 +78,10 @@ PARAMETERS = Table(
     source="GB/T 2589-2020 表A.1、表B.1；DB4101/T 61—2023 表E.4 注b；DB11/T 1156 7.3.4 b",
     report=False,
     free_rows=5,
-    note="数值可由审核人按实测或地方规定修改；空白表示采用默认值。",
+    note=(
+        "“数值”可由审核人按实测或地方规定修改；空白表示采用“默认值”。各表公式按名称取“采用值”"
+        "（名称 参数名称、参数采用值、参数单位，及 基准折现率、所得税率 等单项名称），修改后即时生效。"
+    ),
     columns=(
         text("category", "类别", required=True, width=14),
         text("name", "名称", required=True, width=22),
@@ -86,9 +89,54 @@ PARAMETERS = Table(
         text("unit", "单位", width=14),
         text("source", "来源", width=44),
         text("note", "说明", width=40),
+        Column("default", "默认值", type="number", width=10),
+        Column("effective", "采用值", type="number", formula='=IF({c[value]}{r}="",{c[default]}{r},{c[value]}{r})', width=10),
     ),
-    row_keys=("category", "name", "value", "unit", "source", "note"),
+    row_keys=("category", "name", "value", "unit", "source", "note", "default"),
 )
+
+#: Defined names of the 参数 columns the native formulas look up by name (INDEX/MATCH).
+PARAMETER_RANGES = {"参数名称": "name", "参数采用值": "effective", "参数单位": "unit"}
+
+#: Defined names of single settings: name → (类别, 名称) of the 参数 row whose 采用值 it refers to.
+PARAMETER_NAMES = {
+    "基准折现率": ("经济", "基准折现率"),
+    "所得税率": ("经济", "所得税率"),
+    "允许投资回收期": ("经济", "允许投资回收期"),
+    "物料平衡允许偏差": ("平衡", "物料平衡允许偏差"),
+    "水平衡允许偏差": ("平衡", "水平衡允许偏差"),
+    "能量平衡允许偏差": ("平衡", "能量平衡允许偏差"),
+    "特征污染因子平衡允许偏差": ("平衡", "特征污染因子平衡允许偏差"),
+    "电网排放因子": ("排放因子", "电网排放因子"),
+    "标准煤CO2排放因子": ("排放因子", "标准煤CO2排放因子"),
+}
+
+#: Lookup lists the native formulas need besides 参数: energy-name aliases and unit conversions, both
+#: from cpxl.calc.energy (GB/T 2589-2020 names; SI and customary units).
+CODES = Table(
+    id="代码表",
+    title="代码表（能源名称对照与单位换算）",
+    short="",
+    section="",
+    source="GB/T 2589-2020 表A.1、表B.1 能源名称；法定计量单位换算",
+    report=False,
+    free_rows=0,
+    note=(
+        "供公式查用，请勿修改。能源名称：常用名称对应的 GB/T 2589-2020 名称；单位换算：键为“系数单位|实物量单位”，"
+        "实物量 × 换算系数 = 以系数单位计的量（水类工质 1 m³ = 1 t）。"
+    ),
+    columns=(
+        text("kind", "类别", width=12),
+        text("key", "键", width=22),
+        text("standard", "对应名称", width=18),
+        Column("factor", "换算系数", type="number", width=14),
+        text("note", "说明", width=60),
+    ),
+    row_keys=("kind", "key", "standard", "factor", "note"),
+)
+
+#: Defined names of the 代码表 columns.
+CODE_RANGES = {"代码键": "key", "代码对应名称": "standard", "代码换算系数": "factor"}
 
 #: One row per report section of the frame; the auditor's text, with the standard's requirement as a hint.
 SECTION_TEXT = Table(
@@ -117,11 +165,25 @@ def helper_tables(kind: str) -> list[Table]:
         COVER,
         replace(PARAMETERS, rows=parameter_rows()),
         replace(SECTION_TEXT, rows=section_rows(kind)),
+        replace(CODES, rows=code_rows()),
     ]
 
 
 def parameter_rows() -> tuple[tuple, ...]:
-    from cpxl.calc.parameters import DEFAULT_PARAMETERS
+    from cpxl.calc.parameters import DEFAULT_PARAMETERS, effective_default
 
-    return tuple((p.category, p.name, p.value, p.unit, p.source, p.note) for p in DEFAULT_PARAMETERS)
+    return tuple(
+        (p.category, p.name, p.value, p.unit, p.source, p.note, effective_default(p)) for p in DEFAULT_PARAMETERS
+    )
+
+
+def code_rows() -> tuple[tuple, ...]:
+    from cpxl.calc import energy
+
+    aliases = tuple(("能源名称", alias, target, None, note.format(name=alias)) for alias, (target, note) in energy.ALIASES.items())
+    units = tuple(
+        ("单位换算", f"{target}|{unit}", None, factor, f"1 {unit or target} = {factor:g} {target}")
+        for target, unit, factor in energy.conversion_pairs()
+    )
+    return aliases + units
 

@@ -27,10 +27,12 @@ def seq() -> Column:
     return Column("no", "序号", width=6)
 
 
-def years(prefix: str, group: tuple[str, ...], unit: str = "", formula: str | None = None, **kw) -> list[Column]:
+def years(
+    prefix: str, group: tuple[str, ...], unit: str = "", formula: str | None = None, cp: str | None = None, **kw
+) -> list[Column]:
     """Three review-period year columns (审核考察期, DB4101/T 61 3.9) under `group`: keys prefix_1..3.
 
-    A `formula` template may use ``{i}`` (1..3) besides the usual placeholders.
+    `formula` and `cp` templates may use ``{i}`` (1..3) besides the usual placeholders.
     """
     return [
         Column(
@@ -40,6 +42,7 @@ def years(prefix: str, group: tuple[str, ...], unit: str = "", formula: str | No
             type="number",
             group=group,
             formula=formula.replace("{i}", str(i)) if formula else None,
+            cp=cp.replace("{i}", str(i)) if cp else None,
             **kw,
         )
         for i in (1, 2, 3)

@@ -14,11 +14,20 @@ SRC_E = "DB4101/T 61—2023 附录E 表"
 
 PHASES = ("审核准备", "预审核", "审核", "方案产生和筛选", "方案确定", "方案实施", "持续清洁生产")
 
+
+
+def per_unit(output: str) -> dict[str, str]:
+    """单耗 of year i = 总耗 ÷ `output` (a SUMIF on D.6), blank when either is missing or the output is 0
+    (DB4101/T 61 6.5.1.2.4 a; a zero production volume is a located error of `cpxl check`)."""
+    blank = f'=IF(OR(NOT(ISNUMBER({{c[total_{{i}}]}}{{r}})),N({output})=0),"",'
+    return {
+        "formula": blank + f"{{c[total_{{i}}]}}{{r}}/{output})",
+        "cp": blank + f"CP_PER_UNIT({{c[total_{{i}}]}}{{r}},{output}))",
+    }
+
+
 # Per-unit consumption (单耗) of year i: total ÷ output of the main product in D.6 (DB4101/T 61 6.5.1.2.4 a).
-PER_UNIT_MAIN = (
-    '=IF({c[total_{i}]}{r}="","",CP_PER_UNIT({c[total_{i}]}{r},'
-    "SUMIF({x[D.6:product]},{p[main_product]},{x[D.6:output_{i}]})))"
-)
+PER_UNIT_MAIN = per_unit("SUMIF({x[D.6:product]},{p[main_product]},{x[D.6:output_{i}]})")
 
 D1 = Table(
     id="D.1",
@@ -163,8 +172,7 @@ D7 = Table(
         *years(
             "per_unit",
             ("审核考察期消耗量", "单耗"),
-            formula='=IF({c[total_{i}]}{r}="","",CP_PER_UNIT({c[total_{i}]}{r},'
-            "SUMIF({x[D.6:product]},{c[product]}{r},{x[D.6:output_{i}]})))",
+            **per_unit("SUMIF({x[D.6:product]},{c[product]}{r},{x[D.6:output_{i}]})"),
         ),
     ),
     label_key="material",
@@ -214,7 +222,7 @@ D10 = Table(
         text("source", "取水来源", width=14),
         text("discharge", "排放去向", width=16),
         *years("total", ("审核考察期消耗量", "总耗"), unit="m³", required=True),
-        *years("per_unit", ("审核考察期消耗量", "单耗"), formula=PER_UNIT_MAIN),
+        *years("per_unit", ("审核考察期消耗量", "单耗"), **PER_UNIT_MAIN),
     ),
     label_key="category",
 )
@@ -235,7 +243,7 @@ D11 = Table(
         text("total_unit", "单位", group=("审核考察期消耗量", "总耗"), required=True, width=9),
         *years("total", ("审核考察期消耗量", "总耗"), required=True),
         text("unit_unit", "单位", group=("审核考察期消耗量", "单耗"), width=12),
-        *years("per_unit", ("审核考察期消耗量", "单耗"), formula=PER_UNIT_MAIN),
+        *years("per_unit", ("审核考察期消耗量", "单耗"), **PER_UNIT_MAIN),
     ),
     rows=(("1", "煤炭"), ("2", "天然气"), ("3", "电力")),
     row_keys=("no", "energy"),
@@ -243,11 +251,30 @@ D11 = Table(
 )
 
 # D.12: standard coal of each D.11 energy (GB/T 2589-2020 表A.1/表B.1); quantity and unit looked up in D.11.
-TCE_FROM_D11 = (
-    '=IF(COUNTIF({x[D.11:energy]},{c[name]}{r})=0,"",CP_TCE(SUMIF({x[D.11:energy]},{c[name]}{r},'
-    "{x[D.11:total_{i}]}),{c[name]}{r},{c[coef]}{r},"
-    "INDEX({x[D.11:total_unit]},MATCH({c[name]}{r},{x[D.11:energy]},0))))"
+# The coefficient is the 参数 row of the name, or of its GB/T 2589 name (代码表: 煤炭 → 原煤); the D.11 unit
+# is converted to the coefficient's by 代码表 (“kg|t” → 1000), as cpxl.calc.energy.convert_quantity does.
+_STANDARD_NAME = "IFERROR(INDEX(代码对应名称,MATCH({c[name]}{r},代码键,0)),{c[name]}{r})"
+
+
+def _parameter_of_name(names: str) -> str:
+    """The 参数 column `names` (a defined name) on the row of this row's energy (its own name first)."""
+    return (
+        f'=IF({{c[name]}}{{r}}="","",IFERROR(INDEX({names},MATCH({{c[name]}}{{r}},参数名称,0)),'
+        f'IFERROR(INDEX({names},MATCH({_STANDARD_NAME},参数名称,0)),"")))'
+    )
+
+
+_D11_QTY = "SUMIF({x[D.11:energy]},{c[name]}{r},{x[D.11:total_{i}]})"
+_D11_UNIT = "INDEX({x[D.11:total_unit]},MATCH({c[name]}{r},{x[D.11:energy]},0))"
+_D11_BLANK = (
+    '=IF(OR(NOT(ISNUMBER({c[coef]}{r})),SUMPRODUCT(({x[D.11:energy]}={c[name]}{r})*ISNUMBER({x[D.11:total_{i}]}))=0),"",'
 )
+_UNIT_FACTOR = 'INDEX(代码换算系数,MATCH(MID({c[coef_unit]}{r},6,20)&"|"&' + _D11_UNIT + ",代码键,0))"
+TCE_FROM_D11 = {
+    # 总耗 [kgce] = 实物量 × 换算系数 × 折标准煤系数
+    "formula": _D11_BLANK + "IFERROR(" + _D11_QTY + "*" + _UNIT_FACTOR + '*{c[coef]}{r},""))',
+    "cp": _D11_BLANK + "CP_TCE(" + _D11_QTY + ",{c[name]}{r},{c[coef]}{r}," + _D11_UNIT + "))",
+}
 
 D12 = Table(
     id="D.12",
@@ -260,15 +287,17 @@ D12 = Table(
         seq(),
         choice("kind", "类别", ("能源", "电力", "热力", "耗能工质"), group=("名称",), required=True, width=10),
         text("name", "名称", group=("名称",), required=True, width=12),
-        Column("coef", "折标准煤系数", type="number", formula='=IF({c[name]}{r}="","",CP_COEF({c[name]}{r}))', width=12),
-        *years("total", ("审核考察期消耗量", "总耗（kgce）"), formula=TCE_FROM_D11, total=True),
-        *years(
-            "per_unit",
-            ("审核考察期消耗量", "单耗（kgce/单位产品）"),
-            formula='=IF({c[total_{i}]}{r}="","",CP_PER_UNIT({c[total_{i}]}{r},'
-            "SUMIF({x[D.6:product]},{p[main_product]},{x[D.6:output_{i}]})))",
-            total=True,
+        Column(
+            "coef",
+            "折标准煤系数",
+            type="number",
+            formula=_parameter_of_name("参数采用值"),
+            cp='=IF({c[name]}{r}="","",CP_COEF({c[name]}{r}))',
+            width=12,
         ),
+        Column("coef_unit", "系数单位", formula=_parameter_of_name("参数单位"), width=10),
+        *years("total", ("审核考察期消耗量", "总耗（kgce）"), **TCE_FROM_D11, total=True),
+        *years("per_unit", ("审核考察期消耗量", "单耗（kgce/单位产品）"), **PER_UNIT_MAIN, total=True),
     ),
     rows=(
         ("1", "能源", "煤炭"),  # D.11 prints 煤炭; the coefficient table maps it to 原煤
@@ -586,9 +615,13 @@ def _from_d24(key: str) -> str:
     return f'=IF({{c[indicator]}}{{r}}="","",IFERROR(IF({cell}="","",{cell}),""))'
 
 
+# 方向 of the matching D.24 row (降低 when none).
+_D24_DIRECTION = f'IFERROR(INDEX({{x[D.24:direction]}},{_D24_ROW}),"降低")'
+
+
 def _relative(value: str) -> str:
     """Formula of the relative change [%] of column `value` against 基准期值, signed by D.24's 方向."""
-    direction = f'IFERROR(INDEX({{x[D.24:direction]}},{_D24_ROW}),"降低")'
+    direction = _D24_DIRECTION
     return (
         f'=IF(OR({{c[base]}}{{r}}="",{{c[{value}]}}{{r}}=""),"",IFERROR(ROUND(IF({direction}="提高",'
         f"{{c[{value}]}}{{r}}-{{c[base]}}{{r}},{{c[base]}}{{r}}-{{c[{value}]}}{{r}})/{{c[base]}}{{r}}*100,2),\"\"))"
@@ -1163,8 +1196,11 @@ D42 = Table(
         Column(
             "met",
             "是否完成",
-            formula='=IF(OR({c[near_abs]}{r}="",{c[act_abs]}{r}=""),"",CP_TARGET_MET({c[near_abs]}{r},{c[act_abs]}{r},'
-            'IF(IFERROR(INDEX({x[D.24:direction]},' + _D24_ROW + '),"降低")="提高","higher","lower")))',
+            # 是否完成: 实际值 ≤ 目标（方向“降低”）或 ≥ 目标（“提高”）(表D.42; cpxl.calc.indicators.target_met)
+            formula='=IF(OR(NOT(ISNUMBER({c[near_abs]}{r})),NOT(ISNUMBER({c[act_abs]}{r}))),"",IF(IF(' + _D24_DIRECTION
+            + '="提高",{c[act_abs]}{r}>={c[near_abs]}{r},{c[act_abs]}{r}<={c[near_abs]}{r}),"是","否"))',
+            cp='=IF(OR(NOT(ISNUMBER({c[near_abs]}{r})),NOT(ISNUMBER({c[act_abs]}{r}))),"",CP_TARGET_MET({c[near_abs]}{r},'
+            '{c[act_abs]}{r},IF(' + _D24_DIRECTION + '="提高","higher","lower")))',
             width=9,
         ),
         text("options", "支撑方案", width=18, hint="方案编号，如 F01、F03"),
@@ -1354,10 +1390,10 @@ E4_FIELDS = (
 
 E4_CATEGORIES = ("污染物排放量削减指标", "资源能源节约指标")
 
-# 表E.4 注b: 节电 × grid factor; 节煤 counted as standard coal (2.7725 tCO2/tce); 节油 as 原油 and
-# 节天然气 as 天然气 through their GB/T 2589 coefficients. CP_CO2 takes the quantity in the coefficient's
-# unit (kWh, kg, m³), so 吨 is converted to kg. 节煤 needs the energy name “标准煤” (1 kgce/kgce, fossil)
-# in the coefficient table: 原煤 would apply 0.7143 kgce/kg, against the note.
+# 表E.4 注b: 节电 [kWh] / 1000 × 电网排放因子 [tCO2/MWh]; 节煤 counted as standard coal, 节油 as 原油 and
+# 节天然气 as 天然气 through their GB/T 2589 coefficients: kg or m³ × kgce/单位 / 1000 × 2.7725 tCO2/tce.
+# The quantity is taken in the coefficient's unit (kWh, kg, m³), so 吨 is converted to kg. 节煤 uses the
+# energy “标准煤” (1 kgce/kgce): 原煤 would apply 0.7143 kgce/kg, against the note.
 _E4_QTY = '{c[annual]}{r}*IF({c[unit]}{r}="吨",1000,1)'
 _E4_ENERGY = (
     ("节电", "电力"),
@@ -1365,13 +1401,28 @@ _E4_ENERGY = (
     ("节油", "原油"),
     ("节天然气", "天然气"),
 )
-E4_CO2 = (
-    '=IF({c[annual]}{r}="","",'
-    + "".join(f'IF({{c[indicator]}}{{r}}="{name}",CP_CO2({_E4_QTY},"{energy}"),' for name, energy in _E4_ENERGY)
-    + '""'
-    + ")" * len(_E4_ENERGY)
-    + ")"
-)
+
+
+def _e4_co2(energy_name: str) -> str:
+    if energy_name == "电力":
+        return f"{_E4_QTY}/1000*电网排放因子"
+    return f'{_E4_QTY}*INDEX(参数采用值,MATCH("{energy_name}",参数名称,0))/1000*标准煤CO2排放因子'
+
+
+def _e4_chain(term) -> str:
+    return (
+        '=IF(NOT(ISNUMBER({c[annual]}{r})),"",'
+        + "".join(f'IF({{c[indicator]}}{{r}}="{name}",{term(energy)},' for name, energy in _E4_ENERGY)
+        + '""'
+        + ")" * len(_E4_ENERGY)
+        + ")"
+    )
+
+
+E4_CO2 = {
+    "formula": _e4_chain(_e4_co2),
+    "cp": _e4_chain(lambda energy: f'CP_CO2({_E4_QTY},"{energy}")'),
+}
 
 _E4_POLLUTANTS = (
     ("废水", "吨"),
@@ -1423,7 +1474,7 @@ E4 = Table(
         text("unit", "单位", required=True, width=8),
         num("audit", "审核期间环境效益"),
         num("annual", "折成年度环境效益"),
-        Column("co2", "折合碳减排量", unit="tCO₂/年", type="number", formula=E4_CO2, width=14),
+        Column("co2", "折合碳减排量", unit="tCO₂/年", type="number", **E4_CO2, width=14),
         text("method", "年度效益核算的具体方法说明", width=32),
         text("other", "其他需要说明的具体情况", width=24),
     ),

@@ -23,6 +23,11 @@ class _Cell:
 
     type: ColumnType
     formula: str | None
+    cp: str | None
+
+    def formula_in(self, functions: str = "native") -> str | None:
+        """The cell formula for a workbook of `functions` ``native`` (default) or ``cp`` (add-in calls)."""
+        return self.cp if functions == "cp" and self.cp else self.formula
 
     @property
     def numeric(self) -> bool:
@@ -38,9 +43,13 @@ class Column(_Cell):
     """One leaf column of a grid table.
 
     `group` holds the parent header labels, outermost first (multi-level headers as printed).
-    `formula` makes the column computed: a template with ``{r}`` (row number), ``{c[key]}`` (this
-    table's column letter for `key`), ``{s[TABLE_ID]}`` (quoted sheet name) and ``{p[name]}``
-    (absolute reference of a `封面信息`/`参数` value).
+    `formula` makes the column computed: a template of a native formula (functions Excel 2010+, WPS and
+    LibreOffice all compute) with ``{r}`` (row number), ``{c[key]}`` (this table's column letter for
+    `key`), ``{s[TABLE_ID]}`` (quoted sheet name), ``{x[TABLE_ID:key]}`` (absolute range of another
+    table's column), ``{f[key]}`` (this table's form field) and ``{p[name]}`` (absolute reference of a
+    `封面信息` value); settings and
+    coefficients of `参数` are the workbook's defined names (see `cpxl.tables.common.PARAMETER_NAMES`).
+    `cp` is the same quantity written with the add-in's ``CP_*`` functions (``cpxl new --functions cp``).
     """
 
     key: str
@@ -51,6 +60,7 @@ class Column(_Cell):
     required: bool = False
     choices: tuple[str, ...] = ()
     formula: str | None = None
+    cp: str | None = None
     total: bool = False  # summed in the table's total row
     negative_ok: bool = False
     width: float | None = None
@@ -74,6 +84,7 @@ class Field(_Cell):
     formula: str | None = None
     hint: str = ""
     default: object = None
+    cp: str | None = None
 
 
 

@@ -157,6 +157,22 @@ _V = 'IF({c[unit]}{r}="%",100,1)*{c[value]}{r}'
 _LOWER = 'OR(LEFT({c[general]}{r},1)="≤",{c[general]}{r}="0")'
 _GAP_G = f"MAX(0,IF({_LOWER},{_V}-{_G},{_G}-{_V}))"
 _GAP_A = f"MAX(0,IF({_LOWER},{_V}-{_A},{_A}-{_V}))"
+_EPS = f"1E-9*MAX(1,ABS({_V}))"
+
+
+def _reaches(threshold: str) -> str:
+    return f"IF({_LOWER},{_V}<={threshold}+{_EPS},{_V}>={threshold}-{_EPS})"
+
+
+# 达到水平 (附表1; cpxl.calc.park.park_level): 先进 when the 先进 value is reached, else 一般 when the 一般
+# value is; qualitative indicators (定性指标情况) are 先进 when 具备/达标.
+LEVEL_FORMULA = (
+    '=IF(AND({c[value]}{r}="",{c[state]}{r}=""),"",IF({c[value]}{r}="",'
+    'IF(OR({c[state]}{r}="具备",{c[state]}{r}="达标",{c[state]}{r}="是"),"先进水平","未达到一般水平"),'
+    f'IF(OR(NOT(ISNUMBER({{c[value]}}{{r}})),ISERROR({_G}),ISERROR({_A})),"",'
+    f'IF({_reaches(_A)},"先进水平",IF({_reaches(_G)},"一般水平","未达到一般水平")))))'
+)
+
 GAP_FORMULA = (
     f'=IF(OR(NOT(ISNUMBER({{c[value]}}{{r}})),ISERROR({_G}),ISERROR({_A})),"",'
     f"IF({_GAP_G}>0,{_GAP_G},{_GAP_A}))"
@@ -189,7 +205,8 @@ P1 = Table(
         Column(
             "level",
             "达到水平",
-            formula=(
+            formula=LEVEL_FORMULA,
+            cp=(
                 '=IF(AND({c[value]}{r}="",{c[state]}{r}=""),"",'
                 'CP_PARK_LEVEL({c[no]}{r},IF({c[value]}{r}="",{c[state]}{r},{c[value]}{r})))'
             ),

@@ -88,8 +88,9 @@ def _intensity(key: str, label: str, unit: str, factor: float, denominator: str,
         unit=unit,
         type="number",
         group=(("单位产品指标",) if basis == "pp" else ("单位产值指标",)),
-        formula=(
-            f'=IF(OR({{c[{key}]}}{{r}}="",N({{c[{denominator}]}}{{r}})=0),"",'
+        formula=f'=IF(OR(NOT(ISNUMBER({{c[{key}]}}{{r}})),N({{c[{denominator}]}}{{r}})=0),"",{scaled}/{{c[{denominator}]}}{{r}})',
+        cp=(
+            f'=IF(OR(NOT(ISNUMBER({{c[{key}]}}{{r}})),N({{c[{denominator}]}}{{r}})=0),"",'
             f"CP_PER_UNIT({scaled},{{c[{denominator}]}}{{r}}))"
         ),
     )
@@ -258,9 +259,14 @@ R5 = Table(
             "投资回收期",
             unit="a",
             type="number",
+            # N = 投资/年效益 (0 for an option without investment; blank when the benefit is not positive)
             formula=(
-                '=IF(OR({c[investment]}{r}="",{c[benefit]}{r}=""),"",'
-                "IF({c[investment]}{r}=0,0,CP_PAYBACK({c[investment]}{r},{c[benefit]}{r})))"
+                '=IF(OR(NOT(ISNUMBER({c[investment]}{r})),NOT(ISNUMBER({c[benefit]}{r}))),"",'
+                'IF({c[investment]}{r}=0,0,IF({c[benefit]}{r}<=0,"",{c[investment]}{r}/{c[benefit]}{r})))'
+            ),
+            cp=(
+                '=IF(OR(NOT(ISNUMBER({c[investment]}{r})),NOT(ISNUMBER({c[benefit]}{r}))),"",'
+                'IF({c[investment]}{r}=0,0,IF({c[benefit]}{r}<=0,"",CP_PAYBACK({c[investment]}{r},{c[benefit]}{r}))))'
             ),
         ),
         num("companies_n", "适用企业数", "家", type="integer", total=True, width=8),

@@ -18,7 +18,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from cpxl.safeio import atomic_path
 from cpxl.tables import KIND_NAMES, Registry, registry
-from cpxl.tables.common import COVER
+from cpxl.tables.common import CODE_RANGES, CODES, COVER, PARAMETER_NAMES, PARAMETER_RANGES, PARAMETERS
 from cpxl.tables.model import Column, Field, Table
 
 from .layout import FORM_HEADERS, NOTE_ROW, TITLE_ROW, Layout, quote_sheet
@@ -53,8 +53,11 @@ _PLACEHOLDER_FIELDS = {"{y1}": ("base_year", 2), "{y2}": ("base_year", 1), "{y3}
 class _Refs:
     """Resolves formula placeholders against the registry (see `Column` docstring)."""
 
-    def __init__(self, reg: Registry):
+    def __init__(self, reg: Registry, functions: str = "native"):
+        if functions not in FUNCTIONS:
+            raise ValueError(f"未知的公式形式“{functions}”，可选：{'、'.join(FUNCTIONS)}")
         self.reg = reg
+        self.functions = functions
         self.cover = Layout(COVER)
 
     def sheet(self, table_id: str) -> str:
@@ -75,6 +78,7 @@ class _Refs:
             "s": _Lookup(self.sheet),
             "x": _Lookup(self.external_range),
             "p": _Lookup(self.cover_ref),
+            "f": _Lookup(layout.field_ref),
         }
         return string.Formatter().vformat(template, (), mapping)
 
@@ -94,6 +98,10 @@ class _Refs:
         return "=" + "&".join(parts)
 
 
+#: How computed cells are written: native formulas every spreadsheet computes, or the add-in's CP_ calls.
+FUNCTIONS = ("native", "cp")
+
+
 class _Lookup:
     def __init__(self, fn):
         self.fn = fn
@@ -102,11 +110,12 @@ class _Lookup:
         return self.fn(key)
 
 
-def build_workbook(kind: str, data: Mapping[str, object] | None = None) -> Workbook:
+def build_workbook(kind: str, data: Mapping[str, object] | None = None, functions: str = "native") -> Workbook:
     """A workbook of `kind` (audit/acceptance/park/region). `data` maps table ids to rows (list of dicts
-    keyed by column key) or, for forms, to a dict of field values."""
+    keyed by column key) or, for forms, to a dict of field values. `functions`: computed cells as native
+    formulas (default) or as the add-in's ``CP_*`` calls."""
     reg = registry(kind)
-    refs = _Refs(reg)
+    refs = _Refs(reg, functions)
     wb = Workbook()
     index = wb.active
     index.title = INDEX_SHEET
@@ -123,6 +132,8 @@ def build_workbook(kind: str, data: Mapping[str, object] | None = None) -> Workb
     _write_index(index, reg)
     for key in ("base_year", "company"):
         wb.defined_names[f"cp_{key}"] = DefinedName(f"cp_{key}", attr_text=refs.cover_ref(key))
+    for name, ref in lookup_names(reg).items():
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
     wb.properties.title = f"{KIND_NAMES[kind]}工作簿"
     wb.properties.subject = kind
     wb.properties.creator = "cpxl"
@@ -131,14 +142,31 @@ def build_workbook(kind: str, data: Mapping[str, object] | None = None) -> Workb
     return wb
 
 
+def lookup_names(reg: Registry) -> dict[str, str]:
+    """Defined names the native formulas use: the 参数 and 代码表 columns, and one per single setting
+    (its 采用值 cell), so a formula reads ``PV(基准折现率,…)`` and follows the auditor's value."""
+    names = {}
+    for table, ranges in ((PARAMETERS, PARAMETER_RANGES), (CODES, CODE_RANGES)):
+        layout = Layout(reg[table.id])
+        for name, key in ranges.items():
+            names[name] = f"{quote_sheet(table.sheet_name)}!{layout.column_range(key)}"
+    params = reg[PARAMETERS.id]
+    layout = Layout(params)
+    rows = {(row[0], row[1]): i for i, row in enumerate(params.rows)}
+    col = layout.letter("effective")
+    for name, key in PARAMETER_NAMES.items():
+        names[name] = f"{quote_sheet(params.sheet_name)}!${col}${layout.data_row + rows[key]}"
+    return names
+
+
 def save_workbook(wb: Workbook, path: Path, *, force: bool = False) -> Path:
     with atomic_path(Path(path), force=force) as tmp:
         wb.save(tmp)
     return Path(path)
 
 
-def write_template(kind: str, path: Path, *, force: bool = False) -> Path:
-    return save_workbook(build_workbook(kind), path, force=force)
+def write_template(kind: str, path: Path, *, force: bool = False, functions: str = "native") -> Path:
+    return save_workbook(build_workbook(kind, functions=functions), path, force=force)
 
 
 # ---- sheets ------------------------------------------------------------------------------------------
@@ -203,8 +231,9 @@ def _write_form(ws, table: Table, refs: _Refs, values: Mapping | None) -> None:
         r = layout.field_row(i)
         _style(ws.cell(r, 1, f.label + ("＊" if f.required else "")), fill=LABEL_FILL, font=HEADER_FONT)
         value = (values or {}).get(f.key, f.default)
-        if f.formula and f.key not in (values or {}):
-            cell = ws.cell(r, 2, refs.formula(_blank_if_blank(f.formula), table))
+        formula = f.formula_in(refs.functions)
+        if formula and f.key not in (values or {}):
+            cell = ws.cell(r, 2, refs.formula(_blank_if_blank(formula), table))
             _style(cell, fill=COMPUTED_FILL, font=COMPUTED_FONT, number_format=NUMBER_FORMATS.get(f.type))
         else:
             cell = put_value(ws.cell(r, 2), value)
@@ -263,8 +292,9 @@ def _write_grid(ws, table: Table, refs: _Refs, rows: list | None) -> None:
                 put_value(cell, values.get(col.key) if j == 1 else None)
                 _style(cell, fill=LABEL_FILL, font=HEADER_FONT)
                 continue
-            if col.formula and col.key not in values:
-                cell.value = refs.formula(col.formula, table, r)
+            formula = col.formula_in(refs.functions)
+            if formula and col.key not in values:
+                cell.value = refs.formula(formula, table, r)
                 _style(cell, fill=COMPUTED_FILL, font=COMPUTED_FONT, number_format=NUMBER_FORMATS.get(col.type))
             else:
                 put_value(cell, values.get(col.key))
