@@ -27,14 +27,22 @@ def new(
     kind: str = typer.Argument(..., help="工作簿类型：audit（审核）、acceptance（验收）、park（园区）、region（区域/行业）"),
     path: Path = typer.Argument(..., help="输出的 .xlsx 路径"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+    functions: str = typer.Option(
+        "native",
+        "--functions",
+        help="计算列的公式形式：native（默认，Excel、WPS、LibreOffice 均可计算）或 cp（CP_* 函数，需 Excel 加载项）",
+    ),
 ):
     """生成空白标准审核工作簿。"""
-    from cpxl.workbook.build import write_template
+    from cpxl.workbook.build import FUNCTIONS, write_template
 
     if kind not in KINDS:
         raise CpxlError(f"未知的工作簿类型“{kind}”，可选：{'、'.join(KINDS)}")
-    write_template(kind, path, force=force)
-    out.print(f"已生成{KIND_NAMES[kind]}工作簿：{escape(str(path))}")
+    if functions not in FUNCTIONS:
+        raise CpxlError(f"未知的公式形式“{functions}”，可选：{'、'.join(FUNCTIONS)}")
+    write_template(kind, path, force=force, functions=functions)
+    form = "CP_* 函数（需 Excel 加载项）" if functions == "cp" else "通用公式"
+    out.print(f"已生成{KIND_NAMES[kind]}工作簿（{form}）：{escape(str(path))}")
 
 
 def _print_findings(findings, as_json: bool) -> tuple[int, int]:

@@ -193,6 +193,7 @@ def _d12(d: Derived) -> None:
         where = f"表D.12“{name}”"
         # 折标准煤系数: GB/T 2589-2020 表A.1/表B.1 or the auditor's value in 参数
         _set(f, idx, "coef", lambda: energy.coefficient(name, overrides=d.overrides).value, d, where + "折标准煤系数")
+        _set(f, idx, "coef_unit", lambda: "kgce/" + energy.coefficient(name, overrides=d.overrides).unit, d, where + "系数单位")
         for i in (1, 2, 3):
             q, unit = d11_quantity(d, name, i)
             # 总耗 [kgce] = 实物量 × 折标准煤系数 (GB/T 2589-2020 第4章；表D.12)
@@ -610,6 +611,33 @@ def _r5(d: Derived) -> None:
              d, f"表R.5“{text(f.at[idx, 'name'])}”投资回收期")
 
 
+# ---- ECO.1 中/高费方案经济评价 (DB11/T 1156—2022 7.5.5；《企业清洁生产审核手册》) -------------------------------
+
+
+def _eco1(d: Derived) -> None:
+    """F, N, NPV, IRR and the verdict of each option row, as the sheet computes them: I = 总投资 − 补贴,
+    P = 年收入增加额 + 年运行费用节省额, Y whole years; N and IRR blank when F ≤ 0."""
+    f = d.frames["ECO.1"]
+    rate, tax, max_pb = d.param(P.K_DISCOUNT), d.param(P.K_TAX), d.param(P.K_PAYBACK)
+    keys = ("cash_flow", "payback", "npv", "irr", "verdict")
+    for idx in f.index:
+        invest, life = num(f.at[idx, "investment"]), num(f.at[idx, "life"])
+        subsidy, income, saving = (num(f.at[idx, k]) or 0.0 for k in ("subsidy", "income", "saving"))
+        i0 = invest - subsidy if invest is not None else None
+        if not text(f.at[idx, "option_id"]) or i0 is None or life is None or i0 <= 0 or life <= 0 or life != int(life):
+            for key in keys:
+                _set(f, idx, key, lambda: None, d, "")
+            continue
+        where = f"表ECO.1“{text(f.at[idx, 'name'])}”"
+        years = int(life)
+        flow = economics.cash_flow(income + saving, i0, life, tax)
+        _set(f, idx, "cash_flow", lambda: flow, d, where + "年现金流量")
+        _set(f, idx, "payback", lambda: economics.payback(i0, flow) if flow > 0 else None, d, where + "投资回收期")
+        _set(f, idx, "npv", lambda: economics.npv(i0, flow, years, rate), d, where + "净现值")
+        _set(f, idx, "irr", lambda: economics.irr(i0, flow, years) if flow > 0 else None, d, where + "内部收益率")
+        _set(f, idx, "verdict", lambda: economics.econ_ok(i0, flow, years, rate, max_pb), d, where + "经济可行性")
+
+
 RECOMPUTE: dict[str, Callable[[Derived], None]] = {
     "D.7": _d7,
     "D.10": _per_unit_main("D.10", "category"),
@@ -632,6 +660,7 @@ RECOMPUTE: dict[str, Callable[[Derived], None]] = {
     "SCO.1": _scoring("SCO.1", ("waste", "consumption", "env_cost", "toxic", "potential", "market", "workshop", "other"), "candidate"),
     "SCO.2": _scoring("SCO.2", ("environment", "economy", "technology", "feasibility", "other"), "option_id"),
     "IND.1": _ind1,
+    "ECO.1": _eco1,
     "ACC.2": _acc2,
     "ACC.3": _acc3,
     "P.1": _p1,
