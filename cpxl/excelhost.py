@@ -196,8 +196,10 @@ class WindowsExcel:
         try:
             from xlwings.udfs import import_udfs
 
+            workbook = self.addin.api
+            workbook = getattr(workbook, "_inner", workbook)  # the pywin32 object, not xlwings' retry wrapper
             with contextlib.redirect_stdout(io.StringIO()):  # it prints an English line
-                import_udfs(module, self.addin.api)
+                import_udfs(module, workbook)
         except Exception as exc:  # noqa: BLE001
             raise ExcelStepError(f"导入单元格函数（{module}）失败：{exc}") from exc
 
