@@ -476,11 +476,10 @@ def plan_dlls(sources: dict[str, Path], interpreter: Path | None, version: str) 
     is missing or no folder the VBA searches can be written."""
     if interpreter is None:
         raise CpxlError("未能确定加载项使用的 Python 解释器，无法放置 xlwings 的 DLL。未做任何改动。")
-    names = dll_names(version)
-    missing = [n for n in names if n not in sources]
-    if missing:
+    names = [n for n in dll_names(version) if n in sources]  # 64-bit Office needs the first, 32-bit the second
+    if not names:
         raise CpxlError(
-            f"本机 xlwings 安装中找不到 {'、'.join(missing)}（单元格函数需要它）。请运行 "
+            f"本机 xlwings 安装中找不到 {'、'.join(dll_names(version))}（单元格函数需要它）。请运行 "
             f"pip install --force-reinstall xlwings=={version} 后重试；只安装功能区按钮可加 --no-functions。未做任何改动。"
         )
     folders = dll_folders(interpreter)
@@ -617,9 +616,8 @@ def install(
 ):
     """安装 cpxl.xlam：复制到 Excel 启动文件夹并记录本机 Python；在 Windows 上还导入单元格函数 CP_* 并在 Excel 中验证。
 
-    Windows 上的步骤（先检查、征得同意，再改动）：Excel 须已退出；找到 xlwings 的 DLL 并确认能放到加载项
-    查找的位置；必要时说明并询问后勾选「信任对 VBA 工程对象模型的访问」；写入加载项与设置；放置 DLL；
-    在后台 Excel 中导入 CP_* 并保存加载项；计算 =CP_NPV(150,32.5,10,0.05) 验证。
+    Windows 上先检查、征得同意，再改动：Excel 须已退出；找到 xlwings 的 DLL 并确认能放到加载项查找的位置；必要时说明并询问后勾选「信任对 VBA 工程对象模型的访问」。然后写入加载项与设置、放置 DLL，在后台 Excel 中导入 CP_* 并保存加载项，计算 =CP_NPV(150,32.5,10,0.05) 验证。
+
     退出码：0 成功；2 被拒绝或无法进行（未做任何改动）；3 内部错误。
     """
     target_dir = _target_dir(directory)

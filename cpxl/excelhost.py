@@ -167,6 +167,10 @@ class WindowsExcel:
             # Excel started through COM opens neither XLSTART nor other add-ins: only ours is loaded.
             self.app = xw.App(visible=False, add_book=False)
             self.app.display_alerts = False
+            # the add-in's macros must run in this instance for the verification formula (reports exist of
+            # automation-opened files with macros disabled); 1 = msoAutomationSecurityLow
+            with contextlib.suppress(Exception):
+                self.app.api.AutomationSecurity = 1
             self.addin = self.app.books.open(str(path))
         except Exception as exc:  # noqa: BLE001 — COM errors have no useful type
             raise ExcelStepError(f"无法在 Excel 中打开加载项 {path}：{exc}") from exc

@@ -705,6 +705,14 @@ def test_missing_xlwings_dll_is_refused(windows, monkeypatch):
     assert not (windows.xlstart / "cpxl.xlam").exists()
 
 
+def test_windows_refuses_functions_when_python_has_another_xlwings(windows, monkeypatch):
+    monkeypatch.setattr(addin, "_xlwings_version", lambda: "0.0.1")
+    before = _changes(windows)
+    result = _install(windows, "--yes")
+    assert result.exit_code == 2 and f"pip install xlwings=={xlwings.__version__}" in result.output
+    assert _changes(windows) == before
+
+
 def test_dll_already_beside_the_interpreter_is_left_alone(windows):
     for name in addin.dll_names(xlwings.__version__):
         (windows.python.parent / name).write_bytes((windows.userbase / name).read_bytes())
