@@ -7,6 +7,7 @@ back in an Excel message box. It reads the saved file and never modifies the wor
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,11 +134,53 @@ def _status(app, text) -> None:
         pass
 
 
+NO_WORKBOOK = "没有打开的工作簿：请先打开审核工作簿，再点「导出报告」。"
+
+
+def _argv_value(name: str, argv: list[str] | None = None) -> str | None:
+    """The value of ``--name=value`` among the arguments xlwings' RunPython passes (``--wb``, ``--hwnd``)."""
+    prefix = f"--{name}="
+    for arg in sys.argv if argv is None else argv:
+        if arg.startswith(prefix):
+            return arg[len(prefix):].strip().strip('"') or None
+    return None
+
+
+def _calling_app():
+    """The Excel that ran the button, when there is no workbook to reach it through."""
+    import xlwings as xw
+
+    hwnd = _argv_value("hwnd")
+    if hwnd and hwnd.isdigit() and sys.platform.startswith("win"):
+        import xlwings._xlwindows as xlwindows
+
+        return xw.App(impl=xlwindows.App(xl=int(hwnd)))
+    return xw.apps.active
+
+
+def _no_workbook() -> None:
+    """No workbook to export: say so in an Excel message box; failing that, on stderr with a non-zero exit,
+    which xlwings shows in its own message box."""
+    try:
+        app = _calling_app()
+        if app is None:
+            raise LookupError("no Excel")
+        app.alert(NO_WORKBOOK, title=TITLE, mode="info")
+    except Exception:  # noqa: BLE001 — the message must reach the user some way
+        raise SystemExit(NO_WORKBOOK) from None
+
+
 def main() -> None:
     """The ribbon button: check the calling workbook and export its report beside it."""
     import xlwings as xw
 
-    book = xw.Book.caller()
+    try:
+        book = xw.Book.caller() if _argv_value("wb") or not _argv_value("from_xl") else None
+    except Exception:  # noqa: BLE001 — the workbook closed meanwhile, or none was active
+        book = None
+    if book is None:
+        _no_workbook()
+        return
     app = book.app
     try:
         if _unsaved(book):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
+import re
 import subprocess
 import sys
 import types
@@ -102,11 +104,23 @@ def test_addin_carries_its_config_sheet_under_the_name_the_vba_reads():
     assert [r[:2] for r in rows] == [[k, v] for k, v in addin.BASE_CONFIG]
 
 
-def test_vba_runs_import_of_the_addin_file_stem_so_the_button_calls_cpxl_main():
-    olevba = pytest.importorskip("oletools.olevba")
+def _vba_modules() -> dict[str, str]:
+    """The VBA modules of the committed add-in (oletools, a test dependency: required when CI is set)."""
+    try:
+        from oletools import olevba
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("oletools 未安装：CI 中必须运行 VBA 测试（pip install -e \".[test]\"）")
+        pytest.skip("oletools 未安装（pip install oletools）")
     parser = olevba.VBA_Parser("cpxl.xlam", data=COMMITTED[0].read_bytes())
-    modules = {name: code for _, _, name, code in parser.extract_macros()}
-    parser.close()
+    try:
+        return {name: code for _, _, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def test_vba_runs_import_of_the_addin_file_stem_so_the_button_calls_cpxl_main():
+    modules = _vba_modules()
     ribbon = modules["RibbonMyAddin.bas"]
     assert "Sub RunMain(control As IRibbonControl)" in ribbon
     assert "Left(ThisWorkbook.Name, (InStrRev(ThisWorkbook.Name, " in ribbon
@@ -422,3 +436,345 @@ def test_user_config_update_keeps_other_lines_and_one_line_per_key(tmp_path):
     before = conf.read_bytes()
     addin.update_user_config(conf, [("INTERPRETER_WIN", "c")], add_module="cpxl.udfs")
     assert conf.read_bytes() == before
+
+
+# ---- the ribbon button without a workbook ---------------------------------------------------------------
+
+
+def test_button_without_a_workbook_says_so_in_a_message_box(monkeypatch, exporter):
+    app = FakeApp()
+
+    def no_book(cls):
+        raise KeyError("no workbook")
+
+    monkeypatch.setattr(xlwings.Book, "caller", classmethod(no_book))
+    monkeypatch.setattr("cpxl.excel._calling_app", lambda: app)
+    cpxl.main()
+    (alert,) = app.alerts
+    assert alert["title"] == "清洁生产审核" and "请先打开审核工作簿" in alert["prompt"]
+    assert exporter.calls == []
+
+
+def test_button_called_from_excel_with_no_workbook_name_does_not_look_for_one(monkeypatch, exporter):
+    app = FakeApp()
+    monkeypatch.setattr(sys, "argv", ["-c", "--wb=", "--from_xl=1", "--hwnd=123"])
+    monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: pytest.fail("no workbook to look for")))
+    monkeypatch.setattr("cpxl.excel._calling_app", lambda: app)
+    cpxl.main()
+    assert "请先打开审核工作簿" in app.alerts[0]["prompt"]
+
+
+def test_button_without_workbook_or_excel_still_gives_the_message(monkeypatch):
+    import cpxl.excel
+
+    monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: (_ for _ in ()).throw(KeyError("x"))))
+    monkeypatch.setattr("cpxl.excel._calling_app", lambda: None)
+    with pytest.raises(SystemExit) as stop:
+        cpxl.main()
+    assert stop.value.code == cpxl.excel.NO_WORKBOOK  # printed on stderr; xlwings shows it in a message box
+
+
+def test_ribbon_guard_keeps_the_templates_lines_and_its_text_survives_any_code_page():
+    code = addin.ribbon_module_code()
+    assert code.isascii()
+    ribbon = _vba_modules()["RibbonMyAddin.bas"]
+    template_lines = [line.strip() for line in ribbon.splitlines() if line.strip() and not line.startswith("Attribute")]
+    ours = [line.strip() for line in code.splitlines()]
+    assert ours[0] == template_lines[0] == "Sub RunMain(control As IRibbonControl)"
+    for line in template_lines:
+        assert line in ours  # Sub RunMain…, the two lines, End Sub: verbatim
+    assert "If ActiveWorkbook Is Nothing Then" in ours and "Exit Sub" in ours
+    assert ours.index("If ActiveWorkbook Is Nothing Then") < ours.index(template_lines[1])
+
+    def decode(expr: str) -> str:
+        out = []
+        for literal, code_point in re.findall(r'"((?:[^"]|"")*)"|ChrW\((\d+)\)', expr):
+            out.append(chr(int(code_point)) if code_point else literal.replace('""', '"'))
+        return "".join(out)
+
+    msgbox = next(line for line in ours if line.startswith("MsgBox "))
+    message, _, title = msgbox.removeprefix("MsgBox ").partition(", vbInformation, ")
+    assert decode(message) == cpxl.excel.NO_WORKBOOK and decode(title) == "清洁生产审核"
+    assert decode(addin.vba_text('a "q" 单位 ')) == 'a "q" 单位 '
+    assert max(len(line) for line in code.splitlines()) < 1023  # VBA's line limit
+
+
+# ---- cpxl addin install on Windows, with a stand-in for Excel and the registry ---------------------------
+
+
+class FakeExcel:
+    """Stands in for cpxl.excelhost.WindowsExcel: records the steps, checks their preconditions."""
+
+    def __init__(self, trusted=False, running=False, blocked=False, value=100.95638519850635):
+        self.trusted, self.running, self.blocked, self.value = trusted, running, blocked, value
+        self.calls: list[str] = []
+        self.opened: Path | None = None
+        self.modules: dict[str, str] = {}
+        self.fail_at: str | None = None
+        self.dll_folder: Path | None = None
+
+    def _step(self, name):
+        self.calls.append(name)
+        if self.fail_at == name:
+            from cpxl.excelhost import ExcelStepError
+
+            raise ExcelStepError(f"{name} 失败（测试）")
+
+    def excel_running(self):
+        self._step("excel_running")
+        return self.running
+
+    def vbom_policy_blocked(self):
+        self._step("vbom_policy_blocked")
+        return self.blocked
+
+    def vbom_trusted(self):
+        self._step("vbom_trusted")
+        return self.trusted
+
+    def trust_vbom(self):
+        self._step("trust_vbom")
+        self.trusted = True
+
+    def open_addin(self, path):
+        self._step("open_addin")
+        assert path.is_file() and self.trusted
+        assert self.dll_folder is None or sorted(p.name for p in self.dll_folder.glob("*.dll")) == sorted(
+            addin.dll_names(xlwings.__version__))
+        self.opened = path
+
+    def replace_module(self, name, code):
+        self._step("replace_module")
+        self.modules[name] = code
+
+    def import_udfs(self, module):
+        self._step("import_udfs")
+        assert module == "cpxl.udfs" and self.opened is not None
+
+    def save_addin(self):
+        self._step("save_addin")
+        # Excel rewrites the file when it saves: a different file from the one cpxl wrote
+        self.opened.write_bytes(self.opened.read_bytes() + b"saved by Excel")
+
+    def evaluate(self, formula):
+        self._step("evaluate")
+        assert formula == "=CP_NPV(150,32.5,10,0.05)"
+        return self.value
+
+    def close(self):
+        self.calls.append("close")
+
+
+FULL_FLOW = ["excel_running", "vbom_policy_blocked", "vbom_trusted", "trust_vbom", "open_addin", "replace_module",
+             "import_udfs", "save_addin", "evaluate", "close"]
+
+
+@pytest.fixture
+def windows(tmp_path, home, monkeypatch):
+    """A Windows computer in a temporary folder: python.exe in Python311, xlwings' DLLs in the pip --user
+    data folder, Excel and the registry replaced by a FakeExcel (returned; set .host to swap it)."""
+    monkeypatch.setattr(addin, "_platform", lambda: "win32")
+    python = tmp_path / "Python311" / "python.exe"
+    python.parent.mkdir()
+    python.write_bytes(b"MZ")
+    monkeypatch.setattr(addin, "interpreter_settings", lambda: [("Interpreter_Win", str(python))])
+    userbase = tmp_path / "Roaming" / "Python"
+    userbase.mkdir(parents=True)
+    dlls = {}
+    for name in addin.dll_names(xlwings.__version__):
+        (userbase / name).write_bytes(f"dll {name}".encode())
+        dlls[name] = userbase / name
+    monkeypatch.setattr(addin, "find_xlwings_dlls", lambda version=None: dict(dlls))
+    state = SimpleNamespace(host=FakeExcel(), python=python, userbase=userbase, xlstart=tmp_path / "XLSTART",
+                            home=home, tmp=tmp_path)
+    state.host.dll_folder = python.parent
+    monkeypatch.setattr(addin, "excel_host", lambda: state.host)
+    return state
+
+
+def _install(state, *args, input=None):
+    return CliRunner().invoke(app, ["addin", "install", "--dir", str(state.xlstart), *args], input=input)
+
+
+def _changes(state) -> dict:
+    """Everything install may change, to compare before and after."""
+    files = sorted(str(p.relative_to(state.tmp)) for p in state.tmp.rglob("*") if p.is_file())
+    return {"files": files, "trusted": state.host.trusted}
+
+
+def test_windows_install_imports_the_functions_and_checks_one_in_excel(windows):
+    result = _install(windows, input="y\n")
+    assert result.exit_code == 0, result.output
+    assert windows.host.calls == FULL_FLOW
+    out = result.output
+    assert "信任对 VBA 工程对象模型的访问" in out and "AccessVBOM" in out  # explained before asking
+    assert out.index("是否现在勾选") < out.index("已勾选")
+    assert "=CP_NPV(150,32.5,10,0.05) = 100.96" in out
+    # the DLLs the VBA loads, next to the interpreter it starts
+    for name in addin.dll_names(xlwings.__version__):
+        assert (windows.python.parent / name).read_bytes() == (windows.userbase / name).read_bytes()
+    assert windows.host.opened == windows.xlstart / "cpxl.xlam"
+    assert "If ActiveWorkbook Is Nothing Then" in windows.host.modules["RibbonMyAddin"]
+    status = _run("status", "--dir", str(windows.xlstart))
+    assert status.exit_code == 0 and "已导入单元格函数" in status.output, status.output
+
+
+def test_refusing_consent_changes_nothing_and_exits_2(windows):
+    before = _changes(windows)
+    result = _install(windows, input="n\n")
+    assert result.exit_code == 2
+    assert "已取消" in result.output and "未做任何改动" in result.output
+    assert "--no-functions" in result.output
+    assert _changes(windows) == before
+    assert "trust_vbom" not in windows.host.calls and "open_addin" not in windows.host.calls
+    assert not (windows.home / ".xlwings").exists()
+
+
+def test_no_terminal_to_answer_on_counts_as_refusal(windows):
+    before = _changes(windows)
+    result = _install(windows, input="")
+    assert result.exit_code == 2 and "已取消" in result.output, result.output
+    assert _changes(windows) == before
+
+
+def test_yes_skips_the_question_but_not_the_explanation(windows):
+    result = _install(windows, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "是否现在勾选" not in result.output and "AccessVBOM" in result.output
+    assert windows.host.calls == FULL_FLOW
+
+
+def test_already_trusted_asks_nothing(windows):
+    windows.host.trusted = True
+    result = _install(windows)
+    assert result.exit_code == 0, result.output
+    assert "是否现在勾选" not in result.output and "trust_vbom" not in windows.host.calls
+
+
+def test_reinstalling_is_idempotent(windows):
+    first = _install(windows, "--yes")
+    assert first.exit_code == 0, first.output
+    conf = (windows.home / ".xlwings" / "xlwings.conf").read_bytes()
+    files = _changes(windows)["files"]
+    windows.host = FakeExcel(trusted=True)
+    windows.host.dll_folder = windows.python.parent
+    second = _install(windows)
+    assert second.exit_code == 0, second.output
+    assert windows.host.calls == [c for c in FULL_FLOW if c != "trust_vbom"]
+    assert "已在" in second.output  # DLLs found in place, not copied again
+    assert (windows.home / ".xlwings" / "xlwings.conf").read_bytes() == conf
+    assert _changes(windows)["files"] == files
+    assert _run("status", "--dir", str(windows.xlstart)).exit_code == 0
+
+
+@pytest.mark.parametrize("host", [FakeExcel(running=True), FakeExcel(blocked=True)], ids=["excel-running", "policy"])
+def test_refused_before_any_change_when_excel_runs_or_policy_forbids(windows, host):
+    windows.host = host
+    before = _changes(windows)
+    result = _install(windows, "--yes")
+    assert result.exit_code == 2 and "未做任何改动" in result.output
+    assert _changes(windows) == before and "open_addin" not in host.calls
+
+
+def test_virtualenv_gets_the_dll_in_its_root_when_scripts_cannot_be_written(windows, monkeypatch):
+    venv = windows.tmp / "venv"
+    python = venv / "Scripts" / "python.exe"
+    python.parent.mkdir(parents=True)
+    python.write_bytes(b"MZ")
+    monkeypatch.setattr(addin, "interpreter_settings", lambda: [("Interpreter_Win", str(python))])
+    monkeypatch.setattr(addin, "_writable", lambda folder: folder != python.parent)
+    windows.host.dll_folder = venv
+    result = _install(windows, "--yes")
+    assert result.exit_code == 0, result.output
+    assert not list(python.parent.glob("*.dll"))
+
+
+def test_no_folder_for_the_dll_is_refused_with_what_to_do(windows, monkeypatch):
+    monkeypatch.setattr(addin, "_writable", lambda folder: False)
+    before = _changes(windows)
+    result = _install(windows, "--yes")
+    assert result.exit_code == 2
+    assert "管理员" in result.output and "copy" in result.output and "未做任何改动" in result.output
+    assert _changes(windows) == before and windows.host.calls == ["excel_running"]
+
+
+def test_missing_xlwings_dll_is_refused(windows, monkeypatch):
+    monkeypatch.setattr(addin, "find_xlwings_dlls", lambda version=None: {})
+    result = _install(windows, "--yes")
+    assert result.exit_code == 2 and "pip install --force-reinstall xlwings==" in result.output
+    assert not (windows.xlstart / "cpxl.xlam").exists()
+
+
+def test_windows_refuses_functions_when_python_has_another_xlwings(windows, monkeypatch):
+    monkeypatch.setattr(addin, "_xlwings_version", lambda: "0.0.1")
+    before = _changes(windows)
+    result = _install(windows, "--yes")
+    assert result.exit_code == 2 and f"pip install xlwings=={xlwings.__version__}" in result.output
+    assert _changes(windows) == before
+
+
+def test_dll_already_beside_the_interpreter_is_left_alone(windows):
+    for name in addin.dll_names(xlwings.__version__):
+        (windows.python.parent / name).write_bytes((windows.userbase / name).read_bytes())
+    result = _install(windows, "--yes")
+    assert result.exit_code == 0 and result.output.count("已在") == 2, result.output
+
+
+def test_a_wrong_value_in_excel_fails_the_install_with_exit_3(windows):
+    windows.host.value = None  # #NAME? reads as None through xlwings
+    result = _install(windows, "--yes")
+    assert result.exit_code == 3
+    assert "验证未通过" in result.output and "100.96" in result.output
+    assert windows.host.calls[-1] == "close"
+    assert not addin.install_record_file().exists()
+
+
+def test_a_failing_excel_step_still_quits_excel(windows):
+    windows.host.fail_at = "import_udfs"
+    result = _install(windows, "--yes")
+    assert result.exit_code == 3 and "import_udfs 失败" in result.output
+    assert windows.host.calls[-2:] == ["import_udfs", "close"]
+
+
+def test_no_functions_installs_only_the_button(windows):
+    result = _install(windows, "--no-functions")
+    assert result.exit_code == 0, result.output
+    assert windows.host.calls == [] and (windows.xlstart / "cpxl.xlam").is_file()
+    assert not list(windows.python.parent.glob("*.dll"))
+    status = _run("status", "--dir", str(windows.xlstart))
+    assert status.exit_code == 0 and "尚未导入单元格函数" in status.output
+
+
+def test_mac_install_says_the_functions_are_windows_only(tmp_path, home, monkeypatch):
+    monkeypatch.setattr(addin, "_platform", lambda: "darwin")
+    monkeypatch.setattr(addin, "excel_host", lambda: pytest.fail("no Excel automation on macOS"))
+    result = _run("install", "--dir", str(tmp_path / "Startup"))
+    assert result.exit_code == 0 and "cpxl calc" in result.output
+
+
+def test_dlls_are_found_in_the_installations_data_folders(tmp_path, monkeypatch):
+    names = addin.dll_names("9.9.9")
+    (tmp_path / names[0]).write_bytes(b"64")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / names[1]).write_bytes(b"32")
+    monkeypatch.setattr(addin, "_dll_search_dirs", lambda: [tmp_path, tmp_path / "sub"])
+    assert addin.find_xlwings_dlls("9.9.9") == {names[0]: tmp_path / names[0], names[1]: tmp_path / "sub" / names[1]}
+    assert addin.dll_names("0.37.8") == ("xlwings64-0.37.8.dll", "xlwings32-0.37.8.dll")
+
+
+def test_the_interpreter_the_vba_derives_from_the_settings():
+    assert addin.vba_interpreter([("Interpreter_Win", "C:/py/python.exe")]) == Path("C:/py/python.exe")
+    assert addin.vba_interpreter([("Conda Path", "C:/conda"), ("Conda Env", "base")]) == Path("C:/conda/pythonw")
+    assert addin.vba_interpreter([("Conda Path", "C:/conda"), ("Conda Env", "audit")]) == Path("C:/conda/envs/audit/pythonw")
+    assert addin.vba_interpreter([("Conda Path", "C:/conda"), ("Conda Env", "D:\\envs\\a")]) == Path("D:\\envs\\a") / "pythonw"
+    assert addin.vba_interpreter([]) is None
+    # XLPyLoadDLL: ParentFolder(PYTHON_WIN), then ParentFolder(ParentFolder(PYTHON_WIN))
+    assert addin.dll_folders(Path("C:/venv/Scripts/python.exe")) == [Path("C:/venv/Scripts"), Path("C:/venv")]
+
+
+def test_office_version_comes_from_excels_curver():
+    from cpxl.excelhost import office_version_from_curver
+
+    assert office_version_from_curver("Excel.Application.16") == "16.0"
+    assert office_version_from_curver("Excel.Application.14") == "14.0"
+    assert office_version_from_curver("") is None and office_version_from_curver("Excel.Application") is None
