@@ -85,7 +85,7 @@ PARAMETERS = Table(
     columns=(
         text("category", "类别", required=True, width=14),
         text("name", "名称", required=True, width=22),
-        Column("value", "数值", type="number", negative_ok=False, width=12),
+        Column("value", "数值", type="number", negative_ok=True, width=12),  # 基准折现率 may be negative; rows are checked on reading
         text("unit", "单位", width=14),
         text("source", "来源", width=44),
         text("note", "说明", width=40),

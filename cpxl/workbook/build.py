@@ -130,6 +130,7 @@ def build_workbook(kind: str, data: Mapping[str, object] | None = None, function
         _write_title(ws, table)
         ws.sheet_view.zoomScale = 100
     _write_index(index, reg)
+    _share_validation(wb[PARAMETERS.sheet_name], reg[PARAMETERS.id])
     for key in ("base_year", "company"):
         wb.defined_names[f"cp_{key}"] = DefinedName(f"cp_{key}", attr_text=refs.cover_ref(key))
     for name, ref in lookup_names(reg).items():
@@ -220,6 +221,25 @@ def _validation(ws, item: Column | Field, ref: str) -> None:
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True, errorStyle="warning")
         dv.error = f"“{item.label}”应为不小于0的数值" + (f"，单位：{item.unit}" if item.unit else "")
         dv.add(ref)
+        ws.add_data_validation(dv)
+
+
+def _share_validation(ws, table: Table) -> None:
+    """Rates and tolerances of `参数` are shares: 8 typed for 8 % is refused with the message of
+    cpxl.calc.economics.discount_rate / cpxl.calc._validate.fraction."""
+    from cpxl.calc.parameters import K_DISCOUNT, SHARES
+
+    layout = Layout(table)
+    col = layout.letter("value")
+    for i, row in enumerate(table.rows):
+        key = (row[0], row[1])
+        if key not in SHARES:
+            continue
+        low = "-0.9999" if key == K_DISCOUNT else "0"
+        dv = DataValidation(type="decimal", operator="between", formula1=low, formula2="0.9999", allow_blank=True)
+        dv.error = f"{row[1]}看起来是百分数：请写 8% 或 0.08 这样的比率"
+        dv.errorTitle = "数值应为比率"
+        dv.add(f"{col}{layout.data_row + i}")
         ws.add_data_validation(dv)
 
 
