@@ -114,6 +114,12 @@ def _keeps_typed(table_id: str, key: str) -> bool:
     return table_id == "IND.1" and key in ("grade_before", "grade_after")
 
 
+def _sum_values(values) -> float | None:
+    vals = [num(x) for x in values]
+    vals = [x for x in vals if x is not None]
+    return sum(vals) if vals else None
+
+
 def _sum(f: Frame, key: str) -> float | None:
     if f.empty or key not in f:
         return None
@@ -344,12 +350,14 @@ def _e4(d: Derived) -> None:
     fields = d.fields.setdefault("E.4", {})
     d38 = d.frame("D.38")
     rows = d38.to_dict("records") if not d38.empty else []
+    rows = [r for r in rows if text(r.get("option_id")) or text(r.get("name"))]
+    # counts and investments of 表D.38; an empty D.38 leaves them blank (not 0), a blank investment is not 0
     for cls, suffix in (("无/低费", "low"), ("中/高费", "high")):
         sel = [r for r in rows if text(r.get("cost_class")) == cls]
-        fields[f"n_{suffix}"] = len(sel)
-        fields[f"inv_{suffix}"] = sum(num(r.get("investment")) or 0 for r in sel)
-    fields["n_total"] = fields["n_low"] + fields["n_high"]
-    fields["inv_total"] = fields["inv_low"] + fields["inv_high"]
+        fields[f"n_{suffix}"] = len(sel) if rows else None
+        fields[f"inv_{suffix}"] = _sum_values(r.get("investment") for r in sel)
+    fields["n_total"] = len(rows) if rows else None
+    fields["inv_total"] = _sum_values(r.get("investment") for r in rows)
     d41 = d.frame("D.41")
     for col in ("audit_low", "audit_high", "audit_total", "year_low", "year_high", "year_total"):
         prefix, part = col.split("_")
