@@ -535,7 +535,7 @@ def verdict(dev: float, tol: float, what: str, source: str) -> str:
     """“平衡偏差 4.99%，在允许偏差 ±5% 以内，…平衡成立” — |偏差| against the tolerance, both signs."""
     sign = "（输出大于输入）" if dev < 0 else ""
     s = f"平衡偏差 {pct2(dev)}{sign}，"
-    if abs(dev) <= tol:
+    if abs(dev) <= tol + 1e-12:  # as cpxl.calc.balance.balance_ok: 5% of 100 is within ±5%
         return s + f"在允许偏差 ±{tol * 100:g}% 以内，{what}成立（{source}）"
     return s + f"超过允许偏差 ±{tol * 100:g}%，{what}不成立，应分析原因并重新实测或补充实测（{source}）"
 

@@ -410,9 +410,9 @@ def _bal1(d: Derived) -> None:
     total_in, total_out = material_totals(d)
     fields = d.fields.setdefault("BAL.1", {})
     fields["total_in"], fields["total_out"] = total_in, total_out
-    if total_in:
-        fields["total_dev"] = balance.balance_dev([total_in], [total_out or 0])
-        fields["verdict"] = balance.balance_ok([total_in], [total_out or 0], tol)
+    if total_in and total_out is not None:  # no outputs given: no deviation (blank outputs are not 0)
+        fields["total_dev"] = balance.balance_dev([total_in], [total_out])
+        fields["verdict"] = balance.balance_ok([total_in], [total_out], tol)
 
 
 def _bal2(d: Derived) -> None:
@@ -422,7 +422,7 @@ def _bal2(d: Derived) -> None:
         name = text(f.at[idx, "unit"])
         # Vt = Vf + Vr; 重复利用率 R = Vr/Vt; 偏差 = (Vf − Vco − Vd − Vl)/Vf (GB/T 12452)
         _set(f, idx, "total", lambda: None if fresh is None and reused is None else (fresh or 0) + (reused or 0), d, "")
-        _set(f, idx, "reuse_rate", lambda: water.reuse_rate(reused or 0, fresh) if fresh else None, d,
+        _set(f, idx, "reuse_rate", lambda: water.reuse_rate(reused, fresh) if fresh and reused is not None else None, d,
              f"表BAL.2“{name}”重复利用率")
         parts = [num(f.at[idx, k]) for k in ("consumed", "discharged", "leaked")]
         _set(f, idx, "dev", lambda: water.water_dev(fresh, *(p or 0 for p in parts)) if fresh and any(p is not None for p in parts) else None,
