@@ -438,3 +438,63 @@ def test_every_generator_claims_nothing_on_a_blank_workbook(books, kind):
             assert c not in s, (kind, key, s)
         assert not ZERO.search(s), (kind, key, s)
     assert not [p for p in f.d.problems if "数据分析" in p]
+
+
+# ---- the exported report: blank workbooks and label-only fixed rows ------------------------------------------------
+
+#: Compliance wording that blank or label-only tables must never produce in the document.
+DOC_CLAIMS = ("均达标", "达标", "满足", "平衡成立", "未超过")  # “企业成立了…小组” is not a claim
+SKIP_STYLES = ("Heading", "toc", "TOC", "待补充")  # headings and the contents quote the frame; 【待补充】 quotes the standard
+
+
+def body_text(path: Path) -> tuple[list[str], list[str]]:
+    """(paragraph texts without headings, contents and 【待补充】 requirements; table cell texts)."""
+    from docx import Document
+
+    doc = Document(str(path))
+    paras = [p.text for p in doc.paragraphs if p.text.strip() and not p.style.name.startswith(SKIP_STYLES)]
+    cells = [c.text.strip() for t in doc.tables for r in t.rows for c in r.cells]
+    return paras, cells
+
+
+@pytest.mark.parametrize("kind", ["audit", "acceptance"])
+def test_blank_workbook_report_claims_nothing_and_invents_no_zero(tmp_path, kind):
+    from typer.testing import CliRunner
+
+    from cpxl.cli import app
+    from cpxl.report import export_report
+
+    book = tmp_path / "blank.xlsx"
+    result = CliRunner().invoke(app, ["new", kind, str(book)])
+    assert result.exit_code == 0, result.output
+    paras, cells = body_text(export_report(book, tmp_path / "blank.docx").path)
+    for p in paras:
+        assert not any(c in p for c in DOC_CLAIMS), p
+        assert not ZERO.search(p), p
+    assert "0" not in cells  # E.4 counts and investments of an empty D.38 print blank
+
+
+def test_label_only_fixed_rows_in_a_filled_workbook(tmp_path):
+    """The demo with every fixed-row table left at its printed labels (D.18 废水, D.22 噪声, D.37 档案 …) and the
+    other monitoring tables (D.20, D.23) and balances emptied: the rest of the report is written, but
+    nothing is said to comply and no count of 0 appears."""
+    from cpxl.demo import demo_data
+    from cpxl.report import export_report
+    from cpxl.tables import registry
+    from cpxl.workbook.build import build_workbook, save_workbook
+
+    reg = registry("audit")
+    fixed = {t.id for t in reg if t.rows and t.id not in ("参数", "章节文字")}
+    assert {"D.18", "D.22", "D.37"} <= fixed
+    data = {k: v for k, v in demo_data("audit").items()
+            if k not in fixed | {"D.20", "D.23", "BAL.1", "BAL.2", "BAL.3", "BAL.4"}}
+    data["章节文字"] = [{k: v for k, v in r.items() if k != "text"} for r in demo_data("audit")["章节文字"]]
+    book = save_workbook(build_workbook("audit", data), tmp_path / "labels.xlsx")
+    paras, _cells = body_text(export_report(book, tmp_path / "labels.docx").path)
+    body = "\n".join(paras)
+    assert "备选清洁生产方案 16 项" in body  # the filled tables still give their sentences
+    for p in paras:
+        assert not any(c in p for c in DOC_CLAIMS), p
+        assert not ZERO.search(p), p
+    assert "审核基准期废水" not in body and not re.search(r"厂界噪声监测 \d", body) and "企业清洁生产档案 " not in body
+    assert "表D.18“废水主要污染物监测情况表”尚未填写" in body
