@@ -498,3 +498,12 @@ def test_label_only_fixed_rows_in_a_filled_workbook(tmp_path):
         assert not ZERO.search(p), p
     assert "审核基准期废水" not in body and not re.search(r"厂界噪声监测 \d", body) and "企业清洁生产档案 " not in body
     assert "表D.18“废水主要污染物监测情况表”尚未填写" in body
+
+
+def test_region_performance_of_an_enterprise_without_options_is_blank(books):
+    # an enterprise workbook with empty D.30/D.34: R.6 gets no option count (未填写), not 0 options
+    from cpxl.aggregate import performance
+
+    perf = performance(books["audit"])
+    assert perf["已实施"]["options_n"] is None and perf["拟实施"]["options_n"] is None
+    assert all(v is None for v in perf["已实施"].values())
