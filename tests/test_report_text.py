@@ -507,3 +507,40 @@ def test_region_performance_of_an_enterprise_without_options_is_blank(books):
     perf = performance(books["audit"])
     assert perf["已实施"]["options_n"] is None and perf["拟实施"]["options_n"] is None
     assert all(v is None for v in perf["已实施"].values())
+
+
+def test_implementation_rate_needs_the_completed_count(books):
+    f = case(books, "acceptance")
+    rows = [dict(r) for r in f.d.rows("D.39")]
+    planned = next(r for r in rows if r["item"] == "审核报告方案数量（个）")
+    planned.update(low=9, high=7)
+    assert A.benefits(case(books, "acceptance", D_39=rows)) == []  # 完成数量 blank: no 实施率 0%
+    done = next(r for r in rows if r["item"] == "方案实施完成数量（个）")
+    done.update(low=9, high=6)  # (9 + 6)/(9 + 7) = 93.75 %
+    assert "本轮清洁生产方案实施率 93.75%" in text(A.benefits(case(books, "acceptance", D_39=rows)))
+
+
+# ---- tables and charts: blank prints blank, 0 prints 0 ---------------------------------------------------------
+
+
+def test_table_cells_blank_and_zero():
+    from cpxl.report.tables import fmt
+    from cpxl.tables import registry
+
+    col = registry("audit")["D.30"].column("investment")
+    assert fmt(None, col) == "" and fmt(float("nan"), col) == ""
+    assert fmt(0.0, col) == "0" and fmt(0, col) == "0"
+
+
+def test_chart_series_of_blank_values_are_not_zeros(books, monkeypatch):
+    from cpxl.report import charts, context
+
+    seen = {}
+    monkeypatch.setattr(charts, "pair", lambda cats, left, right: seen.update(cats=cats, left=left, right=right))
+    rows = [{"option_id": "F01", "cost_class": "无/低费", "name": "巡检"}, {"option_id": "F10", "cost_class": "中/高费", "name": "热回收", "investment": 0}]
+    f = case(books, D_30=rows)
+    part = context.Part(f.d.book.registry["D.30"], "", f.rows("D.30"), "D.30")
+    context.fig_options(f, part)
+    # 无/低费: one option, investment blank → no value (no bar, labelled 未填写); 中/高费: a real 0
+    assert seen["left"][1] == [1, 1] and seen["right"][1] == [None, 0]
+    assert charts._value_label(None) == "未填写" and charts._value_label(0) == "0"

@@ -320,6 +320,8 @@ def _pair_totals(table_id: str, pairs: tuple[tuple[str, str, str], ...], rates: 
                     def ratio(n=num_item, dd=den_item):
                         a = [num(f.at[by_item[n], c]) for c in (low, high)] if n in by_item else []
                         b = [num(f.at[by_item[dd], c]) for c in (low, high)] if dd in by_item else []
+                        if all(x is None for x in a):  # 完成数量 not given: no rate (not 0 %)
+                            return None
                         sa = sum(x for x in a if x is not None)
                         sb = sum(x for x in b if x is not None)
                         return round(sa / sb * 100, 2) if sb else None
