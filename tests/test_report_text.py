@@ -544,3 +544,16 @@ def test_chart_series_of_blank_values_are_not_zeros(books, monkeypatch):
     # 无/低费: one option, investment blank → no value (no bar, labelled 未填写); 中/高费: a real 0
     assert seen["left"][1] == [1, 1] and seen["right"][1] == [None, 0]
     assert charts._value_label(None) == "未填写" and charts._value_label(0) == "0"
+
+
+def test_blank_condition_is_not_read_as_no(books):
+    from cpxl.report.context import placements, report_frame
+
+    def sentence(cover):
+        f = case(books, cover=cover)
+        parts = [p for ps in placements(f.d.book, "audit", f.d, report_frame("audit", [])).values() for p in ps]
+        return next(p.sentence for p in parts if p.table.id == "D.9")
+
+    assert sentence({"double_toxic": "否"}) == "企业不属于“双有”企业，表D.9“有毒有害原辅材料理化性质一览表”不适用。"
+    s = sentence({"double_toxic": None})
+    assert "封面信息未填写是否为“双有”企业" in s and "不属于" not in s

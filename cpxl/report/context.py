@@ -73,6 +73,11 @@ NOT_APPLICABLE = {
     "acceptance": "{what}仅用于审核验收报告。",
 }
 
+#: 封面信息 field behind each condition; when it is blank the condition is unknown, not “否”.
+CONDITION_FIELDS = {"双有": ("double_toxic", "是否为“双有”企业"), "双超": ("double_exceed", "是否为“双超”企业"),
+                    "超能耗限额": ("energy_limit", "是否超能耗限额"), "专家": ("expert", "是否聘请行业专家"),
+                    "上一轮": ("round", "审核轮次")}
+
 #: Source notes printed under tables whose values the exporter computes.
 NOTES = {
     "D.7": "注：单耗 = 总耗 ÷ 对应产品产量（表D.6）。",
@@ -149,8 +154,12 @@ def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str
         rows = _rows(d, table)
         if not book.applies(table) and table.applies != "acceptance":
             what = f"表{table.id}“{table.title}”"
-            out.setdefault(section, []).append(Part(table, table.title, [], table.id,
-                                                    sentence=NOT_APPLICABLE.get(table.applies, "{what}不适用。").format(what=what)))
+            cond = CONDITION_FIELDS.get(table.applies)
+            if cond and not filled(book.cover.get(cond[0])):  # the condition is not given: say so, assume nothing
+                sentence = f"（封面信息未填写{cond[1]}，{what}未列入，请补充后重新导出。）"
+            else:
+                sentence = NOT_APPLICABLE.get(table.applies, "{what}不适用。").format(what=what)
+            out.setdefault(section, []).append(Part(table, table.title, [], table.id, sentence=sentence))
             continue
         if table.id in SPLITS and rows:
             key, places, title = SPLITS[table.id]
