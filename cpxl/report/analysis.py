@@ -8,6 +8,7 @@ Each function takes the :class:`Facts` of the export and returns paragraphs (pla
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -323,15 +324,12 @@ def limit_range(value) -> tuple[float | None, float | None] | None:
     t = text(value).replace("，", ",")
     if not t:
         return None
-    import re
-
-    found = re.findall(r"\d+(?:\.\d+)?", t)
-    if len(found) >= 2 and re.search(r"\d\s*[~～\-—–至]\s*\d", t):
-        lo, hi = float(found[0]), float(found[1])
-        return (min(lo, hi), max(lo, hi))
-    if len(found) == 1 or (found and not re.search(r"\d\s*[~～\-—–至]\s*\d", t)):
-        return None, float(found[0])
-    return None
+    rng = re.search(r"(\d+(?:\.\d+)?)\s*[~～\-—–至]\s*(\d+(?:\.\d+)?)", t)
+    if rng:
+        lo, hi = float(rng[1]), float(rng[2])
+        return min(lo, hi), max(lo, hi)
+    found = re.search(r"\d+(?:\.\d+)?", t)
+    return (None, float(found[0])) if found else None
 
 
 def judge(pairs: list[tuple[list, tuple | None]], exceed_rate=None) -> str:
