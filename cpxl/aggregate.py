@@ -527,7 +527,8 @@ def performance(book) -> dict[str, dict]:
         xs = [o[key] for o in items if o[key] is not None]
         return sum(xs) if xs else None
 
-    impl = {"options_n": len(done), "investment": money(done, "investment"), "econ": money(done, "benefit")}
+    # an enterprise whose option tables are empty has no count (未填写), not 0 options
+    impl = {"options_n": len(done) if opts else None, "investment": money(done, "investment"), "econ": money(done, "benefit")}
     # E.4 (acceptance): annual environmental benefits of the implemented options
     power_kwh = None
     for r in _rows(book, "E.4"):
@@ -584,7 +585,7 @@ def performance(book) -> dict[str, dict]:
     if "power" in expected:
         expected["co2"] = expected.get("co2", 0.0) + carbon.co2(expected["power"], "电力", grid_factor=grid)
 
-    plan = {"options_n": len(todo), "investment": money(todo, "investment")}
+    plan = {"options_n": len(todo) if opts else None, "investment": money(todo, "investment")}
     if "econ" in expected:
         plan["econ"] = max(0.0, expected["econ"] - (impl["econ"] or 0.0))
     else:

@@ -8,6 +8,7 @@ Each function takes the :class:`Facts` of the export and returns paragraphs (pla
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +36,14 @@ class Facts:
         return self.d.book.cover
 
     def rows(self, table_id: str) -> list[dict]:
-        return [r for r in self.d.rows(table_id) if any(filled(v) for k, v in r.items() if k not in ("_row", "_section", "no"))]
+        """Rows that carry a value: the printed row labels (表D.18 工业废水/生活污水/合计, 表D.22 东厂界昼间 …)
+        and the sequence number alone are not data."""
+        try:
+            labels = set(self.d.book.registry[table_id].row_keys)
+        except (KeyError, AttributeError):
+            labels = set()
+        skip = {"_row", "_section", "no", *labels}
+        return [r for r in self.d.rows(table_id) if any(filled(v) for k, v in r.items() if k not in skip)]
 
     def see(self, *keys: str) -> str:
         found = [self.labels.get(k) or self.figures.get(k) for k in keys]
@@ -56,6 +64,48 @@ def n(x, unit: str = "") -> str:
 
 def pct(x) -> str:
     return f"{x * 100:.1f}%"
+
+
+def pct2(x) -> str:
+    """A deviation compared with a tolerance: two decimals, so 5.01% is not printed as the 5.0% limit."""
+    return f"{x * 100:.2f}%"
+
+
+def total(rows: list[dict], key: str) -> float | None:
+    """Σ of the values present; None when no row has one (blank is not 0)."""
+    vals = [num(r.get(key)) for r in rows]
+    vals = [v for v in vals if v is not None]
+    return sum(vals) if vals else None
+
+
+def names(rows: list[dict], *keys: str) -> list[str]:
+    """Labels of rows (the first filled of `keys`), in order, without repeats."""
+    out = [next((text(r.get(k)) for k in keys if text(r.get(k))), "") for r in rows]
+    return list(dict.fromkeys(x for x in out if x))
+
+
+def joined(items: list[str], limit: int = 8) -> str:
+    """“a、b、c” (at most `limit` named, then “等 n 项”)."""
+    if len(items) <= limit:
+        return "、".join(items)
+    return "、".join(items[:limit]) + f"等 {len(items)} 项"
+
+
+def amount(x, unit: str, what: str) -> str:
+    """“{what} 12.5 万元” or “{what}未填写”."""
+    return f"{what}未填写" if x is None else f"{what} {n(x, unit)}"
+
+
+def counted(rows: list[dict], key: str, unit: str, label_keys: tuple[str, ...]) -> str:
+    """“共 28 台（套）”, with the rows whose count is blank named; “数量未填写” when none has one."""
+    t = total(rows, key)
+    if t is None:
+        return "（数量未填写）"
+    blank = [r for r in rows if num(r.get(key)) is None]
+    s = f"共 {int(t) if float(t).is_integer() else n(t)} {unit}"
+    if blank:
+        s += f"（{joined(names(blank, *label_keys)) or f'{len(blank)} 项'}未填写数量）"
+    return s
 
 
 def change(a, b) -> str:
@@ -102,7 +152,7 @@ def preface(f: Facts) -> list[str]:
     rnd = num(c.get("round"))
     audit_type = text(c.get("audit_type"))
     who = "园区" if f.kind == "park" else "企业"
-    s2 = f"本轮为{who}第{int(rnd) if rnd else 1}轮清洁生产审核" + (f"，审核类型为{audit_type}审核" if audit_type else "")
+    s2 = (f"本轮为{who}第{int(rnd)}轮清洁生产审核" if rnd else "本轮清洁生产审核") + (f"，审核类型为{audit_type}审核" if audit_type else "")
     if f.years:
         s2 += f"，审核基准期为{f.years[2]}年，审核考察期为{f.years[0]}—{f.years[2]}年"
     s2 += "。"
@@ -125,7 +175,9 @@ def scope(f: Facts) -> list[str]:
 
 
 def review(f: Facts) -> list[str]:
-    rnd = num(f.cover.get("round")) or 1
+    rnd = num(f.cover.get("round"))
+    if rnd is None:  # the round is not given: neither 首轮 nor a later round can be said
+        return []
     if rnd <= 1:
         return ["本轮为企业首轮清洁生产审核，无以往审核情况，本章不适用。"]
     return [f"本轮为企业第{int(rnd)}轮清洁生产审核。"]
@@ -133,14 +185,20 @@ def review(f: Facts) -> list[str]:
 
 def organisation(f: Facts) -> list[str]:
     out = []
-    teams = Counter(text(r.get("team")) or "领导小组" for r in f.rows("D.1"))
+    teams = Counter(text(r.get("team")) for r in f.rows("D.1"))
     leaders = {text(r.get("team")): text(r.get("name")) for r in f.rows("D.1") if "组长" in text(r.get("role")) and "副" not in text(r.get("role"))}
     if teams:
         parts = []
         for team, count in teams.items():
+            if not team:
+                continue
             lead = leaders.get(team)
             parts.append(f"清洁生产审核{team}（{count}人" + (f"，组长{lead}" if lead else "") + "）")
-        out.append("企业成立了" + "和".join(parts) + "，成员构成与职责分工" + f.see("D.1#领导小组", "D.1#工作小组") + "。")
+        s = ("企业成立了" + "和".join(parts) + "，成员构成与职责分工" + f.see("D.1#领导小组", "D.1#工作小组")) if parts else \
+            "审核小组成员" + f.see("D.1#领导小组", "D.1#工作小组", "D.1#")
+        if teams.get(""):
+            s += f"，其中 {teams['']} 人未填写所属小组"
+        out.append(s + "。")
     consultants = f.rows("D.2")
     if consultants:
         cons = text(f.cover.get("consultant"))
@@ -170,13 +228,13 @@ def company(f: Facts) -> list[str]:
     bits = []
     if v.get("founded"):
         bits.append(f"建厂于{text(v['founded'])[:10]}")
-    if num(v.get("staff")):
+    if num(v.get("staff")) is not None:
         bits.append(f"现有员工 {int(num(v['staff']))} 人")
-    if num(v.get("area")):
+    if num(v.get("area")) is not None:
         bits.append(f"占地面积 {n(v['area'])} m²")
     if text(v.get("shifts")):
         bits.append(f"实行{text(v['shifts'])}")
-    if num(v.get("output_value")):
+    if num(v.get("output_value")) is not None:
         bits.append(f"企业年总产值 {n(v['output_value'])} 万元")
     name = text(v.get("name")) or text(f.cover.get("company"))
     s = f"{name}" + ("，" + "，".join(bits) if bits else "") + "。"
@@ -189,8 +247,8 @@ def production(f: Facts) -> list[str]:
     out = []
     equipment = f.rows("D.5")
     if equipment:
-        total = sum(int(num(r.get("count")) or 0) for r in equipment)
-        out.append(f"企业主要设备共 {len(equipment)} 类 {total} 台（套）" + f.see("D.5") + "。")
+        out.append(f"企业主要设备 {len(equipment)} 类，{counted(equipment, 'count', '台（套）', ('name', 'model'))}".replace("，（", "（")
+                   + f.see("D.5") + "。")
     for r in f.rows("D.6"):
         s = series_sentence(f, f"{text(r.get('product'))}产量", [r.get(f"output_{i}") for i in (1, 2, 3)], text(r.get("output_unit")))
         if s:
@@ -252,32 +310,148 @@ def _largest_energy(f: Facts):
     return text(r.get("name")), num(r["total_3"]) / total
 
 
+# Compliance (达标) is said only of rows whose measured value and limit are both given; a row with a value
+# but no limit, or a limit but no value, is named as such and never counted as compliant.
+OVER, OK, NO_LIMIT, NO_VALUE = "over", "ok", "no_limit", "no_value"
+
+
+def limit_range(value) -> tuple[float | None, float | None] | None:
+    """(lower, upper) of a limit as typed: 500, “500 mg/L”, “≤500” → (None, 500); “6～9” → (6, 9);
+    None when blank or not a number."""
+    x = num(value)
+    if x is not None:
+        return None, x
+    t = text(value).replace("，", ",")
+    if not t:
+        return None
+    rng = re.search(r"(\d+(?:\.\d+)?)\s*[~～\-—–至]\s*(\d+(?:\.\d+)?)", t)
+    if rng:
+        lo, hi = float(rng[1]), float(rng[2])
+        return min(lo, hi), max(lo, hi)
+    found = re.search(r"\d+(?:\.\d+)?", t)
+    return (None, float(found[0])) if found else None
+
+
+def judge(pairs: list[tuple[list, tuple | None]], exceed_rate=None) -> str:
+    """One monitored row: `pairs` of (measured values, (lower, upper) limit); a positive 超标率 is an
+    exceedance whatever the other columns say."""
+    rate = num(exceed_rate)
+    if rate is not None and rate > 0:
+        return OVER
+    complete = False
+    measured = limited = False
+    for values, lim in pairs:
+        vals = [num(v) for v in values]
+        vals = [v for v in vals if v is not None]
+        measured |= bool(vals)
+        limited |= lim is not None and lim != (None, None)
+        if not vals or lim is None or lim == (None, None):
+            continue
+        lo, hi = lim
+        if (hi is not None and max(vals) > hi) or (lo is not None and min(vals) < lo):
+            return OVER
+        complete = True
+    if complete:
+        return OK
+    if measured:
+        return NO_LIMIT
+    if limited:
+        return NO_VALUE
+    return ""
+
+
+def compliance(subject: str, judged: list[tuple[str, str, str]], ok_all: str, ok_some: str) -> str:
+    """A sentence on `judged` = [(name, status, detail)]: exceedances named (with their detail), the
+    compliant rows claimed only when each has a value and a limit, rows without a limit or without a
+    value named as such."""
+    by = {k: [j for j in judged if j[1] == k] for k in (OVER, OK, NO_LIMIT, NO_VALUE)}
+    parts = []
+    if by[OVER]:
+        parts.append(f"{joined([nm + (f'（{d}）' if d else '') for nm, _s, d in by[OVER]])}超标")
+    if by[OK]:
+        oks = [nm for nm, _s, _d in by[OK]]
+        if not by[OVER] and not by[NO_LIMIT] and not by[NO_VALUE]:
+            parts.append(ok_all)
+        else:
+            parts.append(f"{joined(oks)}{ok_some}")
+    if by[NO_LIMIT]:
+        parts.append(f"{joined([nm for nm, _s, _d in by[NO_LIMIT]])}未给出限值，无法判断是否达标")
+    if by[NO_VALUE]:
+        parts.append(f"{joined([nm for nm, _s, _d in by[NO_VALUE]])}未监测（无监测值）")
+    return subject + "，" + "；".join(parts) + "。" if parts else ""
+
+
 def environment(f: Facts) -> list[str]:
     out = []
     for tid, what in (("D.18", "废水"), ("D.20", "废气")):
-        rows = f.rows(tid)
-        if not rows:
+        judged = []
+        for r in f.rows(tid):
+            if tid == "D.18":
+                if text(r.get("category")) == "合计":  # the sum of the two kinds: loads, no monitoring of its own
+                    continue
+                name = text(r.get("category")) + text(r.get("pollutant"))
+                pairs = [([r.get("conc_max"), r.get("conc_avg"), r.get("conc_min")], limit_range(r.get("limit")))]
+            else:
+                name = (text(r.get("point")) or text(r.get("name"))) + text(r.get("pollutant"))
+                conc_std, rate_std = num(r.get("conc_std")), num(r.get("rate_std"))
+                pairs = [([r.get("conc_max"), r.get("conc_avg"), r.get("conc_min")], (None, conc_std) if conc_std is not None else None),
+                         ([r.get("rate_max"), r.get("rate_avg"), r.get("rate_min")], (None, rate_std) if rate_std is not None else None)]
+            status = judge(pairs, r.get("exceed_rate"))
+            if not status:
+                continue
+            rate = num(r.get("exceed_rate"))
+            judged.append((name, status, f"超标率 {n(rate)}%" if status == OVER and rate else ""))
+        if not judged:
             continue
-        bad = [text(r.get("pollutant")) for r in rows if (num(r.get("exceed_rate")) or 0) > 0]
-        s = f"审核基准期{what}主要污染物监测 {len(rows)} 项" + f.see(tid)
-        s += f"，其中{'、'.join(sorted(set(bad)))}存在超标" if bad else "，监测结果均达标"
-        out.append(s + "。")
+        pollutants = list(dict.fromkeys(text(r.get("pollutant")) for r in f.rows(tid) if text(r.get("pollutant"))
+                                        and not (tid == "D.18" and text(r.get("category")) == "合计")))
+        monitored = any(j[1] != NO_VALUE for j in judged)
+        subject = f"审核基准期{what}主要污染物{'监测' if monitored else ''} {len(pollutants)} 项（{joined(pollutants)}）" + f.see(tid)
+        out.append(compliance(subject, judged, "监测值均未超过标准限值，监测结果均达标", "监测值未超过标准限值"))
     noise = f.rows("D.22")
     if noise:
-        over = [f"{text(r.get('point'))}{text(r.get('period'))}" for r in noise
-                if num(r.get("value")) is not None and num(r.get("standard")) is not None and num(r["value"]) > num(r["standard"])]
-        out.append(f"厂界噪声监测 {len(noise)} 个点次" + f.see("D.22") + ("，" + "、".join(over) + "超标。" if over else "，均满足标准限值要求。"))
+        judged = []
+        for r in noise:
+            status = judge([([r.get("value")], (None, num(r.get("standard"))) if num(r.get("standard")) is not None else None)])
+            if status:
+                name = f"{text(r.get('point'))}{text(r.get('period'))}"
+                judged.append((name, status, f"{n(r.get('value'))} dB(A)，标准值 {n(r.get('standard'))} dB(A)" if status == OVER else ""))
+        measured = sum(j[1] in (OVER, OK, NO_LIMIT) for j in judged)
+        if judged:
+            out.append(compliance(f"厂界噪声监测 {measured} 个点次" + f.see("D.22"), judged,
+                                  "监测值均满足标准限值要求", "监测值满足标准限值要求"))
     quota = f.rows("D.23")
     if quota:
-        fails = [text(r.get("pollutant")) for r in quota if text(r.get("ok")) == "否"]
-        out.append("审核基准期主要污染物排放总量" + f.see("D.23") + ("：" + "、".join(fails) + "超过总量控制指标。" if fails else "均满足总量控制指标要求。"))
+        judged = []
+        for r in quota:
+            q, b = num(r.get("quota")), num(r.get("base"))
+            name = text(r.get("pollutant")) or f"第{text(r.get('no'))}项"
+            if q is not None and b is not None:
+                judged.append((name, OVER if b > q else OK, f"{n(b)} t/a，指标 {n(q)} t/a" if b > q else ""))
+            elif b is not None:
+                judged.append((name, NO_LIMIT, ""))
+            elif q is not None:
+                judged.append((name, NO_VALUE, ""))
+        s = compliance("审核基准期主要污染物排放总量" + f.see("D.23"), judged, "均满足总量控制指标要求", "满足总量控制指标要求")
+        s = s.replace("未给出限值，无法判断是否达标", "未给出总量控制指标").replace("未监测（无监测值）", "未填写基准期排放总量")
+        s = s.replace("超标", "超过总量控制指标")
+        if s:
+            out.append(s)
     waste = f.rows("D.21")
     if waste:
-        by = Counter(text(r.get("category")) for r in waste)
-        amount = {k: sum(num(r.get("generated")) or 0 for r in waste if text(r.get("category")) == k) for k in by}
-        parts = [f"{k} {by[k]} 种、{n(amount[k])} t/a" for k in by if k]
+        parts = []
+        for k in dict.fromkeys(text(r.get("category")) for r in waste):
+            sel = [r for r in waste if text(r.get("category")) == k]
+            amount_k = total(sel, "generated")
+            blank = [r for r in sel if num(r.get("generated")) is None]
+            p = f"{k or '未分类固体废物'} {len(sel)} 种"
+            if amount_k is None:
+                p += "（产生量未填写）"
+            else:
+                p += f"、{n(amount_k)} t/a" + (f"（{joined(names(blank, 'name'))}未填写产生量）" if blank else "")
+            parts.append(p)
         out.append("企业产生" + "，".join(parts) + f.see("D.21") + "。")
-    return out
+    return [s for s in out if s]
 
 
 def level_analysis(f: Facts) -> list[str]:
@@ -288,6 +462,9 @@ def level_analysis(f: Facts) -> list[str]:
     s = f"对照行业清洁生产评价指标体系，共对标 {len(rows)} 项指标" + f.see("IND.1")
     if grades:
         s += "，审核前" + "、".join(f"达到{g} {c} 项" if g != indicators.BELOW else f"{g} {c} 项" for g, c in sorted(grades.items()))
+    ungraded = [text(r.get("indicator")) for r in rows if not text(r.get("grade_before"))]
+    if ungraded:
+        s += f"，{joined(ungraded)}未评定级别（审核前指标值或基准值未填写）"
     limiting = [text(r.get("indicator")) for r in rows if text(r.get("limiting")) == "是" and text(r.get("grade_before")) == indicators.BELOW]
     if limiting:
         s += f"；限定性指标{'、'.join(limiting)}未达到III级基准值"
@@ -312,21 +489,35 @@ def targets(f: Facts) -> list[str]:
     for r in rows:
         rel = num(r.get("near_rel"))
         d = text(r.get("direction")) or "降低"
-        parts.append(f"{text(r.get('indicator'))}由 {n(r.get('base'))} {text(r.get('unit'))} {d}至 {n(r.get('near_abs'))}"
-                     + (f"（{d} {n(rel)}%）" if rel is not None else ""))
+        base, near = num(r.get("base")), num(r.get("near_abs"))
+        name, unit = text(r.get("indicator")), text(r.get("unit"))
+        if base is not None and near is not None:
+            parts.append(f"{name}由 {n(base)} {unit} {d}至 {n(near)}".replace("  ", " ") + (f"（{d} {n(rel)}%）" if rel is not None else ""))
+        elif near is not None:
+            parts.append(f"{name}{d}至 {n(near)} {unit}".rstrip() + "（基准期值未填写）")
+        else:
+            missing = "基准期值和近期目标值" if base is None else "近期目标值"
+            parts.append(f"{name}（{missing}未填写）")
     return [f"本轮审核设置清洁生产目标 {len(rows)} 项" + f.see("D.24") + "，近期目标为：" + "；".join(parts) + "。"]
 
 
 def stage_options(stage: str):
     def run(f: Facts) -> list[str]:
-        rows = [r for r in f.rows("D.25") if (text(r.get("stage")) or "预审核") == stage]
-        if not rows:
-            return []
-        cats = Counter(text(r.get("category")) for r in rows if text(r.get("category")))
-        s = f"{stage}阶段共提出备选方案 {len(rows)} 项" + f.see(f"D.25#{stage}")
-        if cats:
-            s += "，其中" + "、".join(f"{k}方面 {v} 项" for k, v in cats.items())
-        return [s + "。"]
+        rows = [r for r in f.rows("D.25") if text(r.get("stage")) == stage]
+        unstaged = [r for r in f.rows("D.25") if not text(r.get("stage"))] if stage == "预审核" else []
+        out = []
+        if rows:
+            cats = Counter(text(r.get("category")) for r in rows if text(r.get("category")))
+            s = f"{stage}阶段共提出备选方案 {len(rows)} 项" + f.see(f"D.25#{stage}")
+            if cats:
+                s += "，其中" + "、".join(f"{k}方面 {v} 项" for k, v in cats.items())
+            uncategorised = len(rows) - sum(cats.values())
+            if cats and uncategorised:
+                s += f"，{uncategorised} 项未填写方案类型"
+            out.append(s + "。")
+        if unstaged:
+            out.append(f"另有备选方案 {len(unstaged)} 项未填写提出阶段" + f.see("D.25#") + "。")
+        return out
     return run
 
 
@@ -334,22 +525,34 @@ def instruments(f: Facts) -> list[str]:
     rows = f.rows("D.26")
     if not rows:
         return []
-    total = sum(int(num(r.get("count")) or 0) for r in rows)
-    return [f"审核重点配备计量器具/监测仪器 {len(rows)} 类共 {total} 台（件）" + f.see("D.26") + "。"]
+    return [f"审核重点配备计量器具/监测仪器 {len(rows)} 类，{counted(rows, 'count', '台（件）', ('name',))}".replace("，（", "（")
+            + f.see("D.26") + "。"]
+
+
+def verdict(dev: float, tol: float, what: str, source: str) -> str:
+    """“平衡偏差 4.99%，在允许偏差 ±5% 以内，…平衡成立” — |偏差| against the tolerance, both signs."""
+    sign = "（输出大于输入）" if dev < 0 else ""
+    s = f"平衡偏差 {pct2(dev)}{sign}，"
+    if abs(dev) <= tol + 1e-12:  # as cpxl.calc.balance.balance_ok: 5% of 100 is within ±5%
+        return s + f"在允许偏差 ±{tol * 100:g}% 以内，{what}成立（{source}）"
+    return s + f"超过允许偏差 ±{tol * 100:g}%，{what}不成立，应分析原因并重新实测或补充实测（{source}）"
 
 
 def balances(f: Facts) -> list[str]:
     out = []
     total_in, total_out = material_totals(f.d)
     rows = f.d.rows("BAL.1")
+    tol = f.d.param(P.K_MATERIAL_TOL)
+    tol = 0.05 if tol is None else tol
+    source = "DB11/T 1156—2022 7.3.4 b"
     if total_in:
         unit = next((text(r.get("qty_unit")) for r in rows if text(r.get("qty_unit"))), "")
-        dev = (total_in - (total_out or 0)) / total_in
-        tol = f.d.param(P.K_MATERIAL_TOL) or 0.05
-        s = ("审核重点物料平衡" + f.see("BAL.1", "fig:BAL.1") + f"：输入总量 {n(total_in)} {unit}，输出总量 {n(total_out)} {unit}，"
-             f"平衡偏差 {pct(dev)}，")
-        s += (f"在允许偏差 ±{tol * 100:g}% 以内，物料平衡成立（DB11/T 1156—2022 7.3.4 b）。" if abs(dev) <= tol
-              else f"超过允许偏差 ±{tol * 100:g}%，应分析原因并重新实测或补充实测（DB11/T 1156—2022 7.3.4 b）。")
+        s = "审核重点物料平衡" + f.see("BAL.1", "fig:BAL.1") + f"：输入总量 {n(total_in, unit)}，"
+        if total_out is None:
+            s += "输出量未填写，无法计算平衡偏差，物料平衡尚未建立。"
+        else:
+            dev = (total_in - total_out) / total_in
+            s += f"输出总量 {n(total_out, unit)}，" + verdict(dev, tol, "物料平衡", source) + "。"
         out.append(s)
         losses = [r for r in rows if text(r.get("direction")) == "输出"
                   and text(r.get("category")) in ("废水", "废气", "固体废物", "无组织排放", "损失") and num(r.get("qty"))]
@@ -362,35 +565,61 @@ def balances(f: Facts) -> list[str]:
         for r in rows:
             if num(r.get("unit_dev")) is not None:
                 ops[text(r.get("unit_op"))] = num(r["unit_dev"])
-        bad = [f"{k}（{pct(v)}）" for k, v in ops.items() if abs(v) > tol]
+        bad = [f"{k}（{pct2(v)}）" for k, v in ops.items() if abs(v) > tol]
         if bad:
             out.append("单元操作平衡偏差超过允许偏差的有：" + "、".join(bad) + "。")
+    elif total_out is not None:
+        out.append("审核重点物料平衡" + f.see("BAL.1", "fig:BAL.1") + "：输入量未填写，无法计算平衡偏差，物料平衡尚未建立。")
     w = [r for r in f.d.rows("BAL.2") if num(r.get("fresh"))]
     if w:
         fresh = sum(num(r["fresh"]) for r in w)
-        reused = sum(num(r.get("reused")) or 0 for r in w)
-        s = "水平衡测试" + f.see("BAL.2", "fig:BAL.2") + f"：新水量 {n(fresh)} m³/d，重复利用水量 {n(reused)} m³/d，"
-        s += f"重复利用率 {pct(reused / (fresh + reused))}（GB/T 12452）"
-        parts = [num(r.get(k)) for r in w for k in ("consumed", "discharged", "leaked")]
-        if any(x is not None for x in parts):
-            out_sum = sum(x for x in parts if x is not None)
-            s += f"，水量平衡偏差 {pct((fresh - out_sum) / fresh)}"
-        leak = sum(num(r.get("leaked")) or 0 for r in w)
+        reused = total(w, "reused")
+        s = "水平衡测试" + f.see("BAL.2", "fig:BAL.2") + f"：新水量 {n(fresh)} m³/d，"
+        if reused is None:
+            s += "重复利用水量未填写"
+        else:
+            s += f"重复利用水量 {n(reused)} m³/d，重复利用率 {pct(reused / (fresh + reused))}（GB/T 12452）"
+        parts = ("consumed", "discharged", "leaked")
+        complete = all(num(r.get(k)) is not None for r in w for k in parts)
+        if complete:
+            out_sum = sum(num(r.get(k)) for r in w for k in parts)
+            wtol = f.d.param(P.K_WATER_TOL)
+            s += "，水量" + verdict((fresh - out_sum) / fresh, 0.05 if wtol is None else wtol, "水平衡", "GB/T 12452")
+        else:
+            s += "，耗水量、排水量、漏失水量未全部填写，未计算水量平衡偏差"
+        leak = total(w, "leaked")
         if leak:
             s += f"，漏失水量 {n(leak)} m³/d（漏失率 {pct(leak / fresh)}）"
         out.append(s + "。")
     e = [r for r in f.d.rows("BAL.3") if num(r.get("supplied"))]
     if e:
-        sup = sum(num(r["supplied"]) for r in e)
-        eff = sum(num(r.get("effective")) or 0 for r in e)
+        known = [r for r in e if num(r.get("effective")) is not None]
+        s = "能量平衡" + f.see("BAL.3")
+        if known:
+            sup = sum(num(r["supplied"]) for r in known)
+            eff = sum(num(r["effective"]) for r in known)
+            s += f"：供入能量 {n(sup)} kgce/a，有效利用能量 {n(eff)} kgce/a，能量利用率 {pct(eff / sup)}（GB/T 3484）"
+            if len(known) < len(e):
+                s += f"（{joined(names([r for r in e if r not in known], 'unit'))}未填写有效利用能量，未计入）"
+        else:
+            s += f"：供入能量 {n(sum(num(r['supplied']) for r in e))} kgce/a，有效利用能量未填写，未计算能量利用率"
         worst = min((r for r in e if num(r.get("efficiency")) is not None), key=lambda r: num(r["efficiency"]), default=None)
-        s = "能量平衡" + f.see("BAL.3") + f"：供入能量 {n(sup)} kgce/a，有效利用能量 {n(eff)} kgce/a，能量利用率 {pct(eff / sup)}（GB/T 3484）"
         if worst is not None:
             s += f"，利用率最低的是{text(worst.get('unit'))}（{pct(num(worst['efficiency']))}）"
         out.append(s + "。")
     p = [r for r in f.d.rows("BAL.4") if num(r.get("generated"))]
     if p:
-        parts = [f"{text(r.get('pollutant'))}产生量 {n(r['generated'])} t/a" + (f"、平衡偏差 {pct(num(r['dev']))}" if num(r.get("dev")) is not None else "") for r in p]
+        ptol = f.d.param(P.K_POLLUTANT_TOL)
+        ptol = 0.05 if ptol is None else ptol
+        parts = []
+        for r in p:
+            dev = num(r.get("dev"))
+            s = f"{text(r.get('pollutant'))}产生量 {n(r['generated'])} t/a"
+            if dev is None:
+                s += "，去向（去除量、有组织排放量、无组织排放量）未填写，未计算平衡偏差"
+            else:
+                s += f"，平衡偏差 {pct2(dev)}" + ("" if abs(dev) <= ptol else f"，超过允许偏差 ±{ptol * 100:g}%")
+            parts.append(s)
         out.append("特征污染因子平衡" + f.see("BAL.4") + "：" + "；".join(parts) + "。")
     return out
 
@@ -409,8 +638,14 @@ def experts(f: Facts) -> list[str]:
     rows = f.rows("D.29")
     if not rows:
         return []
-    adopted = sum("未采纳" not in text(r.get("adoption")) and "采纳" in text(r.get("adoption")) for r in rows)
-    return [f"行业专家提出意见和建议 {len(rows)} 条，采纳 {adopted} 条" + f.see("D.29") + "。"]
+    answered = [r for r in rows if text(r.get("adoption"))]
+    if not answered:
+        return [f"行业专家提出意见和建议 {len(rows)} 条" + f.see("D.29") + "，采纳情况未填写。"]
+    adopted = sum("未采纳" not in text(r.get("adoption")) and "采纳" in text(r.get("adoption")) for r in answered)
+    s = f"行业专家提出意见和建议 {len(rows)} 条，采纳 {adopted} 条" + f.see("D.29")
+    if len(answered) < len(rows):
+        s += f"，{len(rows) - len(answered)} 条未填写采纳情况"
+    return [s + "。"]
 
 
 def option_summary(f: Facts) -> list[str]:
@@ -418,14 +653,15 @@ def option_summary(f: Facts) -> list[str]:
     if not rows:
         return []
     by = Counter(text(r.get("cost_class")) for r in rows)
-    inv = {k: sum(num(r.get("investment")) or 0 for r in rows if text(r.get("cost_class")) == k) for k in by}
+    inv = {k: total([r for r in rows if text(r.get("cost_class")) == k], "investment") for k in by}
     cats = Counter(text(r.get("category")) for r in rows if text(r.get("category")))
     s = f"本轮审核共产生备选清洁生产方案 {len(rows)} 项" + f.see("D.30", "fig:D.30")
-    parts = [f"{k}方案 {by[k]} 项（预计投资 {n(inv[k])} 万元）" for k in ("无/低费", "中/高费") if by.get(k)]
+    parts = [f"{k}方案 {by[k]} 项（{amount(inv[k], '万元', '预计投资')}）" for k in ("无/低费", "中/高费") if by.get(k)]
+    if by.get(""):
+        parts.append(f"{by['']} 项未填写费用类别")
     if parts:
         s += "，其中" + "，".join(parts)
-    total = sum(inv.values())
-    s += f"，预计总投资 {n(total)} 万元。"
+    s += "，" + amount(total(rows, "investment"), "万元", "预计总投资") + "。"
     if cats:
         s += "按方案类型分：" + "、".join(f"{k} {v} 项" for k, v in cats.items()) + "。"
     return [s]
@@ -437,8 +673,11 @@ def screening(f: Facts) -> list[str]:
     rows = f.rows("D.31")
     if rows:
         by = Counter(classes.get(text(r.get("option_id"))) or "" for r in rows)
-        out.append(f"经定性筛选，可行的无/低费方案 {by.get('无/低费', 0)} 项" + f.see("D.31#无/低费")
-                   + f"，初步可行的中/高费方案 {by.get('中/高费', 0)} 项" + f.see("D.31#中/高费") + "。")
+        s = (f"经定性筛选，可行的无/低费方案 {by.get('无/低费', 0)} 项" + f.see("D.31#无/低费")
+             + f"，初步可行的中/高费方案 {by.get('中/高费', 0)} 项" + f.see("D.31#中/高费"))
+        if by.get(""):  # the class comes from 表D.30: an option not found there cannot be counted in either
+            s += f"，另有 {by['']} 项在表D.30中未找到费用类别"
+        out.append(s + "。")
     bad = f.rows("D.32")
     if bad:
         out.append(f"不可行方案 {len(bad)} 项" + f.see("D.32") + "，不可行原因逐项列明。")
@@ -477,21 +716,31 @@ def expected_targets(f: Facts) -> list[str]:
     rows = [r for r in f.d.rows("D.33") if num(r.get("exp_abs")) is not None]
     if not rows:
         return []
-    met = _met(f, rows, "exp_abs")
-    return [f"本轮 {len(rows)} 项清洁生产目标中，预计 {len(met)} 项可在近期达到" + f.see("D.33")
-            + ("，" + "、".join(met) + "的支撑方案见表中“支撑方案”列" if met else "") + "。"]
+    met, missed, unknown = _met(f, rows, "exp_abs")
+    s = f"本轮 {len(rows)} 项清洁生产目标中，预计 {len(met)} 项可在近期达到" + f.see("D.33")
+    if met:
+        s += "，" + "、".join(met) + "的支撑方案见表中“支撑方案”列"
+    if missed:
+        s += "；" + "、".join(missed) + "预计达不到近期目标"
+    if unknown:
+        s += "；" + "、".join(unknown) + "在表D.24中未给出近期目标值，无法判断"
+    return [s + "。"]
 
 
-def _met(f: Facts, rows, key) -> list[str]:
+def _met(f: Facts, rows, key) -> tuple[list[str], list[str], list[str]]:
+    """(met, missed, not judged) indicators of `rows` against the near-term targets of 表D.24."""
     targets = {text(r.get("indicator")): r for r in f.d.rows("D.24")}
-    out = []
+    met, missed, unknown = [], [], []
     for r in rows:
-        t = targets.get(text(r.get("indicator")))
+        name = text(r.get("indicator"))
+        t = targets.get(name)
         if t is None or num(t.get("near_abs")) is None or num(r.get(key)) is None:
-            continue
-        if indicators.target_met(num(t["near_abs"]), num(r[key]), text(t.get("direction")) or "降低") == "是":
-            out.append(text(r.get("indicator")))
-    return out
+            unknown.append(name)
+        elif indicators.target_met(num(t["near_abs"]), num(r[key]), text(t.get("direction")) or "降低") == "是":
+            met.append(name)
+        else:
+            missed.append(name)
+    return met, missed, unknown
 
 
 def implemented(f: Facts) -> list[str]:
@@ -499,10 +748,9 @@ def implemented(f: Facts) -> list[str]:
     if not rows:
         return []
     by = Counter(text(r.get("cost_class")) for r in rows)
-    inv = sum(num(r.get("investment")) or 0 for r in rows)
-    econ = sum(num(r.get("econ_benefit")) or 0 for r in rows)
     parts = "、".join(f"{k} {v} 项" for k, v in by.items() if k)
-    return [f"截至目前已实施方案 {len(rows)} 项（{parts}），累计投资 {n(inv)} 万元，年经济效益 {n(econ)} 万元/a"
+    return [f"截至目前已实施方案 {len(rows)} 项" + (f"（{parts}）" if parts else "") + "，"
+            + amount(total(rows, "investment"), "万元", "累计投资") + "，" + amount(total(rows, "econ_benefit"), "万元/a", "年经济效益")
             + f.see("D.34", "fig:D.34") + "。"]
 
 
@@ -516,7 +764,7 @@ def schedule(f: Facts) -> list[str]:
         if num(r.get("investment")) is not None:
             inv[text(r.get("option_id"))] = num(r["investment"])
     ends = [r["end"] for r in rows if r.get("end")]
-    s = f"拟实施方案 {len(ids)} 项，预计投资 {n(sum(inv.values()))} 万元" + f.see("D.35")
+    s = f"拟实施方案 {len(ids)} 项，{amount(sum(inv.values()) if inv else None, '万元', '预计投资')}" + f.see("D.35")
     if ends:
         s += f"，计划于 {max(ends):%Y年%m月} 前全部完成"
     return [s + "。"]
@@ -529,10 +777,7 @@ def conclusion(f: Facts) -> list[str]:
     rows = f.rows("D.36")
     if rows:
         out.append("本轮清洁生产方案实施情况及审核预期效益" + f.see("D.36") + "。")
-    arch = f.rows("D.37")
-    if arch:
-        done = sum(text(r.get("status")) == "已建立" for r in arch)
-        out.append(f"企业清洁生产档案 {len(arch)} 项中已建立 {done} 项" + f.see("D.37") + "。")
+    out += archive(f)
     return out
 
 
@@ -551,7 +796,8 @@ def implementation(f: Facts) -> list[str]:
     out = []
     if rows:
         by = Counter(text(r.get("cost_class")) for r in rows)
-        out.append(f"本轮共实施清洁生产方案 {len(rows)} 项，其中" + "、".join(f"{k} {v} 项" for k, v in by.items() if k) + "。")
+        parts = "、".join(f"{k} {v} 项" for k, v in by.items() if k)
+        out.append(f"本轮共实施清洁生产方案 {len(rows)} 项" + (f"，其中{parts}" if parts else "") + "。")
     adj = f.rows("ACC.2")
     if adj:
         out.append(f"评估后调整方案 {len(adj)} 项" + f.see("ACC.2") + "，调整原因及可行性分析逐项说明。")
@@ -563,9 +809,8 @@ def class_effects(cls: str):
         rows = [r for r in f.rows("D.38") if text(r.get("cost_class")) == cls]
         if not rows:
             return []
-        inv = sum(num(r.get("investment")) or 0 for r in rows)
-        econ = sum(num(r.get("econ_benefit")) or 0 for r in rows)
-        return [f"{cls}方案实施 {len(rows)} 项，核定实际投资 {n(inv)} 万元，折合年度经济效益 {n(econ)} 万元/a" + f.see(f"D.38#{cls}") + "。"]
+        return [f"{cls}方案实施 {len(rows)} 项，" + amount(total(rows, "investment"), "万元", "核定实际投资") + "，"
+                + amount(total(rows, "econ_benefit"), "万元/a", "折合年度经济效益") + f.see(f"D.38#{cls}") + "。"]
     return run
 
 
@@ -589,20 +834,26 @@ def before_after(f: Facts) -> list[str]:
     rows = [r for r in f.d.rows("ACC.3") if num(r.get("change_rate")) is not None]
     if not rows:
         return []
+    def rate(x: float) -> str:
+        return f"削减 {pct(x)}" if x > 0 else f"增加 {pct(-x)}" if x < 0 else "持平"
     return ["审核前后主要指标变化" + f.see("ACC.3") + "：" + "；".join(
-        f"{text(r.get('indicator'))}由 {n(r.get('before'))} {text(r.get('unit'))} 变为 {n(r.get('after'))}（削减 {pct(num(r['change_rate']))}）"
+        f"{text(r.get('indicator'))}由 {n(r.get('before'))} {text(r.get('unit'))} 变为 {n(r.get('after'))}（{rate(num(r['change_rate']))}）"
         for r in rows) + "。"]
 
 
 def targets_done(f: Facts) -> list[str]:
-    rows = [r for r in f.d.rows("D.42") if text(r.get("met"))]
+    listed = [r for r in f.rows("D.42") if text(r.get("indicator"))]
+    rows = [r for r in listed if text(r.get("met"))]
     if not rows:
         return []
     met = [text(r.get("indicator")) for r in rows if text(r.get("met")) == "是"]
     missed = [text(r.get("indicator")) for r in rows if text(r.get("met")) == "否"]
-    s = f"本轮 {len(rows)} 项清洁生产目标中 {len(met)} 项已完成" + f.see("D.42", "fig:D.42")
+    s = f"本轮 {len(listed)} 项清洁生产目标中 {len(met)} 项已完成" + f.see("D.42", "fig:D.42")
     if missed:
         s += f"，{'、'.join(missed)}未完成，应说明原因"
+    unknown = [text(r.get("indicator")) for r in listed if not text(r.get("met"))]
+    if unknown:
+        s += f"；{'、'.join(unknown)}未填写完成值或无近期目标值，未判断是否完成"
     return [s + "。"]
 
 
@@ -614,11 +865,15 @@ def continuing(f: Facts) -> list[str]:
 
 
 def archive(f: Facts) -> list[str]:
-    arch = f.rows("D.37")
+    arch = [r for r in f.rows("D.37") if text(r.get("status"))]
     if not arch:
         return []
-    done = sum(text(r.get("status")) == "已建立" for r in arch)
-    return [f"企业清洁生产档案 {len(arch)} 项中已建立 {done} 项" + f.see("D.37") + "。"]
+    listed = [r for r in f.d.rows("D.37") if text(r.get("item"))]
+    by = Counter(text(r.get("status")) for r in arch)
+    s = f"企业清洁生产档案 {len(listed)} 项" + f.see("D.37") + "，" + "、".join(f"{k} {v} 项" for k, v in by.items())
+    if len(listed) > len(arch):
+        s += f"，{len(listed) - len(arch)} 项未填写建立情况"
+    return [s + "。"]
 
 
 # ---- park -------------------------------------------------------------------------------------------------------
@@ -688,9 +943,10 @@ def park_options(f: Facts) -> list[str]:
         return []
     levels = Counter(text(r.get("level")) for r in rows if text(r.get("level")))
     status = Counter(text(r.get("status")) for r in rows if text(r.get("status")))
-    inv = sum(num(r.get("investment")) or 0 for r in rows)
-    s = f"本轮审核共产生清洁生产方案 {len(rows)} 项" + f.see("B.3", "fig:B.3") + "，其中" + "、".join(f"{k} {v} 项" for k, v in levels.items())
-    s += f"，投资预算合计 {n(inv)} 万元"
+    s = f"本轮审核共产生清洁生产方案 {len(rows)} 项" + f.see("B.3", "fig:B.3")
+    if levels:
+        s += "，其中" + "、".join(f"{k} {v} 项" for k, v in levels.items())
+    s += "，" + amount(total(rows, "investment"), "万元", "投资预算合计")
     if status:
         s += "；" + "、".join(f"{k} {v} 项" for k, v in status.items())
     return [s + "。"]
@@ -733,8 +989,12 @@ def region_indicators(keys: tuple[str, ...] | None = None):
             key = BENCHMARK_ORDER[no - 1][1]
             if keys is not None and key.rsplit("_", 1)[0] not in keys:
                 continue
-            out.append(f"{text(r.get('indicator'))}（{text(r.get('unit'))}）：{int(num(r['count']))} 家企业中位数 {n(r.get('median'))}，"
-                       f"先进值（前25%）{n(r.get('advanced'))}，最优 {n(r.get('best'))}，{int(num(r.get('behind')) or 0)} 家未达先进值"
+            stats = [f"{label} {n(r.get(k))}" for k, label in (("median", "中位数"), ("advanced", "先进值（前25%）"), ("best", "最优"))
+                     if num(r.get(k)) is not None]
+            if num(r.get("behind")) is not None:
+                stats.append(f"{int(num(r['behind']))} 家未达先进值")
+            out.append(f"{text(r.get('indicator'))}（{text(r.get('unit'))}）：{int(num(r['count']))} 家企业" + (
+                "，".join(stats) if stats else "，统计值未给出")
                        + (f"，中位企业达到先进值需下降 {pct(num(r['potential']))}" if num(r.get("potential")) else ""))
         if not out:
             return []
@@ -753,10 +1013,16 @@ def region_category(category: str):
                 text(r.get("problem")) + (f"（涉及 {int(num(r['companies_n']))} 家企业）" if num(r.get("companies_n")) else "") for r in probs) + "。")
         if opts:
             out.append(f"对应清洁生产方案 {len(opts)} 项：" + "；".join(
-                text(r.get("name")) + (f"（投资 {n(r['investment'])} 万元，投资回收期 {n(r['payback'])} 年）" if num(r.get("payback")) is not None else "")
+                text(r.get("name")) + _option_terms(r)
                 for r in opts) + "。")
         return out
     return run
+
+
+def _option_terms(r: dict) -> str:
+    terms = [f"{label} {n(r[k], unit)}" for k, label, unit in (("investment", "投资", "万元"), ("payback", "投资回收期", "年"))
+             if num(r.get(k)) is not None]
+    return f"（{'，'.join(terms)}）" if terms else ""
 
 
 def region_problems(f: Facts) -> list[str]:
@@ -764,18 +1030,28 @@ def region_problems(f: Facts) -> list[str]:
     if not rows:
         return []
     cats = Counter(text(r.get("category")) for r in rows if text(r.get("category")))
-    common = sum(text(r.get("common")) == "是" for r in rows)
-    return [f"本次审核共梳理问题 {len(rows)} 项" + f.see("R.4") + "，其中关键共性问题 " + str(common) + " 项；按类别分：" + "、".join(f"{k} {v} 项" for k, v in cats.items()) + "。"]
+    s = f"本次审核共梳理问题 {len(rows)} 项" + f.see("R.4")
+    if any(text(r.get("common")) for r in rows):  # 是否关键共性问题 left blank is not “否”
+        s += f"，其中关键共性问题 {sum(text(r.get('common')) == '是' for r in rows)} 项"
+        blank = sum(not text(r.get("common")) for r in rows)
+        if blank:
+            s += f"（{blank} 项未填写是否为关键共性问题）"
+    else:
+        s += "，是否为关键共性问题未填写"
+    if cats:
+        s += "；按类别分：" + "、".join(f"{k} {v} 项" for k, v in cats.items())
+    return [s + "。"]
 
 
 def region_options(f: Facts) -> list[str]:
     rows = f.rows("R.5")
     if not rows:
         return []
-    inv = sum(num(r.get("investment")) or 0 for r in rows)
-    ben = sum(num(r.get("benefit")) or 0 for r in rows)
-    s = f"汇总可推广清洁生产方案 {len(rows)} 项" + f.see("R.5") + f"，投资合计 {n(inv)} 万元，年效益合计 {n(ben)} 万元"
-    if inv and ben:
+    inv, ben = total(rows, "investment"), total(rows, "benefit")
+    s = (f"汇总可推广清洁生产方案 {len(rows)} 项" + f.see("R.5") + "，" + amount(inv, "万元", "投资合计") + "，"
+         + amount(ben, "万元", "年效益合计"))
+    complete = all(num(r.get("investment")) is not None and num(r.get("benefit")) is not None for r in rows)
+    if inv and ben and complete:
         s += f"，总体静态投资回收期约 {n(inv / ben)} 年"
     return [s + "。"]
 
@@ -789,9 +1065,20 @@ def region_performance(f: Facts) -> list[str]:
         sel = [r for r in rows if text(r.get("status")) == status]
         if not sel:
             continue
-        tot = lambda k: sum(num(r.get(k)) or 0 for r in sel)  # noqa: E731
-        out.append(f"{status}方案 {int(tot('options_n'))} 项，投资 {n(tot('investment'))} 万元，年经济效益 {n(tot('econ'))} 万元，"
-                   f"节能 {n(tot('energy'))} tce/a，节水 {n(tot('water'))} m³/a，碳减排 {n(tot('co2'))} tCO₂/a")
+        count = total(sel, "options_n")
+        given, blank = [], []
+        for key, label, unit in (("investment", "投资", "万元"), ("econ", "年经济效益", "万元"), ("energy", "节能", "tce/a"),
+                                 ("water", "节水", "m³/a"), ("co2", "碳减排", "tCO₂/a")):
+            x = total(sel, key)  # blank is “未填写”, never 0
+            if x is None:
+                blank.append(label)
+            else:
+                given.append(f"{label} {n(x, unit)}")
+        s = f"{status}方案 {int(count)} 项" if count is not None else f"{status}方案（项数未填写）"
+        s += "".join(f"，{g}" for g in given)
+        if blank:
+            s += f"，{'、'.join(blank)}未填写"
+        out.append(s)
     return ["审核对象企业方案绩效" + f.see("R.6", "fig:R.6") + "：" + "；".join(out) + "。"] if out else []
 
 

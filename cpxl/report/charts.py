@@ -136,7 +136,7 @@ def trend(years: list[str], series: list[tuple[str, list]], ylabel: str, *, line
         else:
             bars = ax.bar(x - 0.35 + width * (k + 0.5), y, width * 0.92, label=name, color=COLORS[k % len(COLORS)])
             if n <= 3:
-                ax.bar_label(bars, labels=[_short(v) for v in vals], fontsize=7, padding=1)
+                ax.bar_label(bars, labels=[_value_label(v) for v in vals], fontsize=7, padding=1)
     ax.set_xticks(x)
     ax.set_xticklabels(years)
     ax.set_ylabel(ylabel)
@@ -182,7 +182,7 @@ def grouped(categories: list[str], series: list[tuple[str, list]], ylabel: str, 
         y = np.array([v if v is not None else 0.0 for v in vals], dtype=float)
         bars = ax.bar(x - 0.4 + width * (k + 0.5), y, width * 0.92, label=name, color=COLORS[k % len(COLORS)])
         if len(categories) * n <= 16:
-            ax.bar_label(bars, labels=[_short(v) for v in vals], fontsize=7, padding=1)
+            ax.bar_label(bars, labels=[_value_label(v) for v in vals], fontsize=7, padding=1)
     for k, (name, value) in enumerate(reference or []):
         ax.axhline(value, color=("#C00000", "#7F7F7F")[k % 2], linestyle="--", linewidth=1, label=f"{name} {_short(value)}")
     ax.set_xticks(x)
@@ -255,7 +255,7 @@ def pair(categories: list[str], left: tuple[str, list], right: tuple[str, list])
         ax = fig.add_subplot(1, 2, k + 1)
         y = [v if v is not None else 0.0 for v in vals]
         bars = ax.bar(x, y, 0.55, color=COLORS[k])
-        ax.bar_label(bars, labels=[_short(v) for v in vals], fontsize=7.5, padding=1)
+        ax.bar_label(bars, labels=[_value_label(v) for v in vals], fontsize=7.5, padding=1)
         ax.set_xticks(x)
         ax.set_xticklabels([_wrap(c, 6) for c in categories], fontsize=8)
         ax.set_title(name, fontsize=9)
@@ -265,6 +265,11 @@ def pair(categories: list[str], left: tuple[str, list], right: tuple[str, list])
     fig.subplots_adjust(wspace=0.3)
     lines = max((len(_wrap(c, 6).split("\n")) for c in categories), default=1)
     return _png(fig, left=0.08, bottom=0.08 + 0.05 * lines, top=0.88)
+
+
+def _value_label(v) -> str:
+    """Bar label: the value, “0” for a zero, “未填写” where there is no value (no bar is drawn for it)."""
+    return "未填写" if v is None else _short(v)
 
 
 def _label(name: str, q: float) -> str:

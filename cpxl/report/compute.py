@@ -114,6 +114,12 @@ def _keeps_typed(table_id: str, key: str) -> bool:
     return table_id == "IND.1" and key in ("grade_before", "grade_after")
 
 
+def _sum_values(values) -> float | None:
+    vals = [num(x) for x in values]
+    vals = [x for x in vals if x is not None]
+    return sum(vals) if vals else None
+
+
 def _sum(f: Frame, key: str) -> float | None:
     if f.empty or key not in f:
         return None
@@ -315,6 +321,8 @@ def _pair_totals(table_id: str, pairs: tuple[tuple[str, str, str], ...], rates: 
                     def ratio(n=num_item, dd=den_item):
                         a = [num(f.at[by_item[n], c]) for c in (low, high)] if n in by_item else []
                         b = [num(f.at[by_item[dd], c]) for c in (low, high)] if dd in by_item else []
+                        if all(x is None for x in a):  # 完成数量 not given: no rate (not 0 %)
+                            return None
                         sa = sum(x for x in a if x is not None)
                         sb = sum(x for x in b if x is not None)
                         return round(sa / sb * 100, 2) if sb else None
@@ -345,12 +353,14 @@ def _e4(d: Derived) -> None:
     fields = d.fields.setdefault("E.4", {})
     d38 = d.frame("D.38")
     rows = d38.to_dict("records") if not d38.empty else []
+    rows = [r for r in rows if text(r.get("option_id")) or text(r.get("name"))]
+    # counts and investments of 表D.38; an empty D.38 leaves them blank (not 0), a blank investment is not 0
     for cls, suffix in (("无/低费", "low"), ("中/高费", "high")):
         sel = [r for r in rows if text(r.get("cost_class")) == cls]
-        fields[f"n_{suffix}"] = len(sel)
-        fields[f"inv_{suffix}"] = sum(num(r.get("investment")) or 0 for r in sel)
-    fields["n_total"] = fields["n_low"] + fields["n_high"]
-    fields["inv_total"] = fields["inv_low"] + fields["inv_high"]
+        fields[f"n_{suffix}"] = len(sel) if rows else None
+        fields[f"inv_{suffix}"] = _sum_values(r.get("investment") for r in sel)
+    fields["n_total"] = len(rows) if rows else None
+    fields["inv_total"] = _sum_values(r.get("investment") for r in rows)
     d41 = d.frame("D.41")
     for col in ("audit_low", "audit_high", "audit_total", "year_low", "year_high", "year_total"):
         prefix, part = col.split("_")
@@ -403,9 +413,9 @@ def _bal1(d: Derived) -> None:
     total_in, total_out = material_totals(d)
     fields = d.fields.setdefault("BAL.1", {})
     fields["total_in"], fields["total_out"] = total_in, total_out
-    if total_in:
-        fields["total_dev"] = balance.balance_dev([total_in], [total_out or 0])
-        fields["verdict"] = balance.balance_ok([total_in], [total_out or 0], tol)
+    if total_in and total_out is not None:  # no outputs given: no deviation (blank outputs are not 0)
+        fields["total_dev"] = balance.balance_dev([total_in], [total_out])
+        fields["verdict"] = balance.balance_ok([total_in], [total_out], tol)
 
 
 def _bal2(d: Derived) -> None:
@@ -415,7 +425,7 @@ def _bal2(d: Derived) -> None:
         name = text(f.at[idx, "unit"])
         # Vt = Vf + Vr; 重复利用率 R = Vr/Vt; 偏差 = (Vf − Vco − Vd − Vl)/Vf (GB/T 12452)
         _set(f, idx, "total", lambda: None if fresh is None and reused is None else (fresh or 0) + (reused or 0), d, "")
-        _set(f, idx, "reuse_rate", lambda: water.reuse_rate(reused or 0, fresh) if fresh else None, d,
+        _set(f, idx, "reuse_rate", lambda: water.reuse_rate(reused, fresh) if fresh and reused is not None else None, d,
              f"表BAL.2“{name}”重复利用率")
         parts = [num(f.at[idx, k]) for k in ("consumed", "discharged", "leaked")]
         _set(f, idx, "dev", lambda: water.water_dev(fresh, *(p or 0 for p in parts)) if fresh and any(p is not None for p in parts) else None,

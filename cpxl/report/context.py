@@ -73,6 +73,11 @@ NOT_APPLICABLE = {
     "acceptance": "{what}仅用于审核验收报告。",
 }
 
+#: 封面信息 field behind each condition; when it is blank the condition is unknown, not “否”.
+CONDITION_FIELDS = {"双有": ("double_toxic", "是否为“双有”企业"), "双超": ("double_exceed", "是否为“双超”企业"),
+                    "超能耗限额": ("energy_limit", "是否超能耗限额"), "专家": ("expert", "是否聘请行业专家"),
+                    "上一轮": ("round", "审核轮次")}
+
 #: Source notes printed under tables whose values the exporter computes.
 NOTES = {
     "D.7": "注：单耗 = 总耗 ÷ 对应产品产量（表D.6）。",
@@ -149,8 +154,12 @@ def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str
         rows = _rows(d, table)
         if not book.applies(table) and table.applies != "acceptance":
             what = f"表{table.id}“{table.title}”"
-            out.setdefault(section, []).append(Part(table, table.title, [], table.id,
-                                                    sentence=NOT_APPLICABLE.get(table.applies, "{what}不适用。").format(what=what)))
+            cond = CONDITION_FIELDS.get(table.applies)
+            if cond and not filled(book.cover.get(cond[0])):  # the condition is not given: say so, assume nothing
+                sentence = f"（封面信息未填写{cond[1]}，{what}未列入，请补充后重新导出。）"
+            else:
+                sentence = NOT_APPLICABLE.get(table.applies, "{what}不适用。").format(what=what)
+            out.setdefault(section, []).append(Part(table, table.title, [], table.id, sentence=sentence))
             continue
         if table.id in SPLITS and rows:
             key, places, title = SPLITS[table.id]
@@ -278,18 +287,25 @@ def fig_water_balance(f: Facts, part: Part) -> list[Figure]:
     return [Figure("fig:BAL.2", "审核重点水平衡图（各用水单元，m³/d）", charts.grouped(cats, series, "水量（m³/d）"))]
 
 
+def _total(values) -> float | None:
+    """Σ of the values given; None (no bar, no “0” label) when none is."""
+    vals = [num(v) for v in values]
+    vals = [v for v in vals if v is not None]
+    return sum(vals) if vals else None
+
+
 def fig_options(f: Facts, part: Part) -> list[Figure]:
     rows = part.rows
     classes = ("无/低费", "中/高费")
     count = [sum(text(r.get("cost_class")) == c for r in rows) for c in classes]
-    inv = [sum(num(r.get("investment")) or 0 for r in rows if text(r.get("cost_class")) == c) for c in classes]
+    inv = [_total(r.get("investment") for r in rows if text(r.get("cost_class")) == c) for c in classes]
     return [Figure("fig:D.30", "备选清洁生产方案数量及预计投资", charts.pair(list(classes), ("方案数量（项）", count), ("预计投资（万元）", inv)))]
 
 
 def fig_implemented(f: Facts, part: Part) -> list[Figure]:
     classes = ("无/低费", "中/高费")
-    inv = [sum(num(r.get("investment")) or 0 for r in part.rows if text(r.get("cost_class")) == c) for c in classes]
-    econ = [sum(num(r.get("econ_benefit")) or 0 for r in part.rows if text(r.get("cost_class")) == c) for c in classes]
+    inv = [_total(r.get("investment") for r in part.rows if text(r.get("cost_class")) == c) for c in classes]
+    econ = [_total(r.get("econ_benefit") for r in part.rows if text(r.get("cost_class")) == c) for c in classes]
     return [Figure("fig:D.34", "已实施方案投资及年经济效益", charts.pair(list(classes), ("投资（万元）", inv), ("年经济效益（万元/a）", econ)))]
 
 
@@ -322,7 +338,7 @@ def fig_park_data(f: Facts, part: Part) -> list[Figure]:
 
 def fig_park_options(f: Facts, part: Part) -> list[Figure]:
     levels = list(dict.fromkeys(text(r.get("level")) for r in part.rows if text(r.get("level"))))
-    inv = [sum(num(r.get("investment")) or 0 for r in part.rows if text(r.get("level")) == lv) for lv in levels]
+    inv = [_total(r.get("investment") for r in part.rows if text(r.get("level")) == lv) for lv in levels]
     cnt = [sum(text(r.get("level")) == lv for r in part.rows) for lv in levels]
     return [Figure("fig:B.3", "清洁生产方案数量及投资预算（按层面）", charts.pair(levels, ("方案数量（项）", cnt), ("投资预算（万元）", inv)))]
 
@@ -348,8 +364,8 @@ def fig_region(f: Facts, part: Part) -> list[Figure]:
 
 def fig_region_perf(f: Facts, part: Part) -> list[Figure]:
     companies = list(dict.fromkeys(text(r.get("company")) for r in part.rows))
-    inv = [sum(num(r.get("investment")) or 0 for r in part.rows if text(r.get("company")) == c) for c in companies]
-    econ = [sum(num(r.get("econ")) or 0 for r in part.rows if text(r.get("company")) == c) for c in companies]
+    inv = [_total(r.get("investment") for r in part.rows if text(r.get("company")) == c) for c in companies]
+    econ = [_total(r.get("econ") for r in part.rows if text(r.get("company")) == c) for c in companies]
     return [Figure("fig:R.6", "审核对象企业方案投资及年经济效益", charts.grouped(companies, [("投资（万元）", inv), ("年经济效益（万元/a）", econ)], "万元"))]
 
 
