@@ -105,8 +105,23 @@ def derive(book: Book) -> Derived:
             m = re.fullmatch(r"=\{p\[(\w+)\]\}", fd.formula or "")
             if m and d.fields.get(table.id, {}).get(fd.key) is None:
                 d.fields.setdefault(table.id, {})[fd.key] = book.cover.get(m[1])
+    _joined_cover_fields(d)
     d.done = True
     return d
+
+
+def _joined_cover_fields(d: Derived) -> None:
+    """Form fields that join 封面信息 values, as their formulas do (表D.4 所属行业及代码; 表E.3 联系方式)."""
+    cover = d.book.cover
+
+    def put(table_id: str, key: str, value: str) -> None:
+        if table_id in d.fields:
+            d.fields[table_id][key] = value or None
+
+    industry, code = text(cover.get("industry")), text(cover.get("industry_code"))
+    put("D.4", "industry", f"{industry}（{code}）" if code else industry)
+    for key, first, second in (("company_contact", "contact", "phone"), ("consultant_rep", "consultant_lead", "consultant_phone")):
+        put("E.3", key, " ".join(x for x in (text(cover.get(first)), text(cover.get(second))) if x))
 
 
 def _keeps_typed(table_id: str, key: str) -> bool:
@@ -359,8 +374,9 @@ def _e4(d: Derived) -> None:
         sel = [r for r in rows if text(r.get("cost_class")) == cls]
         fields[f"n_{suffix}"] = len(sel) if rows else None
         fields[f"inv_{suffix}"] = _sum_values(r.get("investment") for r in sel)
-    fields["n_total"] = len(rows) if rows else None
-    fields["inv_total"] = _sum_values(r.get("investment") for r in rows)
+    # 总数 and 总投资 = 无/低费 + 中/高费 (表E.4)
+    fields["n_total"] = fields["n_low"] + fields["n_high"] if rows else None
+    fields["inv_total"] = _sum_values((fields["inv_low"], fields["inv_high"]))
     d41 = d.frame("D.41")
     for col in ("audit_low", "audit_high", "audit_total", "year_low", "year_high", "year_total"):
         prefix, part = col.split("_")
@@ -683,12 +699,7 @@ _ORDER = list(RECOMPUTE)
 
 
 def d4_fields(d: Derived) -> dict[str, object]:
-    cover = d.book.cover
-    out = dict(d.fields.get("D.4", {}))
-    industry = text(cover.get("industry"))
-    code = text(cover.get("industry_code"))
-    out["industry"] = f"{industry}（{code}）" if code else industry
-    return out
+    return dict(d.fields.get("D.4", {}))
 
 
 # ---- option feasibility (DB4101/T 61 6.8.2.4; DB11/T 1156—2022 7.5.5) ------------------------------------

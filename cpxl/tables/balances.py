@@ -63,8 +63,25 @@ def deviation(inputs: str, outputs: str) -> str:
     return f"({inputs}-{outputs})/{inputs}"
 
 
+# No unit deviation without inputs and outputs of that unit operation (blank outputs are not 0).
+_UNIT_OUTPUTS = 'SUMPRODUCT(({x[BAL.1:unit_op]}={c[unit_op]}{r})*({x[BAL.1:direction]}="输出")*ISNUMBER({x[BAL.1:qty]}))'
 _IN_ALL = 'SUMIFS({x[BAL.1:qty]},{x[BAL.1:direction]},"输入",{x[BAL.1:category]},"<>中间产品",{x[BAL.1:category]},"<>循环物料")'
 _OUT_ALL = 'SUMIFS({x[BAL.1:qty]},{x[BAL.1:direction]},"输出",{x[BAL.1:category]},"<>中间产品",{x[BAL.1:category]},"<>循环物料")'
+
+
+def _overall(direction: str, total: str) -> str:
+    """Σ of the audit focus's inputs or outputs without internal flows; blank when none is given."""
+    given = (
+        f'SUMPRODUCT(({{x[BAL.1:direction]}}="{direction}")*({{x[BAL.1:category]}}<>"中间产品")'
+        f'*({{x[BAL.1:category]}}<>"循环物料")*ISNUMBER({{x[BAL.1:qty]}}))'
+    )
+    return f'=IF({given}=0,"",{total})'
+
+
+_UNIT_BLANK = '=IF(OR({c[unit_op]}{r}="",' + _IN_UNIT + "<=0," + _UNIT_OUTPUTS + '=0),"",'
+
+# No overall deviation without inputs and outputs (blank outputs are not 0).
+_OVERALL_BLANK = '=IF(OR(N({f[total_in]})<=0,{f[total_out]}=""),"",'
 
 BAL1 = Table(
     id="BAL.1",
@@ -80,21 +97,21 @@ BAL1 = Table(
     ),
     checks=("balance", "units_present"),
     fields=(
-        fld("total_in", "审核重点输入总量", type="number", formula="=" + _IN_ALL, hint="不含中间产品、循环物料"),
-        fld("total_out", "审核重点输出总量", type="number", formula="=" + _OUT_ALL, hint="不含中间产品、循环物料"),
+        fld("total_in", "审核重点输入总量", type="number", formula=_overall("输入", _IN_ALL), hint="不含中间产品、循环物料"),
+        fld("total_out", "审核重点输出总量", type="number", formula=_overall("输出", _OUT_ALL), hint="不含中间产品、循环物料"),
         fld(
             "total_dev",
             "总体平衡偏差",
             type="percent",
-            formula='=IF(N({f[total_in]})<=0,"",' + deviation("{f[total_in]}", "{f[total_out]}") + ")",
-            cp='=IF(N({f[total_in]})<=0,"",CP_BALANCE_DEV({f[total_in]},{f[total_out]}))',
+            formula=_OVERALL_BLANK + deviation("{f[total_in]}", "{f[total_out]}") + ")",
+            cp=_OVERALL_BLANK + "CP_BALANCE_DEV({f[total_in]},{f[total_out]}))",
             hint="（输入−输出）/输入",
         ),
         fld(
             "verdict",
             "平衡判定",
-            formula='=IF(N({f[total_in]})<=0,"",' + balance_verdict("{f[total_dev]}", "物料平衡允许偏差") + ")",
-            cp='=IF(N({f[total_in]})<=0,"",CP_BALANCE_OK({f[total_in]},{f[total_out]}))',
+            formula=_OVERALL_BLANK + balance_verdict("{f[total_dev]}", "物料平衡允许偏差") + ")",
+            cp=_OVERALL_BLANK + "CP_BALANCE_OK({f[total_in]},{f[total_out]}))",
             hint="允许偏差取“参数”表物料平衡允许偏差（默认5%，7.3.4 b）",
         ),
     ),
@@ -113,8 +130,8 @@ BAL1 = Table(
             "unit_dev",
             "本单元平衡偏差",
             type="percent",
-            formula='=IF(OR({c[unit_op]}{r}="",' + _IN_UNIT + '<=0),"",' + deviation(_IN_UNIT, _OUT_UNIT) + ")",
-            cp='=IF(OR({c[unit_op]}{r}="",' + _IN_UNIT + '<=0),"",CP_BALANCE_DEV(' + _IN_UNIT + "," + _OUT_UNIT + "))",
+            formula=_UNIT_BLANK + deviation(_IN_UNIT, _OUT_UNIT) + ")",
+            cp=_UNIT_BLANK + "CP_BALANCE_DEV(" + _IN_UNIT + "," + _OUT_UNIT + "))",
             negative_ok=True,
             width=12,
         ),
@@ -126,6 +143,7 @@ BAL1 = Table(
 # ---- BAL.2 水平衡 -----------------------------------------------------------------------------------------
 
 _W = "m³/d"
+_REUSE_BLANK = '=IF(OR(N({c[fresh]}{r})<=0,NOT(ISNUMBER({c[reused]}{r}))),"",'
 _WATER_BLANK = '=IF(OR(N({c[fresh]}{r})<=0,COUNT({c[consumed]}{r},{c[discharged]}{r},{c[leaked]}{r})=0),"",'
 
 BAL2 = Table(
@@ -163,8 +181,8 @@ BAL2 = Table(
             "重复利用率",
             type="percent",
             # GB/T 12452 R = Vr/Vt
-            formula='=IF(OR({c[fresh]}{r}="",{c[total]}{r}="",N({c[total]}{r})=0),"",N({c[reused]}{r})/{c[total]}{r})',
-            cp='=IF(OR({c[fresh]}{r}="",{c[total]}{r}="",N({c[total]}{r})=0),"",CP_REUSE_RATE(N({c[reused]}{r}),{c[fresh]}{r}))',
+            formula=_REUSE_BLANK + "{c[reused]}{r}/{c[total]}{r})",
+            cp=_REUSE_BLANK + "CP_REUSE_RATE({c[reused]}{r},{c[fresh]}{r}))",
         ),
         Column(
             "dev",

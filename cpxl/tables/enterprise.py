@@ -29,6 +29,12 @@ def per_unit(output: str) -> dict[str, str]:
 # Per-unit consumption (单耗) of year i: total ÷ output of the main product in D.6 (DB4101/T 61 6.5.1.2.4 a).
 PER_UNIT_MAIN = per_unit("SUMIF({x[D.6:product]},{p[main_product]},{x[D.6:output_{i}]})")
 
+def joined(first: str, second: str) -> str:
+    """Two 封面信息 values joined by a space, either alone when the other is blank."""
+    a, b = f"{{p[{first}]}}", f"{{p[{second}]}}"
+    return f'=IF({a}="",IF({b}="","",{b}),IF({b}="",{a},{a}&" "&{b}))'
+
+
 D1 = Table(
     id="D.1",
     title="清洁生产审核领导/工作小组成员构成与职责分工表",
@@ -96,7 +102,12 @@ D4 = Table(
     source=SRC + "D.4",
     fields=(
         fld("name", "企业名称", required=True, formula="={p[company]}"),
-        fld("industry", "所属行业及代码", required=True, formula='={p[industry]}&"（"&{p[industry_code]}&"）"'),
+        fld(
+            "industry",
+            "所属行业及代码",
+            required=True,
+            formula='=IF({p[industry_code]}="",IF({p[industry]}="","",{p[industry]}),{p[industry]}&"（"&{p[industry_code]}&"）")',
+        ),
         fld("nature", "企业性质", required=True),
         fld("legal_rep", "法人代表", formula="={p[legal_rep]}"),
         fld("address", "通讯地址", required=True, formula="={p[address]}"),
@@ -926,13 +937,24 @@ def _ratio(num_: str, den: str) -> str:
     return f'IFERROR(ROUND({num_}/{den}*100,2),"")'
 
 
+def _row_given(table: str, item: str) -> str:
+    """Numbers in the 无/低费 and 中/高费 cells of the row of `table` whose 项目 is `item`."""
+    rng = f"{{x[{table}:item]}}"
+    return "+".join(f'SUMPRODUCT(({rng}="{item}")*ISNUMBER({{x[{table}:{c}]}}))' for c in ("low", "high"))
+
+
+def _rate_of_rows(table: str, part: str, whole: str) -> str:
+    """part ÷ whole × 100 of two rows; blank when the part is not given (a blank is not 0 %)."""
+    return f'IF({_row_given(table, part)}=0,"",' + _ratio(_rows_sum(table, part), _rows_sum(table, whole)) + ")"
+
+
 # D.36's 合计: sums, except the rates, which are the ratio of the sums (实施率 = 已完成 ÷ 方案数量,
 # 投资完成率 = 已实现 ÷ 预期投资), not the sum of the two rates.
 D36_TOTAL = (
     '=IF({c[item]}{r}="实施率（%）",'
-    + _ratio(_rows_sum("D.36", "已完成方案数量（个）"), _rows_sum("D.36", "方案数量（个）"))
+    + _rate_of_rows("D.36", "已完成方案数量（个）", "方案数量（个）")
     + ',IF({c[item]}{r}="投资完成率（%）",'
-    + _ratio(_rows_sum("D.36", "已实现投资"), _rows_sum("D.36", "预期投资"))
+    + _rate_of_rows("D.36", "已实现投资", "预期投资")
     + ","
     + _sum_pair("low", "high")
     + "))"
@@ -1066,7 +1088,9 @@ _D39_PLANNED = (
 )
 D39_TOTAL = (
     '=IF({c[item]}{r}="实施率（%）",'
+    + f'IF({_row_given("D.39", "方案实施完成数量（个）")}=0,"",'
     + _ratio(_rows_sum("D.39", "方案实施完成数量（个）"), _D39_PLANNED)
+    + ")"
     + ","
     + _sum_pair("low", "high")
     + ")"
@@ -1306,9 +1330,9 @@ E3 = Table(
     note="须行业专家本人签名；每位专家（每次意见）填写一行。",
     fields=(
         fld("company", "审核单位名称", formula="={p[company]}"),
-        fld("company_contact", "审核单位联系人及联系方式", formula='={p[contact]}&" "&{p[phone]}'),
+        fld("company_contact", "审核单位联系人及联系方式", formula=joined("contact", "phone")),
         fld("consultant", "咨询单位名称", formula="={p[consultant]}"),
-        fld("consultant_rep", "咨询小组代表及联系方式", formula='={p[consultant_lead]}&" "&{p[consultant_phone]}'),
+        fld("consultant_rep", "咨询小组代表及联系方式", formula=joined("consultant_lead", "consultant_phone")),
     ),
     columns=(
         text("name", "姓名", group=("专家信息",), required=True, width=10),
@@ -1327,10 +1351,19 @@ E3 = Table(
 
 # 表E.4 head: the facts come from 封面信息, the option counts and money from D.38 (by 费用类别, which also
 # leaves out D.38's 合计 row) and D.41.
-_E4_COUNT = '=COUNTIF({{x[D.38:cost_class]}},"{cls}")'
-_E4_INVEST = '=SUMIF({{x[D.38:cost_class]}},"{cls}",{{x[D.38:investment]}})'
+# An empty D.38 or D.41 leaves the figures blank, never 0 (blank and 0 differ).
+_D38_ROWS = 'SUMPRODUCT((LEN({x[D.38:option_id]}&{x[D.38:name]})>0)*({x[D.38:option_id]}<>"合计"))'
+_D38_COUNT = 'COUNTIF({{x[D.38:cost_class]}},"{cls}")'
+_E4_COUNT = "=IF(" + _D38_ROWS.replace("{", "{{").replace("}", "}}") + '=0,"",' + _D38_COUNT + ")"
+_E4_INVEST = (
+    '=IF(SUMPRODUCT(({{x[D.38:cost_class]}}="{cls}")*ISNUMBER({{x[D.38:investment]}}))=0,"",'
+    'SUMIF({{x[D.38:cost_class]}},"{cls}",{{x[D.38:investment]}}))'
+)
 # Column sums of D.41 without its 合计 row (a cross-sheet range runs past the table's total row).
-_E4_D41 = '=SUMIF({{x[D.41:item]}},"<>合计",{{x[D.41:{col}]}})'
+_E4_D41 = (
+    '=IF(SUMPRODUCT(({{x[D.41:item]}}<>"合计")*ISNUMBER({{x[D.41:{col}]}}))=0,"",'
+    'SUMIF({{x[D.41:item]}},"<>合计",{{x[D.41:{col}]}}))'
+)
 
 E4_FIELDS = (
     fld("company", "企业名称", formula="={p[company]}"),
@@ -1363,7 +1396,7 @@ E4_FIELDS = (
         "清洁生产方案实施数量：总数",
         type="integer",
         unit="个",
-        formula='=COUNTIF({x[D.38:cost_class]},"无/低费")+COUNTIF({x[D.38:cost_class]},"中/高费")',
+        formula="=IF(" + _D38_ROWS + '=0,"",' + _D38_COUNT.format(cls="无/低费") + "+" + _D38_COUNT.format(cls="中/高费") + ")",
     ),
     fld("inv_low", "清洁生产方案投资费用：无/低费", type="number", unit="万元", formula=_E4_INVEST.format(cls="无/低费")),
     fld("inv_high", "清洁生产方案投资费用：中/高费", type="number", unit="万元", formula=_E4_INVEST.format(cls="中/高费")),
@@ -1372,7 +1405,7 @@ E4_FIELDS = (
         "清洁生产方案投资费用：总投资",
         type="number",
         unit="万元",
-        formula=_E4_INVEST.format(cls="无/低费") + "+" + _E4_INVEST.format(cls="中/高费")[1:],
+        formula='=IF(COUNT({f[inv_low]},{f[inv_high]})=0,"",SUM({f[inv_low]},{f[inv_high]}))',
     ),
     fld("econ_audit_low", "审核期间经济效益：无/低费", type="number", unit="万元", formula=_E4_D41.format(col="audit_low")),
     fld("econ_audit_high", "审核期间经济效益：中/高费", type="number", unit="万元", formula=_E4_D41.format(col="audit_high")),
@@ -1394,25 +1427,31 @@ E4_CATEGORIES = ("污染物排放量削减指标", "资源能源节约指标")
 # 节天然气 as 天然气 through their GB/T 2589 coefficients: kg or m³ × kgce/单位 / 1000 × 2.7725 tCO2/tce.
 # The quantity is taken in the coefficient's unit (kWh, kg, m³), so 吨 is converted to kg. 节煤 uses the
 # energy “标准煤” (1 kgce/kgce): 原煤 would apply 0.7143 kgce/kg, against the note.
-_E4_QTY = '{c[annual]}{r}*IF({c[unit]}{r}="吨",1000,1)'
 _E4_ENERGY = (
-    ("节电", "电力"),
-    ("节煤", "标准煤"),
-    ("节油", "原油"),
-    ("节天然气", "天然气"),
+    ("节电", "电力", "kWh"),
+    ("节煤", "标准煤", "kg"),
+    ("节油", "原油", "kg"),
+    ("节天然气", "天然气", "m³"),
 )
 
 
-def _e4_co2(energy_name: str) -> str:
+def _e4_quantity(base_unit: str) -> str:
+    """年度效益 in the coefficient's unit: × 代码表 factor of “kg|吨” (1000), “kWh|度” (1) …"""
+    return f'{{c[annual]}}{{r}}*INDEX(代码换算系数,MATCH("{base_unit}|"&{{c[unit]}}{{r}},代码键,0))'
+
+
+def _e4_co2(energy_name: str, base_unit: str) -> str:
     if energy_name == "电力":
-        return f"{_E4_QTY}/1000*电网排放因子"
-    return f'{_E4_QTY}*INDEX(参数采用值,MATCH("{energy_name}",参数名称,0))/1000*标准煤CO2排放因子'
+        return f"{_e4_quantity(base_unit)}/1000*电网排放因子"
+    return (
+        f'{_e4_quantity(base_unit)}*INDEX(参数采用值,MATCH("{energy_name}",参数名称,0))/1000*标准煤CO2排放因子'
+    )
 
 
 def _e4_chain(term) -> str:
     return (
         '=IF(NOT(ISNUMBER({c[annual]}{r})),"",'
-        + "".join(f'IF({{c[indicator]}}{{r}}="{name}",{term(energy)},' for name, energy in _E4_ENERGY)
+        + "".join(f'IF({{c[indicator]}}{{r}}="{name}",{term(energy, unit)},' for name, energy, unit in _E4_ENERGY)
         + '""'
         + ")" * len(_E4_ENERGY)
         + ")"
@@ -1420,8 +1459,8 @@ def _e4_chain(term) -> str:
 
 
 E4_CO2 = {
-    "formula": _e4_chain(_e4_co2),
-    "cp": _e4_chain(lambda energy: f'CP_CO2({_E4_QTY},"{energy}")'),
+    "formula": _e4_chain(lambda energy, unit: f'IFERROR({_e4_co2(energy, unit)},"")'),
+    "cp": _e4_chain(lambda energy, unit: f'CP_CO2({{c[annual]}}{{r}},"{energy}",,{{c[unit]}}{{r}})'),
 }
 
 _E4_POLLUTANTS = (
