@@ -255,7 +255,7 @@ class Problem:
 def error_value(value) -> str | None:
     """The Excel error value a cell holds (``#NAME?``, ``#DIV/0!`` …, as Excel, LibreOffice and WPS save
     them), else None."""
-    if isinstance(value, str) and value[:1] == "#":
+    if isinstance(value, str) and "#" in value[:8]:
         code = value.strip().upper()
         return code if code in EXCEL_ERRORS else None
     return None
