@@ -173,3 +173,20 @@ def test_typed_turns_every_error_literal_into_a_finding(code):
         assert code in problem.message
     assert error_value(f" {code.lower()} ") == code
     assert error_value("#CP! 投资须为正数") is None and error_value("#1 车间") is None
+
+
+def test_cp_message_cached_in_a_computed_cell_is_a_warning(demo, tmp_path):
+    """Excel with the add-in caches a CP_ function's bad-input text (``#CP! …``) in the cell; a number column
+    holding it is read as blank with a warning naming the message."""
+    path, book = demo
+    copy = tmp_path / "cp.xlsx"
+    wb = openpyxl.load_workbook(path)
+    places = [_row_cell(book, "ECO.1", "npv"), _row_cell(book, "ECO.1", "verdict")]
+    for sheet, cell in places:
+        wb[sheet][cell] = "#CP! investment（投资）须为正数，收到 -5"
+    wb.save(copy)
+    findings = check_book(read_workbook(copy))
+    for sheet, cell in places:
+        here = [f for f in findings if (f.sheet, f.cell) == (sheet, cell)]
+        assert [(f.rule, f.severity) for f in here] == [("error_value", "warning")]
+        assert "#CP! investment（投资）须为正数" in here[0].message

@@ -276,6 +276,8 @@ def typed(item: Column | Field, value) -> tuple[object, Problem | None]:
         if item.computed:
             return None, Problem(COMPUTED_ERROR.format(code=code), "error_value", "warning")
         return None, Problem(f"单元格为错误值 {code}", "error_value")
+    if item.computed and isinstance(value, str) and value.lstrip().startswith("#CP!"):  # a CP_ function's message
+        return None, Problem(f"的公式返回错误：{value.strip()[:120]}", "error_value", "warning")
     if item.computed:  # cached formula results: informative only, a number where a number is declared
         if item.numeric and filled(value):
             return parse_number(value)[0], None
