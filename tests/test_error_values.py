@@ -139,6 +139,7 @@ def _patch_cell(path, dst, sheet_index: int, cell: str, xml: str):
             zout.writestr(info, data)
 
 
+@pytest.mark.slow  # two headless calculations of the demo
 def test_libreoffice_style_unknown_function_cell(demo, tmp_path):
     """LibreOffice saves a function it does not know in lower case, without a prefix, with #NAME? cached:
     ``<c t="e"><f aca="false">IF(E6="","",cp_per_unit(…))</f><v>#NAME?</v></c>``. The check warns, the

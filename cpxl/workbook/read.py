@@ -803,7 +803,8 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
                 value, problem = typed(col, raw[j])
                 if problem is not None and problem.rule == "error_value":  # the total row holds SUM formulas
                     data.bad_cells.add(ref)
-                    what = COMPUTED_ERROR.format(code=error_value(raw[j]))
+                    code = error_value(raw[j])
+                    what = COMPUTED_ERROR.format(code=code) if code else str(problem)
                     findings.append(Finding(sheet, ref, "warning", "error_value", f"“{column_title(col, years)}”合计{what}"))
                 data.totals[col.key] = value if col.numeric or problem else raw[j]
                 data.total_cells[col.key] = ref
