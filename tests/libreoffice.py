@@ -10,6 +10,7 @@ recalculate*, so a saved value is LibreOffice's own result and never a stale cac
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import shutil
@@ -57,6 +58,7 @@ def profile(recalc: bool = True) -> Path:
             _RECALC_XCU.format(mode=0 if recalc else 1), encoding="utf-8"
         )
         _profiles[recalc] = root
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
     return _profiles[recalc]
 
 
