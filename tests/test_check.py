@@ -60,7 +60,7 @@ def test_text_in_a_number_cell(demo, tmp_path):
 def test_excel_error_value_in_a_number_cell(demo, tmp_path):
     sheet, cell = _cell(demo[1], "D.7", 0, "total_1")
     findings = _broken(demo, tmp_path, lambda wb, b: wb[sheet].__setitem__(cell, "#DIV/0!"))
-    assert "#DIV/0!" in _has(findings, sheet, cell, "not_number").message
+    assert "#DIV/0!" in _has(findings, sheet, cell, "error_value").message
 
 
 def test_negative_quantity(demo, tmp_path):

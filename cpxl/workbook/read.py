@@ -240,17 +240,57 @@ def parse_date(value) -> tuple[date | None, str | None]:
     return None, f"应为日期（如 2025-03-01），实为“{str(value)[:30]}”"
 
 
-def typed(item: Column | Field, value) -> tuple[object, str | None]:
-    """Convert a raw cell value to the column's type."""
-    if item.computed:
-        return (value if filled(value) else None), None  # cached formula results: informative only
+@dataclass(frozen=True)
+class Problem:
+    """Why a cell's value could not be used: the finding's message (after the column's name), rule and severity."""
+
+    message: str
+    rule: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def error_value(value) -> str | None:
+    """The Excel error value a cell holds (``#NAME?``, ``#DIV/0!`` …, as Excel, LibreOffice and WPS save
+    them), else None."""
+    if isinstance(value, str) and "#" in value[:8]:
+        code = value.strip().upper()
+        return code if code in EXCEL_ERRORS else None
+    return None
+
+
+COMPUTED_ERROR = (
+    "的公式在保存该工作簿的程序中未算出结果（{code}）：该程序可能不支持 CP_* 函数（LibreOffice、WPS、未装加载项的 Excel），"
+    "或公式引用的单元格有错误；检查与报告按输入重新计算，不使用此值"
+)
+
+
+def typed(item: Column | Field, value) -> tuple[object, Problem | None]:
+    """Convert a raw cell value to the column's type: (value, problem). The one place cell values are parsed:
+    an error value becomes None and an ``error_value`` problem — an error in an input cell, a warning in a
+    computed one (a formula the saving program could not compute: its inputs still yield the report)."""
+    code = error_value(value)
+    if code is not None:
+        if item.computed:
+            return None, Problem(COMPUTED_ERROR.format(code=code), "error_value", "warning")
+        return None, Problem(f"单元格为错误值 {code}", "error_value")
+    if item.computed and isinstance(value, str) and value.lstrip().startswith("#CP!"):  # a CP_ function's message
+        return None, Problem(f"的公式返回错误：{value.strip()[:120]}", "error_value", "warning")
+    if item.computed:  # cached formula results: informative only, a number where a number is declared
+        if item.numeric and filled(value):
+            return parse_number(value)[0], None
+        return (value if filled(value) else None), None
+    rule = "not_number" if item.numeric else "bad_value"
     if item.numeric:
         x, problem = parse_number(value)
         if x is not None and item.type in ("integer", "year") and x != int(x):
-            return x, f"应为整数，实为 {x:g}"
-        return x, problem
+            return x, Problem(f"应为整数，实为 {x:g}", rule)
+        return x, problem and Problem(problem, rule)
     if item.type == "date":
-        return parse_date(value)
+        d, problem = parse_date(value)
+        return d, problem and Problem(problem, rule)
     if not filled(value):
         return None, None
     if isinstance(value, float) and value.is_integer():
@@ -703,7 +743,7 @@ def _parse_form(table, sheet, grid, layout, data, findings) -> None:
         data.field_cells[f.key] = f"B{r}"
         if problem:
             data.bad_cells.add(f"B{r}")
-            findings.append(Finding(sheet, f"B{r}", "error", "not_number" if f.numeric else "bad_value", f"“{f.label}”{problem}"))
+            findings.append(Finding(sheet, f"B{r}", problem.severity, problem.rule, f"“{f.label}”{problem}"))
     for i, f in enumerate(table.fields):
         if f.key not in seen:
             data.fields[f.key] = None
@@ -759,8 +799,15 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
             continue
         if table.total_label and {normalize_text(v) for v in raw[:3] if isinstance(v, str)} & total_labels:
             for j, col in enumerate(cols):
-                data.totals[col.key] = typed(col, raw[j])[0] if col.numeric else raw[j]
-                data.total_cells[col.key] = f"{letters[j]}{r}"
+                ref = f"{letters[j]}{r}"
+                value, problem = typed(col, raw[j])
+                if problem is not None and problem.rule == "error_value":  # the total row holds SUM formulas
+                    data.bad_cells.add(ref)
+                    code = error_value(raw[j])
+                    what = COMPUTED_ERROR.format(code=code) if code else str(problem)
+                    findings.append(Finding(sheet, ref, "warning", "error_value", f"“{column_title(col, years)}”合计{what}"))
+                data.totals[col.key] = value if col.numeric or problem else raw[j]
+                data.total_cells[col.key] = ref
             continue
         for j, col in enumerate(cols):
             value, problem = typed(col, raw[j])
@@ -770,8 +817,7 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
                 label = raw[label_at] if label_at is not None else None
                 name = f"（{label}）" if filled(label) else ""
                 data.bad_cells.add(ref)
-                rule = "not_number" if col.numeric else "bad_value"
-                findings.append(Finding(sheet, ref, "error", rule, f"“{column_title(col, years)}”{name}{problem}"))
+                findings.append(Finding(sheet, ref, problem.severity, problem.rule, f"“{column_title(col, years)}”{name}{problem}"))
         values["_row"].append(r)
         values["_section"].append(section)
     # One DataFrame per table, columns typed as declared (numbers as float, NaN for blanks).
