@@ -375,3 +375,31 @@ def test_demo_native_cells_match_libreoffice(demo_book, tmp_path):
     # cells that read a CP_ result may differ where LibreOffice shows #NAME?; none other may
     bad = [m for m in mismatches if not (isinstance(m[3], str) and m[3].startswith("#"))]
     assert not bad, bad[:20]
+
+
+EXCEL_BOOKS = sorted((Path(__file__).parent / "data" / "excel").glob("*.xlsx"))
+
+
+def _excel_value(x):
+    if isinstance(x, (dt.datetime, dt.date)):
+        return float(to_excel(x))
+    return x
+
+
+@pytest.mark.parametrize("path", EXCEL_BOOKS, ids=[p.stem for p in EXCEL_BOOKS])
+def test_excel_saved_workbooks_match_excels_values(path):
+    """Excel's cached values (the workbooks were saved by Microsoft Excel) against the fast engine."""
+    assert EXCEL_BOOKS
+    cached = openpyxl.load_workbook(path, data_only=True)
+    mine = evaluate_values(path, engine="fast")
+    assert mine
+    for (sheet, cell), value in mine.items():
+        excel = _excel_value(cached[sheet][cell].value)
+        if excel is None:  # an empty result: "" or a blank reference shown as 0
+            assert value in ("", 0), (sheet, cell, value)
+        elif isinstance(excel, bool) or isinstance(value, bool):
+            assert value == excel, (sheet, cell, value, excel)
+        elif isinstance(excel, (int, float)) and isinstance(value, float):
+            assert math.isclose(value, excel, rel_tol=1e-9, abs_tol=1e-12), (sheet, cell, value, excel)
+        else:
+            assert str(value) == str(excel), (sheet, cell, value, excel)

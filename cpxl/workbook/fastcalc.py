@@ -1780,6 +1780,8 @@ _EPOCH = dt.date(1899, 12, 30)
 
 
 def _date_serial(y: int, m: int, d: int):
+    if y < 0 or y > 9999:
+        return E_NUM
     if y < 1900:
         y += 1900
     y += (m - 1) // 12
@@ -1789,8 +1791,8 @@ def _date_serial(y: int, m: int, d: int):
     except ValueError:
         return E_NUM
     serial = (base - _EPOCH).days + (d - 1)
-    if serial < 61:  # Excel's 1900-02-29
-        serial -= 1 if serial > 0 else 0
+    if serial < 61:  # before Excel's 1900-02-29, serials count from 1900-01-01 = 1
+        serial -= 1
     return float(serial) if serial >= 0 else E_NUM
 
 
