@@ -942,6 +942,59 @@ def _ifs(book, sum_range, pairs):
     return mask, n_rows, w, tail, base
 
 
+def _equality_key(c):
+    """The lookup key of a plain equality criterion (``"原料"``, 5, ``"=5"``, a cell), else None."""
+    c = _scalar(c)
+    if c is None:
+        return (0, 0.0)
+    t = type(c)
+    if t is float or t is int or t is bool:
+        return _lookup_key(c)
+    if t is not str:
+        return None
+    if c.startswith("="):
+        c = c[1:]
+    if not c or c[0] in "<>" or any(ch in c for ch in "*?~"):
+        return None
+    n = parse_number(c)
+    if n is not None:
+        return _lookup_key(n)
+    if c.upper() in ("TRUE", "FALSE"):
+        return None
+    return (1, c.lower())
+
+
+def _groups(rng: Area, target: Area | None):
+    """key -> [numbers of ``target`` (or count of cells)] for the cells of ``rng``, built once
+    per pair of ranges: SUMIF/COUNTIF with an equality criterion is then a look-up."""
+    memo = _GROUPS
+    key = (id(rng), id(target))
+    hit = memo.get(key)
+    if hit is not None and hit[0] is rng and hit[1] is target:
+        return hit[2]
+    groups: dict = {}
+    trows = target.rows if target is not None else None
+    for i, row in enumerate(rng.rows):
+        for j, v in enumerate(row):
+            k = _lookup_key(v)
+            if k is None:
+                continue
+            entry = groups.get(k)
+            if entry is None:
+                entry = groups[k] = [0, []]
+            entry[0] += 1
+            if trows is not None:
+                x = trows[i][j] if i < len(trows) and j < target.w else None
+                tx = type(x)
+                if tx is float or tx is int or tx is CellError:
+                    entry[1].append(x)
+    memo[key] = (rng, target, groups)
+    return groups
+
+
+_GROUPS: dict = {}
+
+
 @fn("SUMIF")
 def f_sumif(rng, crit, sum_range=None):
     if type(rng) is not Area:
@@ -950,6 +1003,15 @@ def f_sumif(rng, crit, sum_range=None):
     target = rng if sum_range is None or sum_range is _MISSING else _same_shape(book, rng, sum_range)
     if type(target) is CellError:
         return target
+    key = _equality_key(crit)
+    if key is not None and key != (0, 0.0) and rng.sheet is not None:
+        entry = _groups(rng, target).get(key)
+        if entry is None:
+            return 0.0
+        for x in entry[1]:
+            if type(x) is CellError:
+                return x
+        return _fin(math.fsum(entry[1]))
     pred = criterion(crit)
     total = []
     rows, trows = rng.rows, target.rows
@@ -1023,6 +1085,11 @@ def _count_ifs(pairs):
 
 @fn("COUNTIF")
 def f_countif(rng, crit):
+    if type(rng) is Area and rng.sheet is not None:
+        key = _equality_key(crit)
+        if key is not None and key != (0, 0.0):
+            entry = _groups(rng, None).get(key)
+            return float(entry[0]) if entry else 0.0
     return _count_ifs([(rng, crit)])
 
 
@@ -1087,9 +1154,10 @@ def f_sumproduct(*arrays):
 
 
 def _lookup_key(v):
+    """Key for equality look-ups: numbers to 15 significant digits, text case-folded."""
     t = type(v)
     if t is float or t is int:
-        return (0, float(v))
+        return (0, float("%.15g" % v))
     if t is str:
         return (1, v.lower())
     if t is bool:
@@ -1097,38 +1165,46 @@ def _lookup_key(v):
     return None
 
 
+def _memo(area: Area) -> dict:
+    if area.cache is None:
+        area.cache = {}
+    return area.cache
+
+
 def _vector(area: Area):
-    if area.h == 1:
-        return list(area.rows[0]) if area.rows else []
-    if area.w == 1:
-        return [row[0] for row in area.rows]
-    return None
+    """The values of a one-row or one-column range (cut rows left out), computed once."""
+    memo = _memo(area)
+    hit = memo.get("vec")
+    if hit is None:
+        if area.h == 1:
+            hit = list(area.rows[0]) if area.rows else []
+        elif area.w == 1:
+            hit = [row[0] for row in area.rows]
+        else:
+            hit = False
+        memo["vec"] = hit
+    return None if hit is False else hit
 
 
-def _exact_index(area: Area, vec, x):
-    """Position of the first value equal to ``x`` (Excel's MATCH(…, 0)), or None."""
+def _exact_index(memo: dict, vec, x, name: str = "index"):
+    """Position of the first value equal to ``x`` (Excel's MATCH(…, 0)), or None; the
+    index of ``vec`` is built once and kept in ``memo``."""
     if type(x) is str and _wildcard(x) is not None:
         wild = _wildcard(x)
         for i, v in enumerate(vec):
             if type(v) is str and wild(v) is not None:
                 return i
         return None
-    if area.cache is None:
+    index = memo.get(name)
+    if index is None:
         index = {}
         for i, v in enumerate(vec):
             k = _lookup_key(v)
             if k is not None and k not in index:
                 index[k] = i
-        area.cache = index
+        memo[name] = index
     k = _lookup_key(x)
-    if k is None:
-        return None
-    hit = area.cache.get(k)
-    if hit is None and k[0] == 0:  # near-equal numbers (15 digits)
-        for i, v in enumerate(vec):
-            if _is_num(v) and _close(v, k[1]):
-                return i
-    return hit
+    return None if k is None else index.get(k)
 
 
 def _approx_index(vec, x, descending=False):
@@ -1166,7 +1242,7 @@ def f_match(lookup, array, match_type=None):
     if vec is None:
         return E_NA
     if mt == 0:
-        i = _exact_index(array, vec, x)
+        i = _exact_index(_memo(array), vec, x)
     else:
         i = _approx_index(vec, x, descending=mt < 0)
     return E_NA if i is None else float(i + 1)
@@ -1222,10 +1298,12 @@ def f_vlookup(lookup, table, col, approx=None):
         exact = True  # VLOOKUP(x, t, 2, ) is an exact match
     if x is None:
         return E_NA
-    first = [row[0] for row in table.rows]
+    memo = _memo(table)
+    first = memo.get("col0")
+    if first is None:
+        first = memo["col0"] = [row[0] for row in table.rows]
     if exact:
-        key = Area([[v] for v in first], len(first), 1)
-        i = _exact_index(key, first, x)
+        i = _exact_index(memo, first, x, "index0")
     else:
         i = _approx_index(first, x)
     return E_NA if i is None else table.get(i, c - 1)
@@ -1247,12 +1325,14 @@ def f_hlookup(lookup, table, row, approx=None):
     if r > table.h:
         return E_REF
     exact = approx is _MISSING or (approx is not None and _truth(_scalar(approx)) is False)
-    first = list(table.rows[0]) if table.rows else []
+    memo = _memo(table)
+    first = memo.get("row0")
+    if first is None:
+        first = memo["row0"] = list(table.rows[0]) if table.rows else []
     if x is None:
         return E_NA
     if exact:
-        key = Area([first], 1, len(first))
-        i = _exact_index(key, first, x)
+        i = _exact_index(memo, first, x, "index_row0")
     else:
         i = _approx_index(first, x)
     return E_NA if i is None else table.get(r - 1, i)
@@ -2698,6 +2778,7 @@ def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = Non
                 raise Unsupported("数组公式")
     book = Book([s.name for s in sheets])
     _BOOK[0] = book
+    _GROUPS.clear()
     _defined_names(pkg, book)
     strings = _shared_strings(pkg)
 
@@ -2735,23 +2816,27 @@ def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = Non
 
     # compile
     cache: dict[tuple, Callable] = {}
+    shapes: dict[str, tuple] = {}
     formulas: list[_Formula] = []
     position: dict[tuple[int, int, int], int] = {}
     for sid, s in enumerate(sheets):
         masters = _master_formulas(s)
         _CURRENT_COMPILE[0] = sid
+        shared: dict[str, tuple] = {}  # si -> the group's tokens (one R1C1 formula)
         for fc in s.formulas:
             f = fc.formula
-            text = f.text
-            if not text and f.get("t") == "shared":
-                master = masters.get(f.get("si"))
-                if master is None:
-                    raise Unsupported("共享公式缺少主公式")
-                text = _translate(master[0], master[1], master[2], fc.row, fc.col)
-            if not text:
-                raise Unsupported("空公式")
-            text = ev.normalize_formula(text)
-            toks = shape(text, fc.row, fc.col)
+            si = f.get("si") if f.get("t") == "shared" else None
+            if si is not None:
+                toks = shared.get(si)
+                if toks is None:
+                    master = masters.get(si)
+                    if master is None:
+                        raise Unsupported("共享公式缺少主公式")
+                    toks = shared[si] = _tokens(shapes, ev.normalize_formula(master[0]), master[1], master[2])
+            else:
+                if not f.text:
+                    raise Unsupported("空公式")
+                toks = _tokens(shapes, ev.normalize_formula(f.text), fc.row, fc.col)
             key = (sid, toks) if any(t[0] == "NAME" for t in toks) else toks
             func = cache.get(key)
             if func is None:
@@ -2823,6 +2908,7 @@ def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = Non
     if progress is not None:
         progress(total, total)
     _BOOK[0] = None
+    _GROUPS.clear()
     return values, total
 
 
@@ -2841,12 +2927,32 @@ def _final(v):
     return v
 
 
-def _translate(text: str, row: int, col: int, to_row: int, to_col: int) -> str:
-    from openpyxl.formula.translate import Translator
+# Cell references in formula text (outside string literals and quoted sheet names).
+_TEXT_REFS = re.compile(
+    r"""("(?:[^"]|"")*"|'(?:[^']|'')*')|(?<![A-Za-z0-9_.$\x00])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![\w(])"""
+)
 
-    origin = f"{ev._col_letters(col)}{row}"
-    dest = f"{ev._col_letters(to_col)}{to_row}"
-    try:
-        return Translator("=" + text, origin=origin).translate_formula(dest)[1:]
-    except Exception as ex:  # noqa: BLE001
-        raise Unsupported(f"共享公式：{ex}") from None
+
+def _pre_key(text: str, row: int, col: int) -> str:
+    """The formula text with its cell references made relative, without tokenizing: two
+    cells with the same pre-key have the same shape (a reference missed here only costs a
+    second tokenization)."""
+
+    def repl(m: re.Match) -> str:
+        if m.group(1):
+            return m.group(1)
+        cabs, letters, rabs, digits = m.group(2, 3, 4, 5)
+        c = _letters_to_col(letters)
+        cpart = f"C{c}" if cabs else f"c{c - col}"
+        rpart = f"R{digits}" if rabs else f"r{int(digits) - row}"
+        return f"\x00{cpart}{rpart}\x00"
+
+    return _TEXT_REFS.sub(repl, text)
+
+
+def _tokens(shapes: dict, text: str, row: int, col: int) -> tuple:
+    key = _pre_key(text, row, col)
+    toks = shapes.get(key)
+    if toks is None:
+        toks = shapes[key] = shape(text, row, col)
+    return toks
