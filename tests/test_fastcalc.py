@@ -252,6 +252,15 @@ def test_dependency_order_across_sheets(tmp_path):
     assert got["汇总!A1"] == 14 and got["汇总!A2"] == 17 and got["明细!B3"] == 7
 
 
+def test_same_shape_on_two_sheets_reads_its_own_sheet(tmp_path):
+    # one compiled shape (=B1*2, =A1+1) serves both sheets; each reads and waits for its own cells
+    got = fast(tmp_path, {
+        "一!A1": "=B1*2", "一!B1": "=C1+1", "一!C1": 1,  # B1 = 2, A1 = 4
+        "二!A1": "=B1*2", "二!B1": "=C1+1", "二!C1": 10,  # B1 = 11, A1 = 22
+    })
+    assert (got["一!A1"], got["一!B1"], got["二!A1"], got["二!B1"]) == (4, 2, 22, 11)
+
+
 def test_cycle_cells_get_circ_and_dependents_read_zero(tmp_path):
     src = book(tmp_path, {"A1": "=A2+1", "A2": "=A1+1", "A3": "=A1+5", "A4": "=A4*2", "A5": "=7"})
     out = tmp_path / "out.xlsx"

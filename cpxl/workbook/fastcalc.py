@@ -41,6 +41,7 @@ import decimal
 import math
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -1004,7 +1005,7 @@ def f_sumif(rng, crit, sum_range=None):
     if type(target) is CellError:
         return target
     key = _equality_key(crit)
-    if key is not None and key != (0, 0.0) and rng.sheet is not None:
+    if key is not None and rng.sheet is not None:
         entry = _groups(rng, target).get(key)
         if entry is None:
             return 0.0
@@ -1087,7 +1088,7 @@ def _count_ifs(pairs):
 def f_countif(rng, crit):
     if type(rng) is Area and rng.sheet is not None:
         key = _equality_key(crit)
-        if key is not None and key != (0, 0.0):
+        if key is not None:
             entry = _groups(rng, None).get(key)
             return float(entry[0]) if entry else 0.0
     return _count_ifs([(rng, crit)])
@@ -1955,10 +1956,17 @@ _REF = re.compile(
 _NAME = re.compile(r"^[^\d\s!\"'()\[\]{}:;,+\-*/^&=<>%$#][^\s!\"'()\[\]{}:;,+\-*/^&=<>%$#]*$")
 
 
+_COLUMNS: dict[str, int] = {}
+
+
 def _letters_to_col(s: str) -> int:
-    n = 0
-    for ch in s.upper():
-        n = n * 26 + ord(ch) - 64
+    n = _COLUMNS.get(s)
+    if n is None:
+        n = 0
+        for ch in s.upper():
+            n = n * 26 + ord(ch) - 64
+        if len(_COLUMNS) < 100_000:
+            _COLUMNS[s] = n
     return n
 
 
@@ -2713,6 +2721,23 @@ def _master_formulas(sheet) -> dict[str, tuple[str, int, int]]:
     return out
 
 
+def _references(book: Book, sid: int, toks: tuple) -> list:
+    """(sheet id, relative spec, None) per reference of a shape, or (None, None, absolute
+    dependency) for a defined name; references to unknown sheets are left out."""
+    out = []
+    for t in toks:
+        if t[0] == "REF":
+            spec = t[1]
+            dsid = sid if spec.sheet is None else book.sheet_ids.get(spec.sheet)
+            if dsid is not None:
+                out.append((dsid, spec, None))
+        elif t[0] == "NAME":
+            target = book.name_value(t[1])
+            if isinstance(target, tuple):
+                out.append((None, None, (book.sheet_ids[target[0]], *target[1:])))
+    return out
+
+
 @dataclass
 class _Formula:
     sid: int
@@ -2766,12 +2791,22 @@ def _strongly_connected(n: int, succ: list[list[int]]):
                 yield comp
 
 
-def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = None):
+def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = None,
+                  timings: dict | None = None):
     """Compute every formula cell of ``sheets`` (evaluate._scan_sheet results).
 
     Returns ((sheet name, row, col) -> value, number of formula cells). Raises
-    :class:`Unsupported` for anything outside the fast path.
+    :class:`Unsupported` for anything outside the fast path. ``timings``, when given,
+    receives the seconds of each phase (read, compile, graph, compute).
     """
+    clock = [time.perf_counter()]
+
+    def phase(name: str) -> None:
+        if timings is not None:
+            now = time.perf_counter()
+            timings[name] = timings.get(name, 0.0) + now - clock[0]
+            clock[0] = now
+
     for s in sheets:
         for fc in s.formulas:
             if fc.area is not None or fc.formula.get("t") == "array":
@@ -2792,30 +2827,43 @@ def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = Non
             root = ev.xlsxio.parse_xml(data, what=s.part).getroot()
             ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ev.NS_MAIN
         trees[sid] = (root, ns)
-    formula_at = {}
-    for sid, s in enumerate(sheets):
-        for fc in s.formulas:
-            formula_at[(sid, fc.row, fc.col)] = fc
     for sid, (root, ns) in trees.items():
         d = book.data[sid]
         vals = d.values
         cols: dict[int, list[int]] = {}
+        at = {(fc.row, fc.col) for fc in sheets[sid].formulas}
+        v_tag = f"{{{ns}}}v"
         for r, c, cell in _iter_cells(root, ns):
-            if (sid, r, c) in formula_at:
+            if (r, c) in at:
                 cols.setdefault(c, []).append(r)
                 continue
-            v = _cell_value(cell, ns, strings)
-            if v is not None:
-                vals[(r, c)] = v
-                cols.setdefault(c, []).append(r)
+            if cell.get("t") is None:  # a number, the most common cell
+                text = cell.findtext(v_tag)
+                if text is None:
+                    continue
+                try:
+                    v = float(text)
+                except ValueError:
+                    v = E_VALUE
+                else:
+                    if not math.isfinite(v):
+                        v = E_NUM
+            else:
+                v = _cell_value(cell, ns, strings)
+                if v is None:
+                    continue
+            vals[(r, c)] = v
+            cols.setdefault(c, []).append(r)
         d.columns = {c: sorted(set(rs)) for c, rs in cols.items()}
         for fc in sheets[sid].formulas:
             d.formula_rows.setdefault(fc.col, []).append(fc.row)
         for c in d.formula_rows:
             d.formula_rows[c].sort()
 
+    phase("read")
     # compile
     cache: dict[tuple, Callable] = {}
+    refs_of: dict[tuple, list] = {}
     shapes: dict[str, tuple] = {}
     formulas: list[_Formula] = []
     position: dict[tuple[int, int, int], int] = {}
@@ -2842,21 +2890,22 @@ def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = Non
             if func is None:
                 func = compile_shape(book, toks)
                 cache[key] = func
+            refs = refs_of.get((sid, toks))
+            if refs is None:
+                refs = refs_of[(sid, toks)] = _references(book, sid, toks)
+            row, col = fc.row, fc.col
             deps = []
-            for t in toks:
-                if t[0] == "REF":
-                    spec = t[1]
-                    dsid = sid if spec.sheet is None else book.sheet_ids.get(spec.sheet)
-                    area = resolve(spec, fc.row, fc.col)
-                    if dsid is not None and area is not None:
+            for dsid, spec, fixed in refs:
+                if spec is None:
+                    deps.append(fixed)
+                else:
+                    area = resolve(spec, row, col)
+                    if area is not None:
                         deps.append((dsid, *area))
-                elif t[0] == "NAME":
-                    target = book.name_value(t[1])
-                    if isinstance(target, tuple):
-                        deps.append((book.sheet_ids[target[0]], *target[1:]))
             position[(sid, fc.row, fc.col)] = len(formulas)
             formulas.append(_Formula(sid, fc.row, fc.col, func, deps))
     _CURRENT_COMPILE[0] = None
+    phase("compile")
 
     # dependency graph over formula cells
     succ: list[list[int]] = []
@@ -2880,6 +2929,7 @@ def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = Non
                     out.append(position[(dsid, r, col)])
         succ.append(out)
 
+    phase("graph")
     values: dict[tuple[str, int, int], Any] = {}
     total, done = len(formulas), 0
     step = max(1, total // 100)
@@ -2909,6 +2959,7 @@ def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = Non
         progress(total, total)
     _BOOK[0] = None
     _GROUPS.clear()
+    phase("compute")
     return values, total
 
 
@@ -2939,9 +2990,9 @@ def _pre_key(text: str, row: int, col: int) -> str:
     second tokenization)."""
 
     def repl(m: re.Match) -> str:
-        if m.group(1):
-            return m.group(1)
-        cabs, letters, rabs, digits = m.group(2, 3, 4, 5)
+        quoted, cabs, letters, rabs, digits = m.groups()
+        if quoted:
+            return quoted
         c = _letters_to_col(letters)
         cpart = f"C{c}" if cabs else f"c{c - col}"
         rpart = f"R{digits}" if rabs else f"r{int(digits) - row}"
