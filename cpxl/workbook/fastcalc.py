@@ -2251,11 +2251,13 @@ class _CodeGen:
         def pos(n, absolute, var):
             if absolute:
                 return str(n)
-            return f"{var}+{n}" if n >= 0 else f"{var}-{-n}"
+            if n == 0:
+                return var
+            return f"{var}+{n}" if n > 0 else f"{var}-{-n}"
 
         r1, c1 = pos(spec.r1, ra, "r"), pos(spec.c1, ca, "c")
         if spec.single and ctx != "ref":
-            return f"C({sid},{r1},{c1})"
+            return f"V[{sid}].get(({r1},{c1}))"
         r2, c2 = pos(spec.r2, rb, "r"), pos(spec.c2, cb, "c")
         area = f"A({sid},{r1},{c1},{r2},{c2})"
         return f"_scalar({area})" if ctx == "scalar" else area
@@ -2383,7 +2385,7 @@ def compile_shape(book: "Book", tokens: tuple) -> Callable:
         gen = _CodeGen(book)
         body = gen.gen(tree, "value")
         source = f"def f(B, s, r, c):\n    return {body}\n"
-        ns = dict(_NAMESPACE, K=gen.consts, C=book.cell, A=book.area, _OMITTED=ev.OMITTED)
+        ns = dict(_NAMESPACE, K=gen.consts, V=book._values, A=book.area, _OMITTED=ev.OMITTED)
         exec(compile(source, "<formula>", "exec"), ns)  # noqa: S102 - our own generated code
     except Unsupported:
         raise
