@@ -261,6 +261,31 @@ def test_same_shape_on_two_sheets_reads_its_own_sheet(tmp_path):
     assert (got["一!A1"], got["一!B1"], got["二!A1"], got["二!B1"]) == (4, 2, 22, 11)
 
 
+def test_shared_formulas_take_the_shape_of_their_group(tmp_path):
+    import zipfile
+
+    src = book(tmp_path, {"A2": 1, "A3": 2, "A4": 3, "B2": "=0", "B3": "=0", "B4": "=0", "C1": "=SUM(B2:B4)"})
+    shared = {  # B2:B4 as Excel stores a filled-down column: =A2*2, =A3*2, =A4*2
+        "B2": '<c r="B2"><f t="shared" ref="B2:B4" si="0">A2*2</f><v>0</v></c>',
+        "B3": '<c r="B3"><f t="shared" si="0"/><v>0</v></c>',
+        "B4": '<c r="B4"><f t="shared" si="0"/></c>',
+    }
+    tmp = src.with_suffix(".tmp")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode()
+                for ref, new in shared.items():
+                    start = xml.index(f'<c r="{ref}"')
+                    xml = xml[:start] + new + xml[xml.index("</c>", start) + 4:]
+                data = xml.encode()
+            zout.writestr(info, data)
+    tmp.replace(src)
+    got = {c: v for (_s, c), v in evaluate_values(src, engine="fast").items()}
+    assert [got["B2"], got["B3"], got["B4"], got["C1"]] == [2, 4, 6, 12]  # 2 + 4 + 6 = 12
+
+
 def test_cycle_cells_get_circ_and_dependents_read_zero(tmp_path):
     src = book(tmp_path, {"A1": "=A2+1", "A2": "=A1+1", "A3": "=A1+5", "A4": "=A4*2", "A5": "=7"})
     out = tmp_path / "out.xlsx"

@@ -907,42 +907,6 @@ def _same_shape(book: "Book", base: Area, other):
     return book.area(other.sheet, other.r1, other.c1, other.r1 + base.h - 1, other.c1 + base.w - 1)
 
 
-def _criteria_mask(pairs):
-    """Per cell of the first range: do all (range, criteria) pairs match? Plus whether the
-    cut-off tail (blank in every range) matches."""
-    first = pairs[0][0]
-    n_rows = max(len(r.rows) for r, _p in pairs)
-    mask = None
-    for rng, pred in pairs:
-        rows = rng.rows
-        w = rng.w
-        cur = []
-        for i in range(n_rows):
-            row = rows[i] if i < len(rows) else None
-            for j in range(w):
-                cur.append(pred(row[j] if row is not None else None))
-        mask = cur if mask is None else [a and b for a, b in zip(mask, cur)]
-    tail = all(pred(None) for _r, pred in pairs)
-    return mask, n_rows, first.w, tail
-
-
-def _ifs(book, sum_range, pairs):
-    for rng, _c in pairs:
-        if type(rng) is not Area:
-            return E_VALUE
-    base = pairs[0][0]
-    preds = []
-    for rng, c in pairs:
-        if (rng.h, rng.w) != (base.h, base.w):
-            return E_VALUE
-        c = _scalar(c)
-        preds.append((rng, criterion(c)))
-    mask, n_rows, w, tail = _criteria_mask(preds)
-    if sum_range is None:
-        return mask, n_rows, w, tail, base
-    return mask, n_rows, w, tail, base
-
-
 def _equality_key(c):
     """The lookup key of a plain equality criterion (``"原料"``, 5, ``"=5"``, a cell), else None."""
     c = _scalar(c)
@@ -2801,6 +2765,15 @@ def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = Non
     :class:`Unsupported` for anything outside the fast path. ``timings``, when given,
     receives the seconds of each phase (read, compile, graph, compute).
     """
+    try:
+        return _evaluate_fast(pkg, sheets, progress, timings)
+    finally:
+        _BOOK[0] = None
+        _GROUPS.clear()
+        _CURRENT_COMPILE[0] = None
+
+
+def _evaluate_fast(pkg, sheets, progress, timings):
     clock = [time.perf_counter()]
 
     def phase(name: str) -> None:
