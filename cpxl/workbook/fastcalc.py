@@ -2451,6 +2451,124 @@ def _iter_cells(root, ns: str):
                 yield row_no, col_no, c
 
 
+def _read_tree(root, ns: str, at: set, vals: dict, strings: list[str]) -> dict[int, list[int]]:
+    """Values of a parsed sheet into ``vals``; returns col -> rows holding something."""
+    cols: dict[int, list[int]] = {}
+    v_tag = f"{{{ns}}}v"
+    for r, c, cell in _iter_cells(root, ns):
+        if (r, c) in at:
+            cols.setdefault(c, []).append(r)
+            continue
+        if cell.get("t") is None:  # a number, the most common cell
+            text = cell.findtext(v_tag)
+            if text is None:
+                continue
+            v = _number(text)
+        else:
+            v = _cell_value(cell, ns, strings)
+            if v is None:
+                continue
+        vals[(r, c)] = v
+        cols.setdefault(c, []).append(r)
+    return cols
+
+
+def _number(text):
+    try:
+        v = float(text)
+    except ValueError:
+        return E_VALUE
+    return v if math.isfinite(v) else E_NUM
+
+
+# Sheet XML as Excel and openpyxl write it: no prefixes, every cell with r="…" first.
+_RAW_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_RAW_TYPE = re.compile(rb'\st="([^"]*)"')
+_RAW_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_RAW_AWKWARD = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|v|t|is)[\s/>]|<!DOCTYPE|<!ENTITY|<v\s|<v/>")
+_RAW_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
+_RAW_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+
+
+def _read_plain(data: bytes, at: set, vals: dict, strings: list[str]) -> dict[int, list[int]] | None:
+    """Values of a sheet read from its XML text (several times faster than walking a tree),
+    or None when the XML is not in the plain form this reads (then the tree is walked)."""
+    if _RAW_AWKWARD.search(data):
+        return None
+    found = _RAW_CELL.findall(data)
+    if len(found) != data.count(b"<c ") + data.count(b"<c>"):
+        return None
+    cols: dict[int, list[int]] = {}
+    colnum = _letters_to_col
+    escaped: list[tuple[tuple[int, int], bytes]] = []  # texts with entities: decoded together
+    for letters, digits, attrs, inner in found:
+        r, c = int(digits), colnum(letters.decode())
+        if (r, c) in at:
+            cols.setdefault(c, []).append(r)
+            continue
+        if not inner:
+            continue
+        t = _RAW_TYPE.search(attrs) if b"t=" in attrs else None
+        if t is not None and t.group(1) == b"inlineStr":
+            if b"<rPh" in inner:
+                inner = _RAW_PHONETIC.sub(b"", inner)
+            raw = b"".join(_RAW_TEXT.findall(inner))
+            if b"&" in raw:
+                escaped.append(((r, c), raw))
+            else:
+                vals[(r, c)] = raw.decode("utf-8", "replace")
+            cols.setdefault(c, []).append(r)
+            continue
+        m = _RAW_VALUE.search(inner)
+        if m is None:
+            continue
+        text = m.group(1)
+        if t is None or t.group(1) == b"n":
+            v = _number(text)
+        else:
+            kind = t.group(1)
+            if kind == b"s":
+                try:
+                    v = strings[int(text)]
+                except (ValueError, IndexError):
+                    continue
+            elif kind == b"str":
+                if b"&" in text:
+                    escaped.append(((r, c), text))
+                    cols.setdefault(c, []).append(r)
+                    continue
+                v = text.decode("utf-8", "replace")
+            elif kind == b"b":
+                v = text.strip() in (b"1", b"true")
+            elif kind == b"e":
+                v = _ERROR_BY_TEXT.get(_xml_unescape(text).strip(), E_VALUE)
+            else:
+                return None  # t="d" and anything unusual: the tree reader knows it
+        vals[(r, c)] = v
+        cols.setdefault(c, []).append(r)
+    if escaped:
+        # one small document holding every such text: the XML parser decodes the entities
+        doc = b"<x>" + b"".join(b"<t>" + raw + b"</t>" for _pos, raw in escaped) + b"</x>"
+        try:
+            texts = [t.text or "" for t in ev.xlsxio.parse_xml(doc, what="sheet text").getroot()]
+        except Exception:  # noqa: BLE001 - e.g. an unknown entity: the tree reader decides
+            return None
+        if len(texts) != len(escaped):
+            return None
+        for (pos, _raw), text in zip(escaped, texts):
+            vals[pos] = text
+    return cols
+
+
+def _xml_unescape(text: bytes) -> str:
+    s = text.decode("utf-8", "replace")
+    if "&" in s:
+        import html
+
+        s = html.unescape(s)
+    return s
+
+
 @dataclass
 class _SheetData:
     name: str
@@ -2792,43 +2910,20 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     _defined_names(pkg, book)
     strings = _shared_strings(pkg)
 
-    # which sheets hold values the formulas may read: all of them (cheap), parsed as stored
-    trees = {}
+    # the stored values of every sheet (formulas may reach any of them)
     for sid, s in enumerate(sheets):
-        if s.tree is not None:
-            root, ns = s.tree.getroot(), s.ns
-        else:
-            data = pkg.read(s.part)
-            root = ev.xlsxio.parse_xml(data, what=s.part).getroot()
-            ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ev.NS_MAIN
-        trees[sid] = (root, ns)
-    for sid, (root, ns) in trees.items():
         d = book.data[sid]
-        vals = d.values
-        cols: dict[int, list[int]] = {}
-        at = {(fc.row, fc.col) for fc in sheets[sid].formulas}
-        v_tag = f"{{{ns}}}v"
-        for r, c, cell in _iter_cells(root, ns):
-            if (r, c) in at:
-                cols.setdefault(c, []).append(r)
-                continue
-            if cell.get("t") is None:  # a number, the most common cell
-                text = cell.findtext(v_tag)
-                if text is None:
-                    continue
-                try:
-                    v = float(text)
-                except ValueError:
-                    v = E_VALUE
-                else:
-                    if not math.isfinite(v):
-                        v = E_NUM
+        at = {(fc.row, fc.col) for fc in s.formulas}
+        data = pkg.read(s.part)
+        cols = _read_plain(data, at, d.values, strings)
+        if cols is None:  # namespace prefixes, inline strings, a DTD …: the XML parser
+            d.values.clear()
+            if s.tree is not None:
+                root, ns = s.tree.getroot(), s.ns
             else:
-                v = _cell_value(cell, ns, strings)
-                if v is None:
-                    continue
-            vals[(r, c)] = v
-            cols.setdefault(c, []).append(r)
+                root = ev.xlsxio.parse_xml(data, what=s.part).getroot()
+                ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ev.NS_MAIN
+            cols = _read_tree(root, ns, at, d.values, strings)
         d.columns = {c: sorted(set(rs)) for c, rs in cols.items()}
         for fc in sheets[sid].formulas:
             d.formula_rows.setdefault(fc.col, []).append(fc.row)
