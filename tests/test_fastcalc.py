@@ -437,3 +437,29 @@ def test_excel_saved_workbooks_match_excels_values(path):
             assert math.isclose(value, excel, rel_tol=1e-9, abs_tol=1e-12), (sheet, cell, value, excel)
         else:
             assert str(value) == str(excel), (sheet, cell, value, excel)
+
+
+def test_plain_reader_reads_what_the_xml_parser_reads(demo_book, tmp_path):
+    """The sheet-text reader and the tree reader give the same values (demo sheets, and a sheet
+    with an error value, a boolean, an escaped inline text and a formula text result)."""
+    from cpxl.workbook import xlsxio
+
+    src = book(tmp_path, {"A1": 1.5, "A2": "文字 & <符号>", "A3": True, "A4": "#N/A", "A5": "=1", "B1": -2})
+    for path in (demo_book, src):
+        pkg = xlsxio.open_package(Path(path))
+        try:
+            strings = fastcalc._shared_strings(pkg)
+            for part in pkg.sheets:
+                data = pkg.read(part.part)
+                plain: dict = {}
+                cols = fastcalc._read_plain(data, set(), plain, strings)
+                assert cols is not None, part.name
+                root = xlsxio.parse_xml(data, what=part.part).getroot()
+                tree: dict = {}
+                fastcalc._read_tree(root, root.tag[1:].split("}")[0], set(), tree, strings)
+                assert plain == tree, part.name
+        finally:
+            pkg.close()
+    got = evaluate_values(book(tmp_path, {"A1": "#N/A", "B1": "=ISNA(A1)", "B2": '=A2&"x"', "A2": "a&b"},
+                               name="e.xlsx"), engine="fast")
+    assert got[("S", "B1")] is True and got[("S", "B2")] == "a&bx"
