@@ -463,3 +463,18 @@ def test_plain_reader_reads_what_the_xml_parser_reads(demo_book, tmp_path):
     got = evaluate_values(book(tmp_path, {"A1": "#N/A", "B1": "=ISNA(A1)", "B2": '=A2&"x"', "A2": "a&b"},
                                name="e.xlsx"), engine="fast")
     assert got[("S", "B1")] is True and got[("S", "B2")] == "a&bx"
+
+
+def test_template_style_native_formulas(tmp_path):
+    # what the templates are moving to: SUMPRODUCT, INDEX/MATCH on defined names, PV, RATE, TEXT
+    got = fast(tmp_path, {
+        "A1": "x", "A2": "y", "A3": "x", "B1": 1, "B2": 2, "B3": 3,
+        "C1": '=SUMPRODUCT(--(A1:A10="x"))',  # x in A1 and A3: 2 (A4:A10 blank: not "x")
+        "C2": '=SUMPRODUCT((A1:A3="x")*(B1:B3>1),B1:B3)',  # only row 3 passes both: 3
+        "C3": "=SUMPRODUCT(量,量)",  # 1 + 4 + 9 = 14
+        "C4": '=INDEX(量,MATCH("y",名,0))',  # 2
+        "C5": "=PV(0.08,10,-1)",  # (1 - 1.08^-10) / 0.08 = 6.710081...
+        "C6": '=TEXT(RATE(10,-1.5,10),"0.00%")',  # 10 = 1.5 (1 - (1+i)^-10)/i at i = 8.144 %
+    }, names={"量": "S!$B$1:$B$3", "名": "S!$A$1:$A$3"})
+    assert (got["C1"], got["C2"], got["C3"], got["C4"]) == (2, 3, 14, 2)
+    assert close(got["C5"], (1 - 1.08**-10) / 0.08) and got["C6"] == "8.14%"
