@@ -1,7 +1,10 @@
 """Headless evaluation of a workbook: every native and ``CP_*`` formula, without Excel.
 
-``calc_workbook`` computes a workbook with the `formulas` package and writes a copy whose
-formula cells carry the computed values as cached values, next to the unchanged formulas.
+``calc_workbook`` computes a workbook and writes a copy whose formula cells carry the
+computed values as cached values, next to the unchanged formulas. It computes with the fast
+engine of :mod:`cpxl.workbook.fastcalc` (one compiled function per formula shape); a workbook
+with anything that engine does not handle is computed whole with the `formulas` package
+(this module), which also serves as the reference the fast engine is tested against.
 Everything else in the file (styles, validations, names, links, widths, merges, conditional
 formats, macros) is copied part by part, byte for byte; only the worksheets that contain
 formulas are rewritten, and in them only the ``<v>`` of formula cells (and of the cells an
