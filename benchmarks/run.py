@@ -2,7 +2,7 @@
 
 Each row compares two timings taken in this same run on this machine, so the ratio holds even when the
 machine is slower or busier than usual; the seconds are printed for context. The measurements come from
-the single benchmarks (bench_read, bench_calc, bench_export, bench_aggregate): their ``measure()`` where
+the single benchmarks (bench_read, bench_calc, bench_fastcalc, bench_export, bench_aggregate): their ``measure()`` where
 they have one, else their own building blocks.
 
     python benchmarks/run.py            # the full run (a few minutes)
@@ -68,6 +68,22 @@ def calc_row(rows: int, repeat: int) -> Row:
             t_cp, _ = bench_calc.timed(cp, tmp / "cp_out.xlsx", repeat)
     return Row(f"headless calc, {n} formula cells", "=CP_NPV(…)", t_cp, "=SUM(…)", t_native, "CP_NPV / SUM",
                t_cp / t_native, "—", f"{t_cp / n * 1e3:.2f} ms per CP_NPV cell")
+
+
+def fastcalc_rows(repeat: int) -> list[Row]:
+    import bench_fastcalc
+
+    m = bench_fastcalc.measure(repeat=repeat)
+    d, nat, big = m["demo"], m["native"], m["large"]
+    rows = [Row("calc demo audit workbook (cold processes)", "cpxl calc", d["calc"], "cpxl check", d["check"],
+                "calc / check", d["ratio"], "<= 3x", f"calc peak memory {d['calc_mb']:.0f} MB (goal <= 150 MB)")]
+    if "lo" in nat:
+        rows.append(Row(f"calc {nat['formulas']} native formulas", f"{nat['engine']} engine", nat["cpxl_engine"],
+                        "LibreOffice recalculation", nat["lo"], "engine / LibreOffice", nat["ratio"], "<= 5x",
+                        f"whole calc_workbook {nat['cpxl']:.3f} s ({nat['ratio_total']:.1f}x)"))
+    rows.append(Row(f"calc {big['formulas']} formulas", "calc_workbook", big["seconds"], "one minute", 60.0,
+                    "share of a minute", big["seconds"] / 60.0, "well under 1", f"{big['engine']} engine"))
+    return rows
 
 
 def export_row(repeat: int) -> Row:
@@ -146,12 +162,13 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats and smaller inputs")
     ap.add_argument("--readme", action="store_true", help=f"write the table into {README.name}, section “{SECTION[3:]}”")
-    ap.add_argument("--only", nargs="+", choices=("read", "calc", "export", "aggregate"), help="run only these rows")
+    ap.add_argument("--only", nargs="+", choices=("read", "calc", "fastcalc", "export", "aggregate"), help="run only these rows")
     args = ap.parse_args(argv)
     quick = args.quick
     steps = {
         "read": lambda: read_row(3 if quick else 7),
         "calc": lambda: calc_row(500 if quick else 2000, 1 if quick else 3),
+        "fastcalc": lambda: fastcalc_rows(1 if quick else 3),
         "export": lambda: export_row(1 if quick else 3),
         "aggregate": lambda: aggregate_row(30 if quick else 100, 1 if quick else 3),
     }
@@ -161,7 +178,8 @@ def main(argv=None) -> int:
         if args.only and name not in args.only:
             continue
         t = time.perf_counter()
-        rows.append(step())
+        got = step()
+        rows.extend(got if isinstance(got, list) else [got])
         print(f"[{name}: {time.perf_counter() - t:.0f} s]", file=sys.stderr)
     env = environment()
     print(table(rows, markdown=False))

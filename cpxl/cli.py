@@ -82,9 +82,31 @@ def calc(
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
 ):
     """无需 Excel 计算工作簿中全部公式（含 CP_* 函数），写出带数值的副本；公式、样式保持不变。"""
+    import time
+
     from cpxl.workbook.evaluate import calc_workbook
 
-    result = calc_workbook(book, output, force=force)
+    started, bar, progress = time.monotonic(), None, None
+    if err.is_terminal:  # a bar only for a calculation that takes more than about a second
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                if time.monotonic() - started < 1.0 or done >= total:
+                    return
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+                bar = Progress(TextColumn("计算公式"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                               console=err, transient=True)
+                bar.start()
+                bar.add_task("", total=total)
+            bar.update(bar.task_ids[0], completed=done, total=total)
+
+    try:
+        result = calc_workbook(book, output, force=force, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
     for sheet, cell, text in result.errors:
         out.print(f"[yellow]{escape(f'{sheet}!{cell} — {text}')}[/]")
     out.print(f"已计算 {result.formulas} 个公式，{len(result.errors)} 个结果为错误值；输出：{escape(str(output))}")

@@ -1,7 +1,10 @@
 """Headless evaluation of a workbook: every native and ``CP_*`` formula, without Excel.
 
-``calc_workbook`` computes a workbook with the `formulas` package and writes a copy whose
-formula cells carry the computed values as cached values, next to the unchanged formulas.
+``calc_workbook`` computes a workbook and writes a copy whose formula cells carry the
+computed values as cached values, next to the unchanged formulas. It computes with the fast
+engine of :mod:`cpxl.workbook.fastcalc` (one compiled function per formula shape); a workbook
+with anything that engine does not handle is computed whole with the `formulas` package
+(this module), which also serves as the reference the fast engine is tested against.
 Everything else in the file (styles, validations, names, links, widths, merges, conditional
 formats, macros) is copied part by part, byte for byte; only the worksheets that contain
 formulas are rewritten, and in them only the ``<v>`` of formula cells (and of the cells an
@@ -99,6 +102,7 @@ class CalcResult:
     values: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    engine: str = "formulas"  # "fast" (cpxl.workbook.fastcalc) or "formulas"
 
 
 # --------------------------------------------------------------------------------------
@@ -622,14 +626,43 @@ class _Evaluation:
     values: dict[tuple[str, int, int], Any]  # (sheet name, row, col)
     count: int
     warnings: list[str] = field(default_factory=list)
+    engine: str = "formulas"  # which engine computed the values: "fast" or "formulas"
 
 
-def _evaluate(pkg: Package) -> _Evaluation:
+ENGINES = ("auto", "fast", "formulas")
+
+
+def _evaluate(pkg: Package, engine: str = "auto", progress: Callable | None = None) -> _Evaluation:
+    """Compute the workbook: the fast engine (:mod:`cpxl.workbook.fastcalc`) first, the
+    `formulas` engine for the whole workbook when the fast one meets something it does not
+    handle. ``engine`` "fast" or "formulas" forces one (tests, comparisons)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}")
     sheets = [_scan_sheet(pkg, s.name, s.part) for s in pkg.sheets]
     wanted = [s for s in sheets if s.formulas]
     values: dict[tuple[str, int, int], Any] = {}
     if not wanted:
         return _Evaluation(sheets, values, 0)
+    if engine != "formulas":
+        from cpxl.workbook import fastcalc
+
+        notes: list[str] = []
+        try:
+            with _LOCK, fastcalc.light_imports(), _parameters_in_force(pkg.path, notes):
+                values, count = fastcalc.evaluate_fast(pkg, sheets, progress)
+            return _Evaluation(sheets, values, count, notes, engine="fast")
+        except fastcalc.Unsupported as ex:
+            if engine == "fast":
+                raise EvaluateError(f"快速计算引擎不支持此工作簿：{ex}") from None
+            log.info("改用 formulas 引擎计算：%s", ex)
+            values = {}
+        except EvaluateError:
+            raise
+        except Exception as ex:  # a fault of the fast engine: the other one still computes the book
+            if engine == "fast":
+                raise
+            log.warning("快速计算引擎出错（%s: %s），改用 formulas 引擎", type(ex).__name__, ex)
+            values = {}
 
     aliases = _sheet_aliases(s.name for s in sheets)
     notes: list[str] = []
@@ -1010,11 +1043,11 @@ def _errors(values: dict[tuple[str, str], Any]) -> list[tuple[str, str, str]]:
     ]
 
 
-def _evaluate_path(src: Path) -> _Evaluation:
+def _evaluate_path(src: Path, engine: str = "auto") -> _Evaluation:
     pkg = _open(src)
     try:
         try:
-            return _evaluate(pkg)
+            return _evaluate(pkg, engine)
         except (EvaluateError, PackageError) as ex:
             raise EvaluateError(str(ex)) from None
         except Exception as ex:
@@ -1024,17 +1057,24 @@ def _evaluate_path(src: Path) -> _Evaluation:
         pkg.close()
 
 
-def evaluate_values(src: Path | str) -> dict[tuple[str, str], Any]:
+def evaluate_values(src: Path | str, *, engine: str = "auto") -> dict[tuple[str, str], Any]:
     """Compute every formula of ``src``; return (sheet, cell) -> value. Writes nothing.
 
     Only formula cells (and cells filled by array formulas) are in the result. Values are
     float/int, str, bool, or :class:`CellError` (a str such as ``"#DIV/0!"``); a CP
     function's bad-input text (``"#CP! …"``) is returned as the text it is.
     """
-    return _public_values(_evaluate_path(Path(src)))
+    return _public_values(_evaluate_path(Path(src), engine))
 
 
-def calc_workbook(src: Path | str, dst: Path | str, *, force: bool = False) -> CalcResult:
+def calc_workbook(
+    src: Path | str,
+    dst: Path | str,
+    *,
+    force: bool = False,
+    engine: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
+) -> CalcResult:
     """Evaluate ``src`` and write a copy to ``dst`` with computed values cached.
 
     ``src`` is never modified. ``dst`` is written atomically (a temporary file beside it,
@@ -1051,7 +1091,7 @@ def calc_workbook(src: Path | str, dst: Path | str, *, force: bool = False) -> C
                 f"输出文件扩展名应为 {pkg.extension}（与输入工作簿类型一致）：{dst}"
             )
         try:
-            ev = _evaluate(pkg)
+            ev = _evaluate(pkg, engine, progress)
             replace = {}
             for sheet in ev.sheets:
                 data = _sheet_bytes(sheet, ev.values)
@@ -1083,6 +1123,7 @@ def calc_workbook(src: Path | str, dst: Path | str, *, force: bool = False) -> C
         values=values,
         seconds=time.perf_counter() - started,
         warnings=ev.warnings,
+        engine=ev.engine,
     )
 
 
