@@ -1090,7 +1090,7 @@ def aggregate(paths: Sequence[Path], output: Path, *, jobs: int | None = None, f
     """Aggregate enterprise workbooks into the region workbook ``output`` (kind "region", written
     atomically). ``full_check`` checks every table of each workbook, not only those aggregated."""
     from cpxl.safeio import check_target
-    from cpxl.workbook.build import build_workbook, save_workbook
+    from cpxl.workbook.build import build_workbook, save_computed
 
     output = Path(output)
     outputs = [output] + ([Path(report)] if report else [])
@@ -1109,7 +1109,7 @@ def aggregate(paths: Sequence[Path], output: Path, *, jobs: int | None = None, f
     data, bench = region_data(agg)
     wb = build_workbook("region", data)
     _add_benchmark_sheets(wb, agg, bench)
-    save_workbook(wb, output, force=force)
+    save_computed(wb, output, force=force)
     return AggregateResult(output, len(items), agg.enterprises, agg.failed, agg.with_errors)
 
 

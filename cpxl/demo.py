@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from cpxl.tables import registry
-from cpxl.workbook.build import build_workbook, save_workbook
+from cpxl.workbook.build import build_workbook, save_computed
 
 AUDIT_FILE = "示例-清泉啤酒-审核工作簿.xlsx"
 ACCEPTANCE_FILE = "示例-清泉啤酒-验收工作簿.xlsx"
@@ -1148,5 +1148,5 @@ def write_demo(directory: Path, force: bool = True) -> list[Path]:
     directory = Path(directory)
     paths = []
     for kind, name in (("audit", AUDIT_FILE), ("acceptance", ACCEPTANCE_FILE)):
-        paths.append(save_workbook(build_workbook(kind, demo_data(kind)), directory / name, force=force))
+        paths.append(save_computed(build_workbook(kind, demo_data(kind)), directory / name, force=force))
     return paths

@@ -17,7 +17,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -216,72 +216,3 @@ def compare_formula_cells(
             sheet, cell = key
             out.append(f"{sheet}!{cell}  {formulas.get(key, '')}  {names[0]}={_show(a)}  {names[1]}={_show(b)}")
     return out
-
-
-# ---- which formula cells depend on which ---------------------------------------------------------
-
-
-def _ranges(formula: str, sheet: str, defined: Mapping[str, str]) -> list[tuple[str, int, int, int, int]]:
-    """The cell areas a formula refers to: (sheet, min_row, min_col, max_row, max_col)."""
-    from openpyxl.formula import Tokenizer
-    from openpyxl.utils.cell import range_boundaries
-
-    areas = []
-    try:
-        tokens = Tokenizer(formula).items
-    except Exception:
-        return areas
-    for tok in tokens:
-        if tok.type != "OPERAND" or tok.subtype != "RANGE":
-            continue
-        ref = defined.get(tok.value.upper(), tok.value)
-        where, _, area = ref.rpartition("!")
-        target = where.strip("'").replace("''", "'") if where else sheet
-        try:
-            c1, r1, c2, r2 = range_boundaries(area.replace("$", ""))
-        except (ValueError, TypeError):
-            continue
-        areas.append((target, r1 or 1, c1 or 1, r2 or 1_048_576, c2 or 16_384))
-    return areas
-
-
-def depending_on(
-    formulas: Mapping[tuple[str, str], str],
-    seed: Callable[[str], bool],
-    defined: Mapping[str, str] | None = None,
-) -> set[tuple[str, str]]:
-    """Formula cells for which `seed(formula)` holds, and every formula cell referring to one of them,
-    directly or through others (``SUM(E6:E16)`` over ``CP_TCE`` cells depends on ``CP_``)."""
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
-    defined = {k.upper(): v for k, v in (defined or {}).items()}
-    where = {}
-    for sheet, cell in formulas:
-        letters, row = coordinate_from_string(cell)
-        where[(sheet, cell)] = (sheet, row, column_index_from_string(letters))
-    areas = {key: _ranges(text, key[0], defined) for key, text in formulas.items()}
-    tainted = {key for key, text in formulas.items() if seed(text)}
-    changed = True
-    while changed:
-        changed = False
-        spots = [where[k] for k in tainted]
-        for key in formulas:
-            if key in tainted:
-                continue
-            for s, r1, c1, r2, c2 in areas[key]:
-                if any(s == ts and r1 <= tr <= r2 and c1 <= tc <= c2 for ts, tr, tc in spots):
-                    tainted.add(key)
-                    changed = True
-                    break
-    return tainted
-
-
-def defined_names(path: Path) -> dict[str, str]:
-    """Workbook-level defined names → their reference text."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path)
-    try:
-        return {name: dn.attr_text for name, dn in wb.defined_names.items()}
-    finally:
-        wb.close()

@@ -166,6 +166,20 @@ def save_workbook(wb: Workbook, path: Path, *, force: bool = False) -> Path:
     return Path(path)
 
 
+def save_computed(wb: Workbook, path: Path, *, force: bool = False) -> Path:
+    """Save `wb` with the computed value of every formula cell cached (`cpxl calc`), so previewers, pandas
+    and viewers that do not recalculate show numbers; written atomically."""
+    import tempfile
+
+    from .evaluate import calc_workbook
+
+    with tempfile.TemporaryDirectory(prefix="cpxl-save-") as tmp:
+        plain = Path(tmp) / "book.xlsx"
+        wb.save(plain)
+        calc_workbook(plain, path, force=force)
+    return Path(path)
+
+
 def write_template(kind: str, path: Path, *, force: bool = False, functions: str = "native") -> Path:
     return save_workbook(build_workbook(kind, functions=functions), path, force=force)
 

@@ -1891,6 +1891,8 @@ def f_day(x):
 INLINE = {"IF", "IFERROR", "IFNA", "_XLFN.IFNA"}
 # Functions whose arguments are computed element by element over ranges (array context).
 ARRAY_ARGS = {"SUMPRODUCT"}
+#: One-argument functions applied cell by cell inside SUMPRODUCT: SUMPRODUCT((A=x)*ISNUMBER(B)).
+ELEMENTWISE = {"ISNUMBER", "ISTEXT", "ISBLANK", "LEN", "N", "ABS", "NOT"}
 
 
 class _Missing:
@@ -2289,6 +2291,8 @@ class _CodeGen:
         f = FUNCTIONS.get(name)
         if f is None:
             raise Unsupported(f"函数 {name}")
+        if array and name in ELEMENTWISE and len(args) == 1 and args[0][0] != "miss":
+            return f"_elementwise1(F_{_ident(name)},{self.gen(args[0], 'ref', True)})"
         if array and name not in ARRAY_ARGS:
             raise Unsupported(f"数组运算中的 {name}")
         in_array = name in ARRAY_ARGS
