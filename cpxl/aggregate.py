@@ -51,7 +51,7 @@ __all__ = [
 
 #: The enterprise tables the aggregation reads (and checks); the rest of a workbook is not parsed.
 AGGREGATED_TABLES = (
-    "封面信息", "参数", "D.4", "D.6", "D.10", "D.11", "D.18", "D.20", "D.23",
+    "封面信息", "参数", "D.4", "D.6", "D.10", "D.11", "D.12", "D.18", "D.20", "D.23",
     "D.25", "D.27", "D.28", "D.30", "D.32", "D.34", "D.36", "D.38", "E.4",
 )  # fmt: skip — D.32 because D.36's check counts the feasible options
 
@@ -263,15 +263,13 @@ def key_indicators(book) -> tuple[dict, list[str]]:
     else 工业废水 + 生活污水; a load from 平均浓度 × 水量 when only those are given, HJ 942 实测法) and
     表D.20 年排放量 [t], else 表D.23 基准期排放总量.
     """
-    from cpxl.calc import carbon, energy, pollution
-    from cpxl.calc.parameters import K_COAL_FACTOR, K_GRID_FACTOR, coefficient_overrides, get
+    from cpxl.calc import pollution
+    from cpxl.report.compute import co2_by_year, co2_uncounted, d12_totals, derive
 
     notes: list[str] = []
     out: dict = {"year": book.base_year}
     params = _parameters(book)
     notes.extend(f"参数表有误，已按默认值计算：{w}" for w in params.warnings)
-    overrides = coefficient_overrides(params)
-    coal_factor, grid_factor = get(params, K_COAL_FACTOR), get(params, K_GRID_FACTOR)
 
     # Output and value (表D.6)
     main = _key(book.cover.get("main_product"))
@@ -306,26 +304,13 @@ def key_indicators(book) -> tuple[dict, list[str]]:
     fresh = [x for x in fresh if x is not None]
     out["water"] = sum(fresh) if fresh else None
 
-    # Energy and CO2 (表D.11)
-    kgce = co2 = None
-    uncounted = []
-    for r in _rows(book, "D.11"):
-        q = num(r.get(f"total_{BASE}"))
-        name = _text(r.get("energy"))
-        if q is None or not name:
-            continue
-        unit = _text(r.get("total_unit")) or None
-        try:
-            kgce = (kgce or 0.0) + energy.tce(q, name, None, unit, overrides=overrides)
-        except ValueError as exc:
-            notes.append(f"表D.11“{name}”未计入综合能耗：{exc}")
-            continue
-        try:
-            co2 = (co2 or 0.0) + carbon.co2(q, name, None, unit, overrides=overrides, coal_factor=coal_factor, grid_factor=grid_factor)
-        except ValueError:
-            uncounted.append(name)
+    # Energy (表D.12 合计综合能耗) and CO2 (表D.11 by 表E.4 注b): the report's derivation of the same quantities
+    d = derive(book)
+    kgce = d12_totals(d)[f"total_{BASE}"]
     out["energy"] = kgce / 1000.0 if kgce is not None else None
-    out["co2"] = co2
+    out["co2"] = co2_by_year(d)[BASE - 1]
+    notes.extend(p for p in d.problems if p.startswith(("表D.11", "表D.12")))
+    uncounted = co2_uncounted(d, BASE)
     if uncounted:
         notes.append(f"表D.11中{'、'.join(uncounted)}不是化石能源或电力，表E.4注b未规定其碳排放计算方法，未计入碳排放")
 

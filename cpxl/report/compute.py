@@ -17,6 +17,7 @@ import pandas as pd
 
 from cpxl.calc import balance, carbon, economics, energy, indicators, pollution, water
 from cpxl.calc import parameters as P
+from cpxl.tables.balances import INTERNAL_FLOWS
 from cpxl.workbook.read import Book, filled
 from cpxl.workbook.read import as_number as num
 
@@ -237,25 +238,35 @@ def d12_totals(d: Derived) -> dict[str, float | None]:
     return out
 
 
-def co2_by_year(d: Derived) -> list[float | None]:
-    """CO2 of the D.11 energies per year [tCO2] by 表E.4 注b: electricity × grid factor, fossil energy as
-    standard coal × 2.7725 tCO2/tce; media without a method are left out."""
+def _d11_co2(d: Derived, i: int) -> list[tuple[str, float | None]]:
+    """(energy, CO2 [tCO2] or None when 表E.4 注b gives no method) of each D.11 row with a year-i amount:
+    electricity × grid factor, fossil energy as standard coal × 2.7725 tCO2/tce."""
     f = d.frame("D.11")
+    out = []
+    for r in f.to_dict("records") if not f.empty else []:
+        q, name = num(r.get(f"total_{i}")), text(r.get("energy"))
+        if q is None or not name:
+            continue
+        try:
+            out.append((name, carbon.co2(q, name, unit=text(r.get("total_unit")) or None, overrides=d.overrides,
+                                         coal_factor=d.param(P.K_COAL_FACTOR), grid_factor=d.param(P.K_GRID_FACTOR))))
+        except ValueError:
+            out.append((name, None))
+    return out
+
+
+def co2_by_year(d: Derived) -> list[float | None]:
+    """CO2 of the D.11 energies per year [tCO2] (表E.4 注b); media without a method are left out."""
     out: list[float | None] = []
     for i in (1, 2, 3):
-        total, any_ = 0.0, False
-        for r in f.to_dict("records") if not f.empty else []:
-            q = num(r.get(f"total_{i}"))
-            if q is None or not text(r.get("energy")):
-                continue
-            try:
-                total += carbon.co2(q, text(r["energy"]), unit=text(r.get("total_unit")) or None, overrides=d.overrides,
-                                    coal_factor=d.param(P.K_COAL_FACTOR), grid_factor=d.param(P.K_GRID_FACTOR))
-                any_ = True
-            except ValueError:
-                continue
-        out.append(total if any_ else None)
+        values = [x for _, x in _d11_co2(d, i) if x is not None]
+        out.append(sum(values) if values else None)
     return out
+
+
+def co2_uncounted(d: Derived, i: int) -> list[str]:
+    """D.11 energies of year i left out of the CO2 because 表E.4 注b gives no method for them."""
+    return [name for name, x in _d11_co2(d, i) if x is None]
 
 
 # ---- 环保、目标 ------------------------------------------------------------------------------------------
@@ -396,7 +407,6 @@ def _e4(d: Derived) -> None:
 
 # ---- balances (DB11/T 1156—2022 7.3.4–7.3.7) ---------------------------------------------------------------
 
-INTERNAL_FLOWS = ("中间产品", "循环物料")
 
 
 def material_totals(d: Derived) -> tuple[float | None, float | None]:
@@ -537,32 +547,17 @@ def _acc3(d: Derived) -> None:
 
 
 def park_data(d: Derived) -> dict[str, tuple]:
-    from cpxl.tables.park import PARK_INPUTS
+    """表P.2 base data by item key (the one matching of `cpxl.workbook.park_checks`)."""
+    from cpxl.workbook.park_checks import park_inputs
 
-    labels = {label: key for key, label, _u, _n in PARK_INPUTS if key}
-    f = d.frame("P.2")
-    out: dict[str, tuple] = {}
-    for r in f.to_dict("records") if not f.empty else []:
-        key = labels.get(text(r.get("item")))
-        if key:
-            out[key] = tuple(num(r.get(k)) for k in ("v_0", "v_1", "v_2", "v_3"))
-    return out
+    return park_inputs(d.book)
 
 
 def park_results(d: Derived):
-    from cpxl.calc.park_eval import evaluate_park
+    """The indicators evaluated for the park (参评 ones), as `cpxl check` evaluates them."""
+    from cpxl.workbook.park_checks import park_results as evaluate
 
-    f = d.frame("P.1")
-    values, states = {}, {}
-    for r in f.to_dict("records") if not f.empty else []:
-        no = num(r.get("no"))
-        if no is None:
-            continue
-        if num(r.get("value")) is not None:
-            values[int(no)] = num(r["value"])
-        if text(r.get("state")):
-            states[int(no)] = text(r["state"])
-    return evaluate_park(park_data(d), values=values, states=states)
+    return list(evaluate(d.book)[0].values()) if "P.1" in d.book.tables else []
 
 
 def _p1(d: Derived) -> None:

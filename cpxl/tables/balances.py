@@ -65,16 +65,15 @@ def deviation(inputs: str, outputs: str) -> str:
 
 # No unit deviation without inputs and outputs of that unit operation (blank outputs are not 0).
 _UNIT_OUTPUTS = 'SUMPRODUCT(({x[BAL.1:unit_op]}={c[unit_op]}{r})*({x[BAL.1:direction]}="输出")*ISNUMBER({x[BAL.1:qty]}))'
-_IN_ALL = 'SUMIFS({x[BAL.1:qty]},{x[BAL.1:direction]},"输入",{x[BAL.1:category]},"<>中间产品",{x[BAL.1:category]},"<>循环物料")'
-_OUT_ALL = 'SUMIFS({x[BAL.1:qty]},{x[BAL.1:direction]},"输出",{x[BAL.1:category]},"<>中间产品",{x[BAL.1:category]},"<>循环物料")'
+_EXTERNAL = "".join(f',{{x[BAL.1:category]}},"<>{c}"' for c in INTERNAL_FLOWS)
+_IN_ALL = 'SUMIFS({x[BAL.1:qty]},{x[BAL.1:direction]},"输入"' + _EXTERNAL + ")"
+_OUT_ALL = 'SUMIFS({x[BAL.1:qty]},{x[BAL.1:direction]},"输出"' + _EXTERNAL + ")"
 
 
 def _overall(direction: str, total: str) -> str:
     """Σ of the audit focus's inputs or outputs without internal flows; blank when none is given."""
-    given = (
-        f'SUMPRODUCT(({{x[BAL.1:direction]}}="{direction}")*({{x[BAL.1:category]}}<>"中间产品")'
-        f'*({{x[BAL.1:category]}}<>"循环物料")*ISNUMBER({{x[BAL.1:qty]}}))'
-    )
+    external = "".join(f'*({{x[BAL.1:category]}}<>"{c}")' for c in INTERNAL_FLOWS)
+    given = f'SUMPRODUCT(({{x[BAL.1:direction]}}="{direction}"){external}*ISNUMBER({{x[BAL.1:qty]}}))'
     return f'=IF({given}=0,"",{total})'
 
 

@@ -15,7 +15,7 @@ from cpxl.calc.park import PARK_INDICATORS, indicator
 from .check import check
 from .findings import Finding
 from .layout import Layout
-from .read import Book, TableData, filled, normalize_text
+from .read import Book, TableData, as_number, filled, normalize_text
 
 _YEAR_COLUMNS = ("v_0", "v_1", "v_2", "v_3")
 
@@ -33,7 +33,7 @@ def park_inputs(book: Book) -> dict[str, tuple]:
         key = by_label.get(normalize_text(row.get("item")))
         if key is None:
             continue
-        out[key] = tuple(row.get(c) for c in _YEAR_COLUMNS)
+        out[key] = tuple(as_number(row.get(c)) for c in _YEAR_COLUMNS)
     return out
 
 
