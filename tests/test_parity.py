@@ -255,3 +255,46 @@ def test_written_workbooks_carry_computed_values(demo_paths, demo_books, tmp_pat
     region = aggregate([demo_paths[0]], tmp_path / "region.xlsx").output
     values = lomod.cached_values(region)
     assert values and sum(isinstance(v, (int, float)) for v in values.values()) > 10
+
+
+def _park_workbook(path: Path) -> Path:
+    """The sample park of tests/test_park_eval.py with every indicator's value stated in 表P.1 and the base
+    data in 表P.2. (Where 表P.1's 园区值 is blank the report evaluates the indicator from 表P.2 while the
+    sheet's 达到水平 stays blank: the parity holds for stated values.)"""
+    from test_park_eval import HAND, SAMPLE
+
+    from cpxl.calc import park_eval
+    from cpxl.calc.park import PARK_INDICATORS
+    from cpxl.tables.park import PARK_INPUTS
+
+    p2 = [{f"v_{j}": x for j, x in enumerate(park_eval._series(SAMPLE, key))} for key, *_ in PARK_INPUTS if key]
+    p1 = []
+    for p in PARK_INDICATORS:
+        value = HAND[p.no][0] if p.no in HAND else None
+        p1.append({"state": value} if isinstance(value, str) else {"value": value} if value is not None else {})
+    cover = {"company": "示例化工园区管理委员会", "industry": "化学原料和化学制品制造业", "industry_code": "2614"}
+    return save_workbook(build_workbook("park", {"封面信息": cover, "P.1": p1, "P.2": p2}), path)
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_park_and_region_workbooks_agree_in_all_engines(lo, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import make_workbooks as mk
+
+    from cpxl.aggregate import aggregate
+
+    park = _park_workbook(tmp_path / "park.xlsx")
+    park_calc = _calc(park, tmp_path / "park-calc.xlsx")
+    mk.make_workbooks(6, tmp_path / "enterprises", seed=3)
+    region = aggregate([tmp_path / "enterprises"], tmp_path / "region.xlsx", jobs=1).output  # values cached by calc
+    for src, computed in ((park, park_calc), (region, region)):
+        formulas = lo.formula_cells(src)
+        assert len(formulas) > 50, src.name
+        mismatches = lo.compare_formula_cells(lo.recalc(src, tmp_path / f"lo-{src.name}"), computed, formulas=formulas,
+                                              names=("LibreOffice", "cpxl"))
+        assert not mismatches, _report(mismatches, len(formulas))
+        n, problems = compare_derivation(src, computed)
+        assert n > 40 and problems == [], problems[:10]

@@ -561,6 +561,8 @@ def park_results(d: Derived):
 
 
 def _p1(d: Derived) -> None:
+    from cpxl.calc.park import ADVANCED
+
     f = d.frames["P.1"]
     results = {r.no: r for r in park_results(d)}
     for idx in f.index:
@@ -573,7 +575,9 @@ def _p1(d: Derived) -> None:
         if num(f.at[idx, "value"]) is None and isinstance(res.value, (int, float)):
             _set(f, idx, "value", lambda: res.value, d, "")  # computed from 表P.2 (附件1 计算公式)
         _set(f, idx, "level", lambda: res.level, d, "")
-        _set(f, idx, "gap", lambda: res.gap, d, "")
+        # 距下一水平差距: 0 once the 先进 level is reached by a number (the sheet's note and formula)
+        at_top = res.level == ADVANCED and isinstance(res.value, (int, float))
+        _set(f, idx, "gap", lambda: 0.0 if at_top and res.gap is None else res.gap, d, "")
 
 
 # ---- region (京津冀清洁生产协同审核导则 7.2.6、7.4.2) ----------------------------------------------------------
