@@ -242,3 +242,38 @@ def test_payback_bad_investment_property(bad):
 def test_numpy_inputs():
     assert_allclose(e.npv(np.float64(150), np.array(32.5), np.int64(10), 0.05), 100.96, atol=0.01)
     assert_allclose(e.npv(150, np.full(10, 32.5), None, 0.05), 100.96, atol=0.01)
+
+
+# ---- a discount rate typed as a whole number; a break-even option --------------------------------------
+
+
+@pytest.mark.parametrize("rate", [5, 8, 25, 1])
+def test_whole_number_discount_rate_is_refused_with_the_fix(rate):
+    # 8 means 8 %: a rate of 800 % is never intended, so the message gives both ways to write it
+    with pytest.raises(ValueError, match=f"贴现率 {rate} 看起来是百分数：请写 {rate}% 或 {rate / 100:g}"):
+        e.discount_rate(rate)
+    with pytest.raises(ValueError, match="看起来是百分数"):
+        e.assess(150, 32.5, 10, rate, 5)
+
+
+def test_discount_rate_shares_pass():
+    assert e.discount_rate(0.08) == 0.08 and e.discount_rate(0) == 0 and e.discount_rate(-0.02) == -0.02
+
+
+def test_npv_still_takes_any_rate_above_minus_one():
+    # NPV at the IRR of a fast option (IRR > 100 %) is a valid use of npv(): only a typed discount rate is
+    # checked. I = 10, F = 20, n = 3: IRR ≈ 190 %; NPV there ≈ 0.
+    rate = e.irr(10, 20, 3)
+    assert rate > 1 and abs(e.npv(10, 20, 3, rate)) < 1e-9
+
+
+def test_break_even_option_is_feasible():
+    # I = 100, n = 10, i = 10 %: annuity factor (1 − 1.1^−10)/0.1 = 6.144567106; F = 100/6.144567106
+    # = 16.27453949 gives NPV = 0 and IRR = 10 % exactly; rounded F = 16.2745 gives NPV = 16.2745 × 6.144567106
+    # − 100 = −0.0000243 万元 (prints −0.00) and IRR just under 10 % (prints 10.00 %). Payback 100/16.2745
+    # = 6.14 a ≤ 10 a.
+    a = e.assess(100, 16.2745, 10, 0.10, 10)
+    assert -0.005 < a.npv < 0 and a.irr < 0.10 and a.feasible and a.verdict == "可行"
+    # a real shortfall is still reported: F = 16.2 → NPV = 16.2 × 6.144567106 − 100 = −0.458 万元
+    worse = e.assess(100, 16.2, 10, 0.10, 10)
+    assert not worse.feasible and "净现值 -0.46 万元 < 0" in worse.verdict and "内部收益率 9." in worse.verdict

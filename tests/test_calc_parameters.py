@@ -74,3 +74,9 @@ def test_electricity_equivalent_override():
 
 def test_defaults_unchanged_give_no_overrides():
     assert P.coefficient_overrides(P.default_parameters()) == {}
+
+
+def test_whole_number_discount_rate_in_the_sheet_is_skipped_with_the_fix():
+    p = P.parameters_from_rows([("经济", "基准折现率", 8)], strict=False)
+    assert p.warnings == ["参数表第 1 行“基准折现率”：贴现率 8 看起来是百分数：请写 8% 或 0.08"]
+    assert P.get(p, P.K_DISCOUNT) == 0.08  # the default stays

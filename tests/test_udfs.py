@@ -284,3 +284,10 @@ def test_never_raises(data):
         assert ok, (name, args, result)
         if isinstance(result, float):
             assert math.isfinite(result)
+
+
+def test_whole_number_rate_is_a_cp_error_like_the_tax_rate():
+    # CP_NPV(150, 32.5, 10, 5) used 500 % before; the tax rate was already refused: one rule for both
+    assert u.CP_NPV(150, 32.5, 10, 5) == "#CP! 贴现率 5 看起来是百分数：请写 5% 或 0.05"
+    assert u.CP_ECON_OK(150, 32.5, 10, 8, 5) == "#CP! 贴现率 8 看起来是百分数：请写 8% 或 0.08"
+    assert u.CP_NPV(150, 32.5, 10, "5%") == pytest.approx(100.956385, rel=1e-6)  # 5 % as text is a share

@@ -173,3 +173,69 @@ def test_rows_under_section_headings_keep_their_section(tmp_path):
     ]
     frame = read_workbook(_save(tmp_path, data={"D.5": rows}))["D.5"].frame
     assert frame[["name", "_section"]].values.tolist() == [["糖化锅", "一、主要生产设备"], ["布袋除尘器", "三、环保设施设备"]]
+
+
+def _sheet_xml(path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_new_writes_native_formulas_or_cp_calls(tmp_path):
+    from typer.testing import CliRunner
+
+    from cpxl.cli import app
+
+    runner = CliRunner()
+    native, cp = tmp_path / "n.xlsx", tmp_path / "cp.xlsx"
+    assert runner.invoke(app, ["new", "audit", str(native)]).exit_code == 0
+    assert runner.invoke(app, ["new", "audit", str(cp), "--functions", "cp"]).exit_code == 0
+    assert b"CP_" not in _sheet_xml(native)
+    assert b"CP_NPV(" in _sheet_xml(cp) and b"CP_TCE(" in _sheet_xml(cp)
+    wb = openpyxl.load_workbook(native)
+    assert wb["ECO.1 方案经济评价"]["J4"].value.count("PV(基准折现率,") == 1  # NPV = PV(i, Y, −F) − I
+    assert wb.defined_names["基准折现率"].attr_text.startswith("'参数'!$H$")
+    bad = runner.invoke(app, ["new", "audit", str(tmp_path / "x.xlsx"), "--functions", "xl"])
+    assert bad.exit_code == 2 and "未知的公式形式" in bad.output and not (tmp_path / "x.xlsx").exists()
+
+
+def test_parameter_shares_are_validated_in_the_sheet(tmp_path):
+    wb = openpyxl.load_workbook(_save(tmp_path))
+    ws = wb["参数"]
+    rows = {ws.cell(r, 2).value: r for r in range(4, ws.max_row + 1)}
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    dv = rules[f"C{rows['基准折现率']}"]
+    assert (dv.type, dv.formula1, dv.formula2) == ("decimal", "-0.9999", "0.9999") and "看起来是百分数" in dv.error
+    assert rules[f"C{rows['所得税率']}"].formula1 == "0"
+
+
+def test_break_even_option_is_feasible_in_the_sheet(tmp_path):
+    """ECO.1 computed by the sheet's own formulas at break-even. I = 100 万元, Y = 10 a, D = I/Y = 10,
+    所得税率 25 %: F = P − 0.25 × (P − 10) = 0.75 P + 2.5; P = 18.366 gives F = 16.2745. At i = 10 % the annuity
+    factor is (1 − 1.1^−10)/0.1 = 6.144567, so NPV = 16.2745 × 6.144567 − 100 = −0.0000243 万元 (prints
+    −0.00) and IRR is just under 10 % (prints 10.00 %): 可行, with 允许投资回收期 10 a (N = 6.14 a)."""
+    from cpxl.workbook.build import build_workbook, save_workbook
+    from cpxl.workbook.evaluate import calc_workbook
+    from cpxl.workbook.layout import Layout
+    from cpxl.tables import registry
+
+    params = [{"category": "经济", "name": "基准折现率", "value": 0.10}, {"category": "经济", "name": "允许投资回收期", "value": 10}]
+    data = {"ECO.1": [{"option_id": "F01", "name": "余热回收", "investment": 100, "saving": 18.366, "life": 10}]}
+    src = save_workbook(build_workbook("audit", data), tmp_path / "eco.xlsx")
+    wb = openpyxl.load_workbook(src)
+    par = wb["参数"]
+    for r in range(4, par.max_row + 1):
+        for p in params:
+            if par.cell(r, 2).value == p["name"]:
+                par.cell(r, 3).value = p["value"]
+    wb.save(src)
+    out = calc_workbook(src, tmp_path / "calc.xlsx", force=True)
+    assert out.errors == []
+    eco = registry("audit")["ECO.1"]
+    lay = Layout(eco)
+    ws = openpyxl.load_workbook(tmp_path / "calc.xlsx", data_only=True)[eco.sheet_name]
+    value = lambda key: ws[f"{lay.letter(key)}{lay.data_row}"].value  # noqa: E731
+    assert value("cash_flow") == pytest.approx(16.2745, abs=1e-9)
+    assert -0.005 < value("npv") < 0 and value("irr") < 0.10
+    assert value("verdict") == "可行"
