@@ -200,10 +200,7 @@ ALIASES: dict[str, tuple[str, str]] = {
     "除盐水": ("软化水", "“除盐水”按软化水 0.4857 kgce/t 折算，请核实"),
 }
 
-# Dimension -> base unit; unit -> (dimension, factor to the base unit).
-DIMENSIONS = {"质量": "kg", "体积": "m³", "电量": "kWh", "热量": "MJ"}
-
-#: Units auditors record in table D.11 and their factor to kg, m³, kWh or MJ.
+#: Units auditors record in table D.11: (dimension, factor to its base unit kg, m³, kWh or MJ).
 UNITS: dict[str, tuple[str, float]] = {
     "kg": ("质量", 1.0), "千克": ("质量", 1.0), "公斤": ("质量", 1.0),
     "g": ("质量", 1e-3), "克": ("质量", 1e-3),

@@ -130,7 +130,6 @@ def effective_default(p: Parameter) -> float | None:
 _FRACTIONS = {K_TAX, K_MATERIAL_TOL, K_WATER_TOL, K_ENERGY_TOL, K_POLLUTANT_TOL}
 #: Parameters that are shares (a whole number such as 8 means 8 % and is refused).
 SHARES = _FRACTIONS | {K_DISCOUNT}
-_POSITIVE = {K_ELEC_EQUIV, K_COAL_FACTOR, K_GRID_FACTOR, K_PAYBACK}
 
 
 class ParameterSet(dict):

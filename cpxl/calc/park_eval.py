@@ -119,8 +119,6 @@ FORMULA_PARTS: dict[int, tuple[str, ...]] = {
     25: ("risk_items", "risk_items_total"),
 }
 
-QUALITATIVE = (9, 12, 22)
-
 
 @dataclass(frozen=True)
 class ParkResult:
@@ -202,7 +200,6 @@ def _missing(data: Mapping, keys: Sequence[str]) -> tuple[str, ...]:
     return tuple(PART_LABELS.get(k, k) for k in keys if all(_num(k, x) is None for x in _series(data, k)))
 
 
-_YEAR_NAMES = ("三年前", "y1", "y2", "y3")
 
 
 def _g(x: float) -> str:

@@ -238,8 +238,6 @@ D10 = Table(
     label_key="category",
 )
 
-ENERGY_SOURCES = ("外购", "自产", "其他")
-
 D11 = Table(
     id="D.11",
     title="能源消耗情况表",
