@@ -1,0 +1,40 @@
+"""Shared fixtures: the demo workbooks, written once per test session.
+
+A test that changes a workbook copies it first (``shutil.copy(demo_audit, tmp_path / ...)``); the session's
+files are checked to be unchanged when the session ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def demo_workbooks(tmp_path_factory) -> tuple[Path, Path]:
+    """The demo's audit and acceptance workbooks (`cpxl demo`), shared by every test module: read only."""
+    from cpxl.demo import write_demo
+
+    paths = tuple(write_demo(tmp_path_factory.mktemp("demo")))
+    before = [_digest(p) for p in paths]
+    yield paths
+    changed = [p.name for p, d in zip(paths, before) if _digest(p) != d]
+    assert not changed, f"a test changed the shared demo workbooks {changed}: copy them before editing"
+
+
+@pytest.fixture(scope="session")
+def demo_audit(demo_workbooks) -> Path:
+    """The demo audit workbook (清泉啤酒, 审核报告)."""
+    return demo_workbooks[0]
+
+
+@pytest.fixture(scope="session")
+def demo_acceptance(demo_workbooks) -> Path:
+    """The demo acceptance workbook (验收报告)."""
+    return demo_workbooks[1]
