@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 import xlwings
+from requires import requires_module
 from defusedxml import ElementTree
 from typer.testing import CliRunner
 
@@ -103,7 +104,7 @@ def test_addin_carries_its_config_sheet_under_the_name_the_vba_reads():
 
 
 def test_vba_runs_import_of_the_addin_file_stem_so_the_button_calls_cpxl_main():
-    olevba = pytest.importorskip("oletools.olevba")
+    olevba = requires_module("oletools.olevba")
     parser = olevba.VBA_Parser("cpxl.xlam", data=COMMITTED[0].read_bytes())
     modules = {name: code for _, _, name, code in parser.extract_macros()}
     parser.close()
@@ -278,7 +279,6 @@ def test_exporter_failure_becomes_one_chinese_line(tmp_path, caller, exporter, e
 
 
 def test_button_with_the_real_exporter(tmp_path, caller):
-    pytest.importorskip("cpxl.report.export")
     path = _workbook(tmp_path)
     book = caller(FakeBook(path))
     cpxl.main()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import typer
+from requires import requires, requires_module
 from typer.testing import CliRunner
 
 import corpus as C
@@ -37,7 +38,8 @@ def available_commands() -> set[str]:
     return set(group.commands)
 
 
-AVAILABLE = available_commands()
+def test_every_command_of_the_corpus_exists():
+    assert set(C.COMMANDS) | {"new"} <= available_commands()
 
 
 # ---- fixtures ---------------------------------------------------------------------------------------------
@@ -96,10 +98,10 @@ class Corpus:
 
     def get(self, case: C.Case) -> Path:
         if case.id not in self.made:
-            if case.needs == "soffice" and C.soffice() is None:
-                pytest.skip("LibreOffice (soffice) is not installed")
+            if case.needs == "soffice":
+                requires("soffice", "libreoffice")
             if case.needs == "msoffcrypto":
-                pytest.importorskip("msoffcrypto")
+                requires_module("msoffcrypto")
             d = self.root / case.id
             shutil.rmtree(d, ignore_errors=True)
             d.mkdir()
@@ -212,9 +214,9 @@ def _params():
         for command in C.COMMANDS:
             if command not in case.commands:
                 continue
-            marks = []
-            if command not in AVAILABLE:
-                marks.append(pytest.mark.skip(reason=f"cpxl {command} is not available yet"))
+            marks = [pytest.mark.slow]
+            if case.needs == "soffice":
+                marks.append(pytest.mark.libreoffice)
             xfail = KNOWN.get((case.id, command))
             if xfail:
                 marks.append(pytest.mark.xfail(strict=True, reason=xfail))
