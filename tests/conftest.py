@@ -1,4 +1,4 @@
-"""Shared fixtures: the demo workbooks, written once per test session.
+"""Shared fixtures: the demo workbooks and the sample park and region workbooks, written once per test session.
 
 A test that changes a workbook copies it first (``shutil.copy(demo_audit, tmp_path / ...)``); the session's
 files are checked to be unchanged when the session ends.
@@ -38,3 +38,19 @@ def demo_audit(demo_workbooks) -> Path:
 def demo_acceptance(demo_workbooks) -> Path:
     """The demo acceptance workbook (验收报告)."""
     return demo_workbooks[1]
+
+
+@pytest.fixture(scope="session")
+def park_workbook(tmp_path_factory) -> Path:
+    """A small filled park workbook (tests/samples.py) with the section texts PARK_TEXT."""
+    import samples
+
+    return samples.write("park", samples.park_data(samples.PARK_TEXT), tmp_path_factory.mktemp("park") / "park.xlsx")
+
+
+@pytest.fixture(scope="session")
+def region_workbook(tmp_path_factory) -> Path:
+    """A small filled regional/industry workbook (tests/samples.py) with the section texts REGION_TEXT."""
+    import samples
+
+    return samples.write("region", samples.region_data(samples.REGION_TEXT), tmp_path_factory.mktemp("region") / "region.xlsx")

@@ -456,6 +456,7 @@ def _cell(table: Table, key: str, index: int) -> str:
     return f"{layout.letter(key)}{layout.data_row + index}"
 
 
+@pytest.mark.slow  # the formula engine over a whole built workbook
 def test_balances_computed_in_cells(tmp_path):
     data = {
         "BAL.1": [
@@ -508,6 +509,7 @@ def test_balances_computed_in_cells(tmp_path):
     assert at(i1, _cell(balances.IND1, "grade_after", 0)) == "II级"
 
 
+@pytest.mark.slow  # the formula engine over a whole built workbook
 def test_park_levels_and_gaps_computed_in_cells(tmp_path):
     values = {1: dict(value=0.35), 7: dict(value=0.6), 9: dict(state="具备"), 15: dict(value=2), 19: dict(value=-0.02),
               23: dict(value=4)}
@@ -529,6 +531,7 @@ def test_park_levels_and_gaps_computed_in_cells(tmp_path):
     assert at(s, _cell(park.P1, "level", 1)) in (None, "")  # not evaluated
 
 
+@pytest.mark.slow  # the formula engine over a whole built workbook
 def test_region_benchmarks_computed_in_cells(tmp_path):
     firms = [("甲", 1000, 5000, 800), ("乙", 2000, 8000, 1400), ("丙", 500, 3000, 500), ("丁", 800, 4000, 600)]
     rows = [dict(company=c, output_unit="t", output=o, value=v, energy=e) for c, o, v, e in firms]
@@ -546,6 +549,7 @@ def test_region_benchmarks_computed_in_cells(tmp_path):
     assert at(r2, _cell(region.R2, "energy_pp", 0)) == pytest.approx(800)  # 800 tce / 1000 t = 800 kgce/t
 
 
+@pytest.mark.slow  # the formula engine over a whole built workbook
 def test_option_economics_sheet_computes_the_manual_example(tmp_path):
     """ECO.1 evaluated headless. Published example (《企业清洁生产审核手册》): I = 10 万元, P = 1.58 万元/a,
     Y = 10 a, tax 25 %: D = 10/10 = 1, T = 1.58 − 1 = 0.58, E = 0.58 − 0.145 = 0.435, F = 0.435 + 1 = 1.435,

@@ -420,10 +420,3 @@ def test_cli_export(demo, tmp_path):
     assert res.exit_code == 2 and "已存在" in res.output
     res = runner.invoke(app, ["export", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "n.docx")])
     assert res.exit_code == 2 and "找不到文件" in res.output and "Traceback" not in res.output
-
-
-def test_cli_demo_writes_the_reports(tmp_path):
-    res = CliRunner().invoke(app, ["demo", str(tmp_path / "d")])
-    assert res.exit_code in (0, 1), res.output
-    reports = sorted(p.name for p in (tmp_path / "d").glob("*.docx"))
-    assert len(reports) == 2 and any("审核报告" in r for r in reports) and any("验收报告" in r for r in reports)

@@ -81,6 +81,7 @@ def _previous_output(path: Path) -> bytes:
     return path.read_bytes()
 
 
+@pytest.mark.slow  # a real cpxl process per attempt, killed while it writes
 @pytest.mark.parametrize("command", ["calc", "export"])
 def test_killed_writer_leaves_previous_output_intact(command, demo, tmp_path):
     out = tmp_path / "out"
@@ -202,6 +203,7 @@ def _template_with(tmp_path: Path, tag: str) -> Path:
     return C.rewrite(src, dst, {"word/document.xml": inject})
 
 
+@pytest.mark.slow  # the hostile-template corpus: a full report export per tag
 @pytest.mark.parametrize("tag", sorted(HOSTILE_TAGS))
 def test_hostile_template_fails_safely(tag, demo, tmp_path):
     template = _template_with(tmp_path, HOSTILE_TAGS[tag])
