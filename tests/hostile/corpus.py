@@ -60,13 +60,6 @@ class Base:
         raise KeyError(f"{table_id} has no row {match}")
 
 
-def make_base(directory: Path) -> Path:
-    from cpxl.demo import demo_data
-    from cpxl.workbook.build import build_workbook, save_workbook
-
-    return save_workbook(build_workbook("audit", demo_data("audit")), Path(directory) / "示例审核工作簿.xlsx", force=True)
-
-
 # ---- zip and XML surgery ------------------------------------------------------------------------------
 
 

@@ -82,11 +82,12 @@ def listener():
 
 
 @pytest.fixture(scope="session")
-def base(tmp_path_factory, listener) -> C.Base:
+def base(tmp_path_factory, listener, demo_audit) -> C.Base:
+    """A copy of the session's demo audit workbook, with a secret file beside it."""
     from cpxl.workbook.read import read_workbook
 
     d = tmp_path_factory.mktemp("base")
-    path = C.make_base(d)
+    path = Path(shutil.copy(demo_audit, d / "示例审核工作簿.xlsx"))
     secret = d / "secret.txt"
     secret.write_text(C.SECRET, encoding="utf-8")
     return C.Base(path, read_workbook(path), secret, listener.port)
