@@ -203,6 +203,11 @@ def _template_with(tmp_path: Path, tag: str) -> Path:
     return C.rewrite(src, dst, {"word/document.xml": inject})
 
 
+#: The sandbox refuses these (SecurityError, or a range over its limit); `config` is an undefined name that
+#: renders as nothing.
+REFUSED_TAGS = {"mro", "globals", "subclasses", "os", "range"}
+
+
 @pytest.mark.slow  # the hostile-template corpus: a full report export per tag
 @pytest.mark.parametrize("tag", sorted(HOSTILE_TAGS))
 def test_hostile_template_fails_safely(tag, demo, tmp_path):
@@ -212,8 +217,9 @@ def test_hostile_template_fails_safely(tag, demo, tmp_path):
     target = out / "报告.docx"
     run = run_inprocess(["export", str(demo), "-o", str(target), "--template", str(template)])
     assert "Traceback" not in run.text
-    if run.code == 2:
-        assert run.stderr.startswith("错误：") and re.search(r"[\u4e00-\u9fff]", run.stderr)
+    if tag in REFUSED_TAGS:
+        assert run.code == 2, run.text
+        assert run.stderr.startswith("错误：报告模板渲染失败") and "请检查模板" in run.stderr, run.stderr
         assert not list(out.iterdir()), "a refused export left a file"
         return
     assert run.code in (0, 1), run.text
@@ -311,10 +317,10 @@ def test_broken_template_is_refused(name, change, demo, tmp_path):
     out.mkdir()
     run = run_inprocess(["export", str(demo), "-o", str(out / "报告.docx"), "--template", str(template)])
     assert "Traceback" not in run.text and C.SECRET not in run.text
-    if name == "entity":  # rendered or refused, the local file's content appears nowhere
-        assert run.code in (0, 1, 2), run.text
-        for p in out.iterdir():
-            assert C.SECRET not in html.unescape(docx_text(p))
+    if name == "entity":  # the entity is not expanded: the report is written and the local file appears nowhere
+        assert run.code == 0, run.text
+        (report,) = out.iterdir()
+        assert C.SECRET not in html.unescape(docx_text(report))
         return
     assert run.code == 2, run.text
     assert run.stderr.startswith("错误：") and "模板" in run.stderr, run.stderr
