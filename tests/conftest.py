@@ -1,28 +1,66 @@
-"""Shared fixtures: the demo workbooks, written once per test session, and LibreOffice (skipped where it is not
-installed, except on CI, where its absence fails)."""
+"""Shared fixtures: the demo workbooks and the sample park and region workbooks, written once per test session.
+
+A test that changes a workbook copies it first (``shutil.copy(demo_audit, tmp_path / ...)``); the session's
+files are checked to be unchanged when the session ends.
+"""
 
 from __future__ import annotations
 
-import os
+import hashlib
+from pathlib import Path
 
 import pytest
 
-import libreoffice
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="session")
-def demo_paths(tmp_path_factory):
-    """The demo audit and acceptance workbooks as `cpxl demo` writes them (read-only: copy before editing)."""
+def demo_workbooks(tmp_path_factory) -> tuple[Path, Path]:
+    """The demo's audit and acceptance workbooks (`cpxl demo`), shared by every test module: read only."""
     from cpxl.demo import write_demo
 
-    return write_demo(tmp_path_factory.mktemp("demo-session"))
+    paths = tuple(write_demo(tmp_path_factory.mktemp("demo")))
+    before = [_digest(p) for p in paths]
+    yield paths
+    changed = [p.name for p, d in zip(paths, before) if _digest(p) != d]
+    assert not changed, f"a test changed the shared demo workbooks {changed}: copy them before editing"
+
+
+@pytest.fixture(scope="session")
+def demo_audit(demo_workbooks) -> Path:
+    """The demo audit workbook (清泉啤酒, 审核报告)."""
+    return demo_workbooks[0]
+
+
+@pytest.fixture(scope="session")
+def demo_acceptance(demo_workbooks) -> Path:
+    """The demo acceptance workbook (验收报告)."""
+    return demo_workbooks[1]
+
+
+@pytest.fixture(scope="session")
+def park_workbook(tmp_path_factory) -> Path:
+    """A small filled park workbook (tests/samples.py) with the section texts PARK_TEXT."""
+    import samples
+
+    return samples.write("park", samples.park_data(samples.PARK_TEXT), tmp_path_factory.mktemp("park") / "park.xlsx")
+
+
+@pytest.fixture(scope="session")
+def region_workbook(tmp_path_factory) -> Path:
+    """A small filled regional/industry workbook (tests/samples.py) with the section texts REGION_TEXT."""
+    import samples
+
+    return samples.write("region", samples.region_data(samples.REGION_TEXT), tmp_path_factory.mktemp("region") / "region.xlsx")
 
 
 @pytest.fixture(scope="session")
 def lo():
-    """The LibreOffice helper module (tests/libreoffice.py)."""
-    if not libreoffice.available():
-        if os.environ.get("CI"):
-            pytest.fail("CI 须安装 LibreOffice（libreoffice-calc-nogui）")
-        pytest.skip("LibreOffice 未安装")
+    """The LibreOffice helper module (tests/libreoffice.py); skipped without LibreOffice, failed in CI."""
+    import libreoffice
+    from requires import requires
+
+    requires("soffice", "libreoffice")
     return libreoffice

@@ -8,50 +8,58 @@ from hypothesis import strategies as st
 
 from cpxl.calc import balance, carbon, economics, energy, indicators, park, pollution, water
 
-# (function, valid arguments, positions that must be numbers)
+# (function, valid arguments, positions that must be numbers, expected result worked out by hand)
 CASES = [
-    (economics.depreciation, (10, 10), (0, 1)),
-    (economics.cash_flow, (1.58, 10, 10, 0.25), (0, 1, 2, 3)),
-    (economics.payback, (10, 1.435), (0, 1)),
-    (economics.npv, (150, 32.5, 10, 0.05), (0, 1, 3)),
-    (economics.npvr, (150, 32.5, 10, 0.05), (0, 1, 3)),
-    (economics.irr, (150, 32.5, 10), (0, 1)),
-    (economics.econ_ok, (150, 32.5, 10, 0.05, 5), (0, 1, 3, 4)),
-    (energy.tce, (1, "原煤"), (0,)),
-    (energy.saving_rate, (95, 100), (0, 1)),
-    (carbon.co2, (1000, "电力"), (0,)),
-    (balance.balance_dev, (100, 95), (0, 1)),
-    (balance.utilization, (80, 100), (0, 1)),
-    (balance.energy_eff, (45, 60), (0, 1)),
-    (water.reuse_rate, (900, 100), (0, 1)),
-    (water.leak_rate, (5, 100), (0, 1)),
-    (water.water_dev, (100, 30, 65, 3), (0, 1, 2)),
-    (pollution.load, (50, 10000), (0, 1)),
-    (pollution.load_gas, (20, 50000, 7200), (0, 1, 2)),
-    (pollution.removal, (200, 30), (0, 1)),
-    (pollution.emission, (10, 0.9, 0.8), (0, 1, 2)),
-    (pollution.emission_rate, (20, 50000), (0, 1)),
-    (indicators.per_unit, (1, 2), (0, 1)),
-    (indicators.reduction, (100, 90), (0, 1)),
-    (indicators.target_met, (90, 85), (0, 1)),
-    (indicators.level, (0.9, 0.8, 1.0, 1.2), (0, 1, 2, 3)),
-    (indicators.cagr, (133.1, 100, 3), (0, 1)),
-    (indicators.growth, (105, 100), (0, 1)),
-    (indicators.rank, (1, [1, 2]), (0,)),
-    (park.park_level, (1, 0.5), (0, 1)),
+    (economics.depreciation, (10, 10), (0, 1), 1.0),  # D = I/Y = 10/10
+    # D = 1; T = P − D = 0.58; E = T − 25 % × T = 0.435; F = E + D = 1.435
+    (economics.cash_flow, (1.58, 10, 10, 0.25), (0, 1, 2, 3), 1.435),
+    (economics.payback, (10, 1.435), (0, 1), 6.9686),  # N = I/F = 10/1.435
+    # annuity factor (1 − 1.05^−10)/0.05 = 7.721735; 32.5 × 7.721735 − 150 = 100.9564
+    (economics.npv, (150, 32.5, 10, 0.05), (0, 1, 3), 100.9564),
+    (economics.npvr, (150, 32.5, 10, 0.05), (0, 1, 3), 0.67304),  # 100.956/150
+    # 32.5 × (1 − 1.1726^−10)/0.1726 = 150.0: the NPV is 0 between 17 % and 18 %
+    (economics.irr, (150, 32.5, 10), (0, 1), 0.1726),
+    # NPV 100.96 ≥ 0, IRR 17.3 % ≥ 5 %, N = 150/32.5 = 4.6 a ≤ 5 a
+    (economics.econ_ok, (150, 32.5, 10, 0.05, 5), (0, 1, 3, 4), "可行"),
+    (energy.tce, (1, "原煤"), (0,), 0.7143),  # 1 kg × 0.7143 kgce/kg (GB/T 2589 表A.1)
+    (energy.saving_rate, (95, 100), (0, 1), -0.05),  # (95 − 100)/100
+    (carbon.co2, (1000, "电力"), (0,), 0.5306),  # 1000 kWh = 1 MWh × 0.5306 tCO2/MWh
+    (balance.balance_dev, (100, 95), (0, 1), 0.05),  # (100 − 95)/100
+    (balance.utilization, (80, 100), (0, 1), 0.8),
+    (balance.energy_eff, (45, 60), (0, 1), 0.75),
+    (water.reuse_rate, (900, 100), (0, 1), 0.9),  # 900/(900 + 100)
+    (water.leak_rate, (5, 100), (0, 1), 0.05),
+    (water.water_dev, (100, 30, 65, 3), (0, 1, 2), 0.02),  # (100 − 30 − 65 − 3)/100
+    (pollution.load, (50, 10000), (0, 1), 0.5),  # 50 mg/L × 10 000 m³ × 10⁻⁶
+    (pollution.load_gas, (20, 50000, 7200), (0, 1, 2), 7.2),  # 20 × 50 000 × 7200 × 10⁻⁹
+    (pollution.removal, (200, 30), (0, 1), 0.85),  # (200 − 30)/200
+    (pollution.emission, (10, 0.9, 0.8), (0, 1, 2), 2.8),  # 10 × (1 − 0.9 × 0.8)
+    (pollution.emission_rate, (20, 50000), (0, 1), 1.0),  # 20 × 50 000 × 10⁻⁶ kg/h
+    (indicators.per_unit, (1, 2), (0, 1), 0.5),
+    (indicators.reduction, (100, 90), (0, 1), 0.1),  # (100 − 90)/100
+    (indicators.target_met, (90, 85), (0, 1), "是"),  # 越小越好: 85 ≤ 90
+    (indicators.level, (0.9, 0.8, 1.0, 1.2), (0, 1, 2, 3), "II级"),  # 0.8 < 0.9 ≤ 1.0
+    (indicators.cagr, (133.1, 100, 3), (0, 1), 0.1),  # 1.331^(1/3) − 1
+    (indicators.growth, (105, 100), (0, 1), 0.05),
+    (indicators.rank, (1, [1, 2]), (0,), 2),  # one score (2) above 1
+    (park.park_level, (1, 0.5), (0, 1), "先进水平"),  # 指标1 高新技术产业增加值占比 50 % ≥ 先进值 50 %
 ]
 
 BAD = [None, "", "abc", math.nan, True]
 
 
-@pytest.mark.parametrize("func, args, positions", CASES, ids=[c[0].__name__ for c in CASES])
-def test_valid_arguments_work(func, args, positions):
-    func(*args)
+@pytest.mark.parametrize("func, args, positions, expected", CASES, ids=[c[0].__name__ for c in CASES])
+def test_valid_arguments_give_the_worked_value(func, args, positions, expected):
+    result = func(*args)
+    if isinstance(expected, str):
+        assert result == expected
+    else:
+        assert result == pytest.approx(expected, abs=1e-4)
 
 
-@pytest.mark.parametrize("func, args, positions", CASES, ids=[c[0].__name__ for c in CASES])
+@pytest.mark.parametrize("func, args, positions, expected", CASES, ids=[c[0].__name__ for c in CASES])
 @pytest.mark.parametrize("bad", BAD, ids=repr)
-def test_bad_arguments_raise_chinese_valueerror(func, args, positions, bad):
+def test_bad_arguments_raise_chinese_valueerror(func, args, positions, expected, bad):
     for pos in positions:
         broken = list(args)
         broken[pos] = bad

@@ -4,6 +4,7 @@ agree with each other (balances, targets, option lists, benefit sums)."""
 from __future__ import annotations
 
 import math
+import shutil
 from collections import defaultdict
 from datetime import date
 
@@ -19,9 +20,9 @@ from cpxl.workbook.read import read_workbook
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory):
-    paths = demo.write_demo(tmp_path_factory.mktemp("demo"))
-    return paths, [read_workbook(p) for p in paths]
+def books(demo_workbooks):
+    """What `write_demo` wrote for the session, and its reading."""
+    return demo_workbooks, [read_workbook(p) for p in demo_workbooks]
 
 
 def test_writes_the_audit_workbook_first_then_the_acceptance_workbook(books):
@@ -49,10 +50,11 @@ def test_every_applicable_table_is_filled(books, which):
     assert not empty
 
 
-def test_rewrite_needs_force(tmp_path):
+def test_rewrite_needs_force(demo_workbooks, tmp_path):
     from cpxl.errors import OutputExists
 
-    demo.write_demo(tmp_path)
+    for path in demo_workbooks:
+        shutil.copy(path, tmp_path)
     with pytest.raises(OutputExists):
         demo.write_demo(tmp_path, force=False)
     assert len(demo.write_demo(tmp_path, force=True)) == 2
@@ -239,8 +241,10 @@ def test_some_sections_have_prose_and_the_rest_is_left_to_the_report():
 # ---- the command -----------------------------------------------------------------------------------
 
 
-def test_cli_demo(tmp_path):
+def test_cli_demo_writes_the_workbooks_and_their_reports(tmp_path):
     result = CliRunner().invoke(cpxl.cli.app, ["demo", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "0 个错误" in result.output
     assert (tmp_path / demo.AUDIT_FILE).is_file() and (tmp_path / demo.ACCEPTANCE_FILE).is_file()
+    reports = sorted(p.name for p in tmp_path.glob("*.docx"))
+    assert len(reports) == 2 and any("审核报告" in r for r in reports) and any("验收报告" in r for r in reports)

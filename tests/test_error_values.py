@@ -5,7 +5,6 @@ workbook did not compute the formula; checks and the report recompute from the i
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 
 import openpyxl
@@ -22,8 +21,8 @@ CODES = ["#NAME?", "#VALUE!", "#DIV/0!", "#REF!", "#N/A", "#NUM!", "#NULL!"]
 
 
 @pytest.fixture(scope="module")
-def demo(demo_paths):
-    path = demo_paths[0]
+def demo(demo_workbooks):
+    path = demo_workbooks[0]
     return path, read_workbook(path)
 
 

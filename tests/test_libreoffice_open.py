@@ -3,21 +3,20 @@ re-saves them (a file it had to repair or could not parse loses sheets or fails 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import openpyxl
 import pytest
+from requires import requires
 
 from cpxl.workbook.build import TEMPLATE_FILES, build_workbook, save_workbook
 
-soffice = shutil.which("soffice") or shutil.which("libreoffice")
-pytestmark = pytest.mark.skipif(soffice is None and not __import__("os").environ.get("CI"), reason="LibreOffice 未安装")
+pytestmark = pytest.mark.libreoffice
 
 
 @pytest.mark.parametrize("kind", sorted(TEMPLATE_FILES))
 def test_libreoffice_loads_every_sheet(tmp_path, kind):
-    assert soffice, "CI 须安装 LibreOffice（libreoffice-calc-nogui）"
+    soffice = requires("soffice", "libreoffice")  # libreoffice-calc-nogui
     src = save_workbook(build_workbook(kind), tmp_path / f"{kind}.xlsx")
     expected = openpyxl.load_workbook(src).sheetnames
     out = tmp_path / "out"

@@ -38,15 +38,15 @@ def _key(f):
 
 
 @pytest.fixture(scope="module")
-def original(demo_paths, tmp_path_factory):
-    path = demo_paths[0]
+def original(demo_workbooks, tmp_path_factory):
+    path = demo_workbooks[0]
     out = tmp_path_factory.mktemp("original")
     return path, check_book(read_workbook(path)), report_text(export_report(path, out / "report.docx").path)
 
 
 @pytest.fixture(scope="module", params=HOSTS)
-def saved(request, demo_paths, tmp_path_factory):
-    src = demo_paths[0]
+def saved(request, demo_workbooks, tmp_path_factory):
+    src = demo_workbooks[0]
     out = tmp_path_factory.mktemp(request.param)
     if request.param == "openpyxl":
         dst = out / "saved.xlsx"

@@ -239,20 +239,20 @@ def test_random_fills_agree_in_all_engines(seed, lo, tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_written_workbooks_carry_computed_values(demo_paths, demo_books, tmp_path):
+def test_written_workbooks_carry_computed_values(demo_workbooks, demo_books, tmp_path):
     """`cpxl demo` and `cpxl aggregate` write the value of every formula cell, so a viewer that does not
     recalculate (a previewer, pandas) shows the numbers."""
     from cpxl.aggregate import aggregate
 
     native, native_calc, _, _ = demo_books["audit"]
     formulas = lomod.formula_cells(native)
-    mismatches = lomod.compare_formula_cells(demo_paths[0], native_calc, formulas=formulas, names=("demo", "calc"))
+    mismatches = lomod.compare_formula_cells(demo_workbooks[0], native_calc, formulas=formulas, names=("demo", "calc"))
     assert not mismatches, _report(mismatches, len(formulas), "cpxl demo vs cpxl calc")
-    eco = read_workbook(demo_paths[0]).registry["ECO.1"]
-    cached = lomod.cached_values(demo_paths[0], [(eco.sheet_name, f"{Layout(eco).letter('npv')}{Layout(eco).data_row}")])
+    eco = read_workbook(demo_workbooks[0]).registry["ECO.1"]
+    cached = lomod.cached_values(demo_workbooks[0], [(eco.sheet_name, f"{Layout(eco).letter('npv')}{Layout(eco).data_row}")])
     assert all(isinstance(v, float) for v in cached.values()), cached
 
-    region = aggregate([demo_paths[0]], tmp_path / "region.xlsx").output
+    region = aggregate([demo_workbooks[0]], tmp_path / "region.xlsx").output
     values = lomod.cached_values(region)
     assert values and sum(isinstance(v, (int, float)) for v in values.values()) > 10
 

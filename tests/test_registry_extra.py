@@ -5,8 +5,6 @@
 from __future__ import annotations
 
 import re
-import sys
-import types
 
 import pytest
 
@@ -481,30 +479,10 @@ def test_region_problem_and_option_lists():
 # --- worked examples computed in the cells -----------------------------------------------------------------
 
 
-def _cp_module():
-    """The add-in's CP_* functions; when the wrappers are not there, the calc functions they wrap."""
-    try:
-        import cpxl.udfs as udfs
-
-        return udfs
-    except ImportError:
-        from cpxl.calc import balance, economics, indicators, pollution, water
-        from cpxl.calc import park as park_calc
-
-        m = types.ModuleType("cpxl.udfs")
-        m.CP_BALANCE_DEV, m.CP_ENERGY_EFF = balance.balance_dev, balance.energy_eff
-        m.CP_REUSE_RATE, m.CP_WATER_DEV = water.reuse_rate, water.water_dev
-        m.CP_EMISSION = pollution.emission
-        m.CP_RANK, m.CP_LEVEL, m.CP_REDUCTION = indicators.rank, indicators.level, indicators.reduction
-        m.CP_PER_UNIT, m.CP_PAYBACK, m.CP_PARK_LEVEL = indicators.per_unit, economics.payback, park_calc.park_level
-        return m
-
-
-def _evaluate(tmp_path, monkeypatch, kind, data):
+def _evaluate(tmp_path, kind, data):
     from cpxl.workbook.build import build_workbook, save_workbook
     from cpxl.workbook.evaluate import evaluate_values
 
-    monkeypatch.setitem(sys.modules, "cpxl.udfs", _cp_module())
     path = save_workbook(build_workbook(kind, data), tmp_path / f"{kind}.xlsx")
     values = evaluate_values(path)
     return lambda sheet, cell: values.get((sheet, cell))
@@ -517,7 +495,8 @@ def _cell(table: Table, key: str, index: int) -> str:
     return f"{layout.letter(key)}{layout.data_row + index}"
 
 
-def test_balances_computed_in_cells(tmp_path, monkeypatch):
+@pytest.mark.slow  # the formula engine over a whole built workbook
+def test_balances_computed_in_cells(tmp_path):
     data = {
         "BAL.1": [
             dict(unit_op="发酵", direction="输入", material="麦汁", category="原辅材料", qty_unit="t/a", qty=100),
@@ -536,7 +515,7 @@ def test_balances_computed_in_cells(tmp_path, monkeypatch):
         "IND.1": [dict(level1="资源能源消耗指标", indicator="单位产品综合能耗", unit="kgce/t", direction="越小越好",
                        level_1=50, level_2=60, level_3=70, value_before=65, value_after=55)],
     }
-    at = _evaluate(tmp_path, monkeypatch, "audit", data)
+    at = _evaluate(tmp_path, "audit", data)
     b1 = balances.BAL1.sheet_name
     from cpxl.workbook.layout import Layout
 
@@ -569,11 +548,12 @@ def test_balances_computed_in_cells(tmp_path, monkeypatch):
     assert at(i1, _cell(balances.IND1, "grade_after", 0)) == "II级"
 
 
-def test_park_levels_and_gaps_computed_in_cells(tmp_path, monkeypatch):
+@pytest.mark.slow  # the formula engine over a whole built workbook
+def test_park_levels_and_gaps_computed_in_cells(tmp_path):
     values = {1: dict(value=0.35), 7: dict(value=0.6), 9: dict(state="具备"), 15: dict(value=2), 19: dict(value=-0.02),
               23: dict(value=4)}
     rows = [values.get(n, {}) for n in range(1, 27)]
-    at = _evaluate(tmp_path, monkeypatch, "park", {"P.1": rows})
+    at = _evaluate(tmp_path, "park", {"P.1": rows})
     s = park.P1.sheet_name
     expect = {  # (level, gap in the printed unit)
         1: ("一般水平", 15),  # 35 % vs ≥30 / ≥50
@@ -590,10 +570,11 @@ def test_park_levels_and_gaps_computed_in_cells(tmp_path, monkeypatch):
     assert at(s, _cell(park.P1, "level", 1)) in (None, "")  # not evaluated
 
 
-def test_region_benchmarks_computed_in_cells(tmp_path, monkeypatch):
+@pytest.mark.slow  # the formula engine over a whole built workbook
+def test_region_benchmarks_computed_in_cells(tmp_path):
     firms = [("甲", 1000, 5000, 800), ("乙", 2000, 8000, 1400), ("丙", 500, 3000, 500), ("丁", 800, 4000, 600)]
     rows = [dict(company=c, output_unit="t", output=o, value=v, energy=e) for c, o, v, e in firms]
-    at = _evaluate(tmp_path, monkeypatch, "region", {"R.2": rows})
+    at = _evaluate(tmp_path, "region", {"R.2": rows})
     intensities = sorted(e / v for _, _, v, e in firms)  # tce/万元: 0.15, 0.16, 0.1667, 0.175
     index = region.R3.rows.index(next(r for r in region.R3.rows if r[1:2] == ("单位产值综合能耗",)))
     s = region.R3.sheet_name
@@ -607,6 +588,7 @@ def test_region_benchmarks_computed_in_cells(tmp_path, monkeypatch):
     assert at(r2, _cell(region.R2, "energy_pp", 0)) == pytest.approx(800)  # 800 tce / 1000 t = 800 kgce/t
 
 
+@pytest.mark.slow  # the formula engine over a whole built workbook
 def test_option_economics_sheet_computes_the_manual_example(tmp_path):
     """ECO.1 evaluated headless. Published example (《企业清洁生产审核手册》): I = 10 万元, P = 1.58 万元/a,
     Y = 10 a, tax 25 %: D = 10/10 = 1, T = 1.58 − 1 = 0.58, E = 0.58 − 0.145 = 0.435, F = 0.435 + 1 = 1.435,

@@ -7,23 +7,19 @@ from __future__ import annotations
 import pytest
 from docx import Document
 from test_report import HEADINGS, body_items, captions, paragraphs, sections_of, xml_text
-from test_report_data import park_data, region_data, write
 
 from cpxl.report import export_report
 from cpxl.report.compute import derive
 from cpxl.tables.frames import frame
 from cpxl.workbook.read import read_workbook
 
-PARK_TEXT = {"1": "园区前言第一段。\n园区前言第二段，{{ 7*7 }} 原样保留。", "4.3": "审核重点为园区集中供热与涂料行业 VOCs。"}
-REGION_TEXT = {"5": "区域协同审核结论。"}
-
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(park_workbook, region_workbook, tmp_path_factory):
+    """The sample park and region workbooks (tests/samples.py, with its PARK_TEXT and REGION_TEXT) and their reports."""
     d = tmp_path_factory.mktemp("kinds")
     out = {}
-    for kind, data in (("park", park_data(PARK_TEXT)), ("region", region_data(REGION_TEXT))):
-        book = write(kind, data, d / f"{kind}.xlsx")
+    for kind, book in (("park", park_workbook), ("region", region_workbook)):
         result = export_report(book, d / f"{kind}.docx")
         out[kind] = (book, result, Document(str(result.path)))
     return out

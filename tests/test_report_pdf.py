@@ -4,45 +4,40 @@ plausible page count; a clear Chinese message when LibreOffice is missing."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
+from requires import requires
 
-from cpxl.demo import write_demo
 from cpxl.errors import CpxlError
 from cpxl.report import export_report
 from cpxl.report import export as E
 
-soffice = shutil.which("soffice") or shutil.which("libreoffice")
-
 
 def _pages(pdf) -> int:
-    if shutil.which("pdfinfo"):
-        out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        return int(re.search(r"^Pages:\s+(\d+)", out, re.M)[1])
-    pypdf = pytest.importorskip("pypdf")
-    return len(pypdf.PdfReader(str(pdf)).pages)
+    out = subprocess.run([requires("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M)[1])
 
 
-@pytest.mark.skipif(soffice is None, reason="LibreOffice 未安装")
-def test_demo_report_to_pdf(tmp_path):
-    book = write_demo(tmp_path)[0]
-    result = export_report(book, tmp_path / "审核报告.docx", pdf=True)
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_demo_report_to_pdf(demo_audit, tmp_path):
+    requires("soffice", "libreoffice")
+    result = export_report(demo_audit, tmp_path / "审核报告.docx", pdf=True)
     assert result.pdf_path == tmp_path / "审核报告.pdf"
     data = result.pdf_path.read_bytes()
     assert data.startswith(b"%PDF")
     # covers (4–6 pages), a table of contents, 8 chapters with about 55 tables and 10 figures
     assert 50 <= _pages(result.pdf_path) <= 160
     assert not list(tmp_path.glob("*.tmp"))
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(result.pdf_path), "-"], capture_output=True, text=True).stdout
-        assert "清洁生产审核报告" in text and "表 4-1" in text and "图 3-1" in text
-        # the table of contents carries the page numbers of the layout (written in before the second pass)
-        toc = {m[1]: int(m[2]) for m in re.finditer(r"^\s*(第[一二三四五六七八]章 \S+?)\.{3,}\s*(\d+)\s*$", text, re.M)}
-        assert list(toc) == ["第一章 审核概述", "第二章 审核回顾", "第三章 审核准备", "第四章 预审核", "第五章 审核",
-                             "第六章 方案产生和筛选", "第七章 方案确定", "第八章 结论"]
-        assert list(toc.values()) == sorted(toc.values()) and toc["第一章 审核概述"] <= 3
+    pdftotext = requires("pdftotext")
+    text = subprocess.run([pdftotext, "-layout", str(result.pdf_path), "-"], capture_output=True, text=True).stdout
+    assert "清洁生产审核报告" in text and "表 4-1" in text and "图 3-1" in text
+    # the table of contents carries the page numbers of the layout (written in before the second pass)
+    toc = {m[1]: int(m[2]) for m in re.finditer(r"^\s*(第[一二三四五六七八]章 \S+?)\.{3,}\s*(\d+)\s*$", text, re.M)}
+    assert list(toc) == ["第一章 审核概述", "第二章 审核回顾", "第三章 审核准备", "第四章 预审核", "第五章 审核",
+                         "第六章 方案产生和筛选", "第七章 方案确定", "第八章 结论"]
+    assert list(toc.values()) == sorted(toc.values()) and toc["第一章 审核概述"] <= 3
     # the .docx keeps the plain list for Word to fill in
     from docx import Document
 
@@ -50,8 +45,8 @@ def test_demo_report_to_pdf(tmp_path):
     assert "第八章 结论" in entries
 
 
-def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
-    book = write_demo(tmp_path)[0]
+def test_pdf_without_libreoffice_says_so(demo_audit, tmp_path, monkeypatch):
+    book = demo_audit
     monkeypatch.setattr(E.shutil, "which", lambda name: None)
     monkeypatch.setattr(E.os.path, "exists", lambda p: False)
     with pytest.raises(CpxlError, match="未安装 LibreOffice"):

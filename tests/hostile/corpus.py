@@ -11,7 +11,6 @@ can hold what openpyxl refuses to write (control characters, error values, entit
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -58,13 +57,6 @@ class Base:
             if all(str(frame.at[i, k]) == str(v) for k, v in match.items()):
                 return i
         raise KeyError(f"{table_id} has no row {match}")
-
-
-def make_base(directory: Path) -> Path:
-    from cpxl.demo import demo_data
-    from cpxl.workbook.build import build_workbook, save_workbook
-
-    return save_workbook(build_workbook("audit", demo_data("audit")), Path(directory) / "示例审核工作簿.xlsx", force=True)
 
 
 # ---- zip and XML surgery ------------------------------------------------------------------------------

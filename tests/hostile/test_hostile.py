@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import typer
+from requires import requires, requires_module
 from typer.testing import CliRunner
 
 import corpus as C
@@ -37,7 +38,8 @@ def available_commands() -> set[str]:
     return set(group.commands)
 
 
-AVAILABLE = available_commands()
+def test_every_command_of_the_corpus_exists():
+    assert set(C.COMMANDS) | {"new"} <= available_commands()
 
 
 # ---- fixtures ---------------------------------------------------------------------------------------------
@@ -80,11 +82,12 @@ def listener():
 
 
 @pytest.fixture(scope="session")
-def base(tmp_path_factory, listener) -> C.Base:
+def base(tmp_path_factory, listener, demo_audit) -> C.Base:
+    """A copy of the session's demo audit workbook, with a secret file beside it."""
     from cpxl.workbook.read import read_workbook
 
     d = tmp_path_factory.mktemp("base")
-    path = C.make_base(d)
+    path = Path(shutil.copy(demo_audit, d / "示例审核工作簿.xlsx"))
     secret = d / "secret.txt"
     secret.write_text(C.SECRET, encoding="utf-8")
     return C.Base(path, read_workbook(path), secret, listener.port)
@@ -96,10 +99,10 @@ class Corpus:
 
     def get(self, case: C.Case) -> Path:
         if case.id not in self.made:
-            if case.needs == "soffice" and C.soffice() is None:
-                pytest.skip("LibreOffice (soffice) is not installed")
+            if case.needs == "soffice":
+                requires("soffice", "libreoffice")
             if case.needs == "msoffcrypto":
-                pytest.importorskip("msoffcrypto")
+                requires_module("msoffcrypto")
             d = self.root / case.id
             shutil.rmtree(d, ignore_errors=True)
             d.mkdir()
@@ -212,9 +215,9 @@ def _params():
         for command in C.COMMANDS:
             if command not in case.commands:
                 continue
-            marks = []
-            if command not in AVAILABLE:
-                marks.append(pytest.mark.skip(reason=f"cpxl {command} is not available yet"))
+            marks = [pytest.mark.slow]
+            if case.needs == "soffice":
+                marks.append(pytest.mark.libreoffice)
             xfail = KNOWN.get((case.id, command))
             if xfail:
                 marks.append(pytest.mark.xfail(strict=True, reason=xfail))

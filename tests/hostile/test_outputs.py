@@ -20,11 +20,9 @@ import pytest
 from typer.testing import CliRunner
 
 import corpus as C
-from cpxl.cli import app
-from test_hostile import AVAILABLE, ROOT, docx_text, run_inprocess
+from test_hostile import ROOT, docx_text, run_inprocess
 
 runner = CliRunner()
-needs_export = pytest.mark.skipif("export" not in AVAILABLE, reason="cpxl export is not available yet")
 
 
 def sha(path: Path) -> str:
@@ -32,8 +30,9 @@ def sha(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return C.make_base(tmp_path_factory.mktemp("outputs"))
+def demo(demo_audit) -> Path:
+    """The session's demo audit workbook: an input, never written to."""
+    return demo_audit
 
 
 # ---- atomic writes: a real kill while the output is being written -----------------------------------------
@@ -81,10 +80,9 @@ def _previous_output(path: Path) -> bytes:
     return path.read_bytes()
 
 
+@pytest.mark.slow  # a real cpxl process per attempt, killed while it writes
 @pytest.mark.parametrize("command", ["calc", "export"])
 def test_killed_writer_leaves_previous_output_intact(command, demo, tmp_path):
-    if command not in AVAILABLE:
-        pytest.skip(f"cpxl {command} is not available yet")
     out = tmp_path / "out"
     out.mkdir()
     target = out / ("计算结果.xlsx" if command == "calc" else "报告.docx")
@@ -121,11 +119,13 @@ def _commands_writing(demo: Path, target: Path) -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.parametrize("command", ["calc", "export", "aggregate"])
-@pytest.mark.parametrize("how", ["same-path", "symlink", "hardlink"])
+# export writes .docx only: the input cannot be its target by name
+OVER_THE_INPUT = [(c, h) for c in ("calc", "export", "aggregate") for h in ("same-path", "symlink", "hardlink")
+                  if (c, h) != ("export", "same-path")]
+
+
+@pytest.mark.parametrize("command, how", OVER_THE_INPUT)
 def test_never_writes_over_the_input(command, how, demo, tmp_path):
-    if command not in AVAILABLE:
-        pytest.skip(f"cpxl {command} is not available yet")
     src = tmp_path / "输入.xlsx"
     shutil.copy(demo, src)
     before = sha(src)
@@ -134,8 +134,6 @@ def test_never_writes_over_the_input(command, how, demo, tmp_path):
         target.symlink_to(src)
     elif how == "hardlink":
         os.link(src, target)
-    if command == "export" and how == "same-path":
-        pytest.skip("export writes .docx only: the input cannot be its target by name")
     args = _commands_writing(src, target)[command] + ["--force"]
     run = run_inprocess(args)
     assert run.code == 2, run.text
@@ -146,8 +144,6 @@ def test_never_writes_over_the_input(command, how, demo, tmp_path):
 
 @pytest.mark.parametrize("command", ["calc", "export", "aggregate", "new"])
 def test_existing_output_needs_force(command, demo, tmp_path):
-    if command not in AVAILABLE:
-        pytest.skip(f"cpxl {command} is not available yet")
     target = tmp_path / ("报告.docx" if command == "export" else "输出.xlsx")
     previous = _previous_output(target)
     args = _commands_writing(demo, target)[command]
@@ -163,8 +159,6 @@ def test_existing_output_needs_force(command, demo, tmp_path):
 
 @pytest.mark.parametrize("command", ["calc", "export", "aggregate", "new"])
 def test_unwritable_output_is_a_message(command, demo, tmp_path):
-    if command not in AVAILABLE:
-        pytest.skip(f"cpxl {command} is not available yet")
     blocker = tmp_path / "是文件"
     blocker.write_text("x")
     target = blocker / ("报告.docx" if command == "export" else "输出.xlsx")  # parent is a file
@@ -208,7 +202,12 @@ def _template_with(tmp_path: Path, tag: str) -> Path:
     return C.rewrite(src, dst, {"word/document.xml": inject})
 
 
-@needs_export
+#: The sandbox refuses these (SecurityError, or a range over its limit); `config` is an undefined name that
+#: renders as nothing.
+REFUSED_TAGS = {"mro", "globals", "subclasses", "os", "range"}
+
+
+@pytest.mark.slow  # the hostile-template corpus: a full report export per tag
 @pytest.mark.parametrize("tag", sorted(HOSTILE_TAGS))
 def test_hostile_template_fails_safely(tag, demo, tmp_path):
     template = _template_with(tmp_path, HOSTILE_TAGS[tag])
@@ -217,8 +216,9 @@ def test_hostile_template_fails_safely(tag, demo, tmp_path):
     target = out / "报告.docx"
     run = run_inprocess(["export", str(demo), "-o", str(target), "--template", str(template)])
     assert "Traceback" not in run.text
-    if run.code == 2:
-        assert run.stderr.startswith("错误：") and re.search(r"[\u4e00-\u9fff]", run.stderr)
+    if tag in REFUSED_TAGS:
+        assert run.code == 2, run.text
+        assert run.stderr.startswith("错误：报告模板渲染失败") and "请检查模板" in run.stderr, run.stderr
         assert not list(out.iterdir()), "a refused export left a file"
         return
     assert run.code in (0, 1), run.text
@@ -227,7 +227,6 @@ def test_hostile_template_fails_safely(tag, demo, tmp_path):
         assert leak not in html.unescape(text), leak
 
 
-@needs_export
 def test_template_syntax_in_cells_prints_literally(demo, tmp_path):
     base = C.Base(demo, None, tmp_path / "none")
     from cpxl.workbook.read import read_workbook
@@ -296,7 +295,6 @@ def test_extent_is_measured_without_loading(tmp_path):
         assert (e.rows, e.cols) == (0, 0)
 
 
-@needs_export
 @pytest.mark.parametrize(("name", "change"), [
     pytest.param("document-not-xml", {"word/document.xml": b"not xml at all"}),
     pytest.param("no-styles", {"word/styles.xml": None}),
@@ -318,10 +316,10 @@ def test_broken_template_is_refused(name, change, demo, tmp_path):
     out.mkdir()
     run = run_inprocess(["export", str(demo), "-o", str(out / "报告.docx"), "--template", str(template)])
     assert "Traceback" not in run.text and C.SECRET not in run.text
-    if name == "entity":  # rendered or refused, the local file's content appears nowhere
-        assert run.code in (0, 1, 2), run.text
-        for p in out.iterdir():
-            assert C.SECRET not in html.unescape(docx_text(p))
+    if name == "entity":  # the entity is not expanded: the report is written and the local file appears nowhere
+        assert run.code == 0, run.text
+        (report,) = out.iterdir()
+        assert C.SECRET not in html.unescape(docx_text(report))
         return
     assert run.code == 2, run.text
     assert run.stderr.startswith("错误：") and "模板" in run.stderr, run.stderr

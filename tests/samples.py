@@ -1,5 +1,5 @@
-"""Small filled park and regional workbooks for the report tests (the demo covers audit and acceptance).
-All names and figures are invented."""
+"""Small filled park and regional workbooks (the demo covers audit and acceptance), written once per session
+by the fixtures `park_workbook` and `region_workbook` of conftest.py. All names and figures are invented."""
 
 from __future__ import annotations
 
@@ -160,6 +160,11 @@ def region_data(texts: dict[str, str] | None = None) -> dict:
         "R.6": r6,
         "章节文字": section_texts("region", texts or {}),
     }
+
+
+#: 章节文字 of the samples, quoted by the report tests: two paragraphs and template syntax kept literally.
+PARK_TEXT = {"1": "园区前言第一段。\n园区前言第二段，{{ 7*7 }} 原样保留。", "4.3": "审核重点为园区集中供热与涂料行业 VOCs。"}
+REGION_TEXT = {"5": "区域协同审核结论。"}
 
 
 def write(kind: str, data: dict, path: Path) -> Path:
