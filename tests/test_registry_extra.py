@@ -223,7 +223,7 @@ def test_formula_placeholders_resolve():
 NATIVE_FUNCTIONS = {
     "IF", "IFERROR", "ISERROR", "ISNUMBER", "AND", "OR", "NOT", "N", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT",
     "COUNT", "COUNTA", "COUNTIF", "INDEX", "MATCH", "ROUND", "ABS", "MAX", "MIN", "MEDIAN", "QUARTILE",
-    "AVERAGE", "RANK", "PV", "RATE", "INT", "TEXT", "MID", "LEFT", "VALUE", "SUBSTITUTE", "CHOOSE",
+    "AVERAGE", "RANK", "PV", "RATE", "INT", "TEXT", "MID", "LEFT", "LEN", "VALUE", "SUBSTITUTE", "CHOOSE",
 }
 
 
