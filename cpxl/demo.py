@@ -1,4 +1,6 @@
-"""The embedded example (`cpxl demo`): a complete audit and acceptance workbook of a fictitious brewery.
+"""The embedded example (`cpxl demo`): a complete audit and acceptance workbook of a fictitious brewery, a
+filled park workbook (cpxl.demo_park) and a region workbook aggregated from 24 variants of the brewery
+(cpxl.enterprises).
 
 清泉啤酒有限公司 and every person, document number and figure below are invented. The data follow the
 realism of DB11/T 1156 附录 B (审核重点：酿造车间) and are kept internally consistent so that the workbook
@@ -1143,10 +1145,68 @@ def demo_data(kind: str) -> dict[str, object]:
     return {**base, "D.37": _archive(kind), "章节文字": _section_texts(kind)}
 
 
-def write_demo(directory: Path, force: bool = True) -> list[Path]:
-    """Write the example audit workbook and acceptance workbook into `directory`; the audit workbook first."""
+REGION_FILE = "示例-中原啤酒行业-区域审核工作簿.xlsx"
+REGION_DIR = "示例-区域企业审核工作簿"
+REGION_ENTERPRISES = 24  # breweries aggregated into the region workbook
+
+REGION_EXTRA = {
+    "封面信息": {
+        "company": "中原地区啤酒制造行业",
+        "organizer": "中原地区啤酒行业清洁生产协同审核工作组",
+        "consultant": "豫清环境技术咨询有限公司",
+        "version": "送审稿",
+        "report_date": D(2026, 10, 31),
+        "round": 1,
+    },
+}
+
+
+def write_region(directory: Path, force: bool = True, jobs: int | None = None) -> Path:
+    """24 fictitious breweries (variants of the demo audit: names, districts, sizes and efficiencies) in
+    `directory`/示例-区域企业审核工作簿, aggregated with the process pool into the region workbook."""
+    import numpy as np
+
+    from cpxl.aggregate import aggregate
+    from cpxl.enterprises import demo_generator, demo_variant
+    from cpxl.safeio import check_target
+
+    directory = Path(directory)
+    target = directory / REGION_FILE
+    check_target(target, force=force)
+    sub = directory / REGION_DIR
+    sub.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(2026)
+    gen = demo_generator(sub)
+    for i in range(REGION_ENTERPRISES):
+        data = demo_variant(i, rng, realistic=True)
+        gen.write(data, sub / f"{i + 1:02d}-{data['封面信息']['company']}.xlsx")
+    from cpxl.tables import registry as _registry
+
+    table = _registry("region")["章节文字"]
+    texts = [dict(zip(table.row_keys, printed)) for printed in table.rows]
+    extra = {**REGION_EXTRA, "章节文字": [{**r, "text": REGION_TEXTS[r["number"]]} if r["number"] in REGION_TEXTS else r for r in texts]}
+    return aggregate([sub], target, jobs=jobs, force=True, extra=extra).output
+
+
+REGION_TEXTS = {
+    "1.2": ("区域内啤酒制造企业执行《产业结构调整指导目录（2024年本）》和地方产业发展规划，新建项目须达到行业清洁生产先进水平；"
+            "各辖区均将啤酒制造列入重点用水、用能行业监管名单。"),
+    "2.1": "区域内企业执行的污染物排放标准主要为GB 19821—2005及地方锅炉大气污染物排放标准，各辖区取水定额和能耗限额要求基本一致。",
+    "2.2": "区域企业普遍采用麦汁煮沸二次蒸汽回收、CIP清洗系统和燃气锅炉，部分企业糖化自动控制和制冷系统变频水平较低。",
+}
+
+
+def write_demo(directory: Path, force: bool = True, *, region: bool = True) -> list[Path]:
+    """Write the example workbooks into `directory`: the brewery's audit and acceptance workbooks, the
+    demo park's workbook and (`region`) the region workbook aggregated from 24 breweries — the audit
+    workbook first."""
+    from cpxl.demo_park import PARK_FILE, park_data
+
     directory = Path(directory)
     paths = []
     for kind, name in (("audit", AUDIT_FILE), ("acceptance", ACCEPTANCE_FILE)):
         paths.append(save_computed(build_workbook(kind, demo_data(kind)), directory / name, force=force))
+    paths.append(save_computed(build_workbook("park", park_data()), directory / PARK_FILE, force=force))
+    if region:
+        paths.append(write_region(directory, force=force))
     return paths

@@ -684,8 +684,8 @@ class Builder:
             "title": TITLES[self.kind],
             "kind": KIND_NAMES[self.kind],
             "header": f"{company}{_title_suffix(self.kind, company)}",
-            "version": "送审稿",
-            "organizer": _organizer(company) if self.kind == "park" else company,
+            "version": text(self.book.cover.get("version")) or "送审稿",
+            "organizer": text(self.book.cover.get("organizer")) or (_organizer(company) if self.kind == "park" else company),
         }
         company_rows, consultant_rows = commitments(self.book, d)
         context = {
