@@ -151,7 +151,8 @@ SECTION_TEXT = Table(
     source="DB4101/T 61—2023 附录B；第6章、第7章",
     report=False,
     free_rows=0,
-    note="“正文文字”为空的章节，导出报告时生成数据分析并标注【待补充】。",
+    note=("“正文文字”为空的章节，导出报告时生成数据分析并标注【待补充】；正文中单独一行“【数据分析】”处插入由数据生成的分析"
+          "（7.2.x 为该方案的经济评估）。"),
     columns=(
         text("number", "章节号", width=9),
         text("title", "标题", width=26),
