@@ -207,3 +207,31 @@ def test_new_sections_claim_nothing_on_a_blank_workbook(books, kind, key):
     s = text(A.generate(kind, key, f))
     no_claim(s)
     assert not [p for p in f.d.problems if "数据分析" in p]
+
+
+# ---- 【数据分析】 in 章节文字 ------------------------------------------------------------------------------------
+
+
+def test_analysis_marker_in_auditor_text(tmp_path):
+    """A line 【数据分析】 in 章节文字 is replaced by the generated analysis; no 【待补充】 for that section."""
+    from docx import Document
+
+    from cpxl.demo import demo_data
+    from cpxl.report import export_report
+    from cpxl.workbook.build import build_workbook, save_workbook
+
+    data = demo_data("audit")
+    texts = [dict(r) for r in data["章节文字"]]
+    for r in texts:
+        if r["number"] == "4.5":
+            r["text"] = "目标依据行业先进值设置。\n【数据分析】"
+        if r["number"] == "7.2.1":
+            r["text"] = "方案介绍：回收煮沸二次蒸汽。\n【数据分析】"
+    book = save_workbook(build_workbook("audit", {**data, "章节文字": texts}), tmp_path / "marker.xlsx")
+    result = export_report(book, tmp_path / "marker.docx")
+    assert "4.5" not in result.pending and "7.2.1" not in result.pending
+    paras = [p.text for p in Document(str(result.path)).paragraphs]
+    i = paras.index("目标依据行业先进值设置。")
+    assert paras[i + 1].startswith("本轮审核设置清洁生产目标 6 项")
+    j = paras.index("方案介绍：回收煮沸二次蒸汽。")
+    assert paras[j + 1].startswith("按总投资 I = 168 万元") and "【数据分析】" not in "\n".join(paras)
