@@ -15,7 +15,7 @@ def demo_paths(tmp_path_factory):
     """The demo audit and acceptance workbooks as `cpxl demo` writes them (read-only: copy before editing)."""
     from cpxl.demo import write_demo
 
-    return write_demo(tmp_path_factory.mktemp("demo-session"))
+    return write_demo(tmp_path_factory.mktemp("demo-session"), region=False)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from cpxl.workbook.read import read_workbook
 def demo(tmp_path_factory):
     from cpxl.demo import write_demo
 
-    path = write_demo(tmp_path_factory.mktemp("demo"))[0]
+    path = write_demo(tmp_path_factory.mktemp("demo"), region=False)[0]
     return path, read_workbook(path)
 
 

@@ -59,7 +59,7 @@ def test_demo_report_to_pdf(tmp_path):
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
-    book = write_demo(tmp_path)[0]
+    book = write_demo(tmp_path, region=False)[0]
     monkeypatch.setattr(E.shutil, "which", lambda name: None)
     monkeypatch.setattr(E.os.path, "exists", lambda p: False)
     with pytest.raises(CpxlError, match="未安装 LibreOffice"):
