@@ -1071,9 +1071,11 @@ def iter_summaries(items: Sequence[tuple[Path, str]], *, jobs: int | None = None
 
 
 def aggregate(paths: Sequence[Path], output: Path, *, jobs: int | None = None, force: bool = False, full_check: bool = False,
-              progress: Callable[[int, int, str], None] | None = None, report: Path | None = None) -> AggregateResult:
+              progress: Callable[[int, int, str], None] | None = None, report: Path | None = None,
+              extra: dict | None = None) -> AggregateResult:
     """Aggregate enterprise workbooks into the region workbook ``output`` (kind "region", written
-    atomically). ``full_check`` checks every table of each workbook, not only those aggregated."""
+    atomically). ``full_check`` checks every table of each workbook, not only those aggregated.
+    ``extra``: build data the organiser knows (封面信息 fields merged over the derived ones, 章节文字)."""
     from cpxl.safeio import check_target
     from cpxl.workbook.build import build_workbook, save_computed
 
@@ -1092,6 +1094,8 @@ def aggregate(paths: Sequence[Path], output: Path, *, jobs: int | None = None, f
     if progress:
         progress(len(items), len(items), "正在写出汇总工作簿…")
     data, bench = region_data(agg)
+    for key, value in (extra or {}).items():
+        data[key] = {**data.get(key, {}), **value} if isinstance(value, dict) else value
     wb = build_workbook("region", data)
     _add_benchmark_sheets(wb, agg, bench)
     save_computed(wb, output, force=force)

@@ -17,11 +17,11 @@ def _digest(path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def demo_workbooks(tmp_path_factory) -> tuple[Path, Path]:
-    """The demo's audit and acceptance workbooks (`cpxl demo`), shared by every test module: read only."""
+def demo_workbooks(tmp_path_factory) -> tuple[Path, ...]:
+    """The demo's audit, acceptance and park workbooks (`cpxl demo`), shared by every test module: read only."""
     from cpxl.demo import write_demo
 
-    paths = tuple(write_demo(tmp_path_factory.mktemp("demo")))
+    paths = tuple(write_demo(tmp_path_factory.mktemp("demo"), region=False))  # the region: test_demo.test_cli_demo
     before = [_digest(p) for p in paths]
     yield paths
     changed = [p.name for p, d in zip(paths, before) if _digest(p) != d]

@@ -25,11 +25,21 @@ def books(demo_workbooks):
     return demo_workbooks, [read_workbook(p) for p in demo_workbooks]
 
 
-def test_writes_the_audit_workbook_first_then_the_acceptance_workbook(books):
+def test_writes_the_audit_workbook_first_then_the_acceptance_and_park_workbooks(books):
+    from cpxl.demo_park import PARK_FILE
+
     paths, read = books
-    assert [p.name for p in paths] == [demo.AUDIT_FILE, demo.ACCEPTANCE_FILE]
+    assert [p.name for p in paths] == [demo.AUDIT_FILE, demo.ACCEPTANCE_FILE, PARK_FILE]
     assert all(p.is_file() for p in paths)
-    assert [b.kind for b in read] == ["audit", "acceptance"]
+    assert [b.kind for b in read] == ["audit", "acceptance", "park"]
+
+
+def test_park_workbook_is_filled_and_passes_the_checks(books):
+    park = books[1][2]
+    assert not [f for f in check_book(park) if f.severity == "error"]
+    for table_id in ("B.1", "B.2", "B.3", "B.4", "P.1", "P.2"):
+        assert not park[table_id].empty, table_id
+    assert park.cover["organizer"] == "中原新材料化工园区管理委员会" and park.cover["version"] == "送审稿"
 
 
 @pytest.mark.parametrize("which", [0, 1], ids=["audit", "acceptance"])
@@ -50,14 +60,13 @@ def test_every_applicable_table_is_filled(books, which):
     assert not empty
 
 
-def test_rewrite_needs_force(demo_workbooks, tmp_path):
-    from cpxl.errors import OutputExists
+def test_rewrite_needs_force(tmp_path):
+    from cpxl.errors import CpxlError
 
-    for path in demo_workbooks:
-        shutil.copy(path, tmp_path)
-    with pytest.raises(OutputExists):
-        demo.write_demo(tmp_path, force=False)
-    assert len(demo.write_demo(tmp_path, force=True)) == 2
+    demo.write_demo(tmp_path, region=False)
+    with pytest.raises(CpxlError, match="已存在"):
+        demo.write_demo(tmp_path, force=False, region=False)
+    assert len(demo.write_demo(tmp_path, force=True, region=False)) == 3
 
 
 # ---- read back -------------------------------------------------------------------------------------
@@ -85,7 +94,7 @@ def test_table_reads_back_as_written(books, table_id):
 
 
 def test_cover_reads_back_as_written(books):
-    for book in books[1]:
+    for book in books[1][:2]:
         for key, value in demo.COVER.items():
             assert _same(value, book.cover[key]), f"封面信息 {key}: wrote {value!r}, read {book.cover[key]!r}"
 
@@ -231,20 +240,41 @@ def test_plan_dates_in_order():
         assert all(a["end"] <= b["start"] for a, b in zip(steps, steps[1:])) and all(r["start"] <= r["end"] for r in steps)
 
 
-def test_some_sections_have_prose_and_the_rest_is_left_to_the_report():
-    rows = demo.demo_data("audit")["章节文字"]
-    written = [r for r in rows if r.get("text")]
-    assert 3 <= len(written) < len(rows) / 2
-    assert any(r["title"] == "前言" for r in written) and any(r["number"] == "1.1" for r in written)
+def test_sections_read_like_a_finished_audit():
+    # every section with a requirement has text; data sections keep the generated analysis (【数据分析】)
+    for kind in ("audit", "acceptance"):
+        rows = demo.demo_data(kind)["章节文字"]
+        missing = [r["number"] or r["title"] for r in rows if r["requirement"] and not r.get("text")
+                   and not r["number"].startswith("7.2.")]
+        assert not missing, (kind, missing)
+        assert sum("【数据分析】" in (r.get("text") or "") for r in rows) >= 20
+    rows = demo.demo_data("acceptance")["章节文字"]
+    assert next(r for r in rows if r["number"] == "11.5.1")["text"].startswith("本轮审核亮点")
 
 
 # ---- the command -----------------------------------------------------------------------------------
 
 
-def test_cli_demo_writes_the_workbooks_and_their_reports(tmp_path):
+def test_cli_demo(tmp_path):
+    """All four kinds with their reports; the showcase reports read as finished (at most 5 【待补充】, no
+    【待填写】 and no unreplaced 【数据分析】); the region aggregates at least 20 breweries."""
+    from docx import Document
+
+    from cpxl.demo_park import PARK_FILE
+
     result = CliRunner().invoke(cpxl.cli.app, ["demo", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "0 个错误" in result.output
-    assert (tmp_path / demo.AUDIT_FILE).is_file() and (tmp_path / demo.ACCEPTANCE_FILE).is_file()
-    reports = sorted(p.name for p in tmp_path.glob("*.docx"))
-    assert len(reports) == 2 and any("审核报告" in r for r in reports) and any("验收报告" in r for r in reports)
+    for name in (demo.AUDIT_FILE, demo.ACCEPTANCE_FILE, PARK_FILE, demo.REGION_FILE):
+        assert (tmp_path / name).is_file(), name
+        report = tmp_path / name.replace("工作簿", "报告").replace(".xlsx", ".docx")
+        doc = Document(str(report))
+        body = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+        assert "待填写" not in body and "【数据分析】" not in body, name
+        if name in (demo.AUDIT_FILE, demo.ACCEPTANCE_FILE):
+            assert body.count("【待补充】") <= 5, (name, body.count("【待补充】"))
+    region = read_workbook(tmp_path / demo.REGION_FILE)
+    assert len(region["R.1"].frame) == demo.REGION_ENTERPRISES >= 20
+    names = list(region["R.1"].frame["company"])
+    assert len(set(names)) == len(names) and len(set(region["R.1"].frame["district"])) >= 5
+    assert region.cover["organizer"] == "中原地区啤酒行业清洁生产协同审核工作组"

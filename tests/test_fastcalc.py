@@ -351,7 +351,7 @@ def test_shapes_are_compiled_once(tmp_path, monkeypatch):
 def demo_book(tmp_path_factory):
     from cpxl.demo import write_demo
 
-    return write_demo(tmp_path_factory.mktemp("demo"))[0]
+    return write_demo(tmp_path_factory.mktemp("demo"), region=False)[0]
 
 
 def _same(a, b) -> bool:

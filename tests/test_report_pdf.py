@@ -38,7 +38,11 @@ def test_demo_report_to_pdf(demo_audit, tmp_path):
     assert list(toc) == ["第一章 审核概述", "第二章 审核回顾", "第三章 审核准备", "第四章 预审核", "第五章 审核",
                          "第六章 方案产生和筛选", "第七章 方案确定", "第八章 结论"]
     assert list(toc.values()) == sorted(toc.values()) and toc["第一章 审核概述"] <= 3
-    # the .docx keeps the plain list for Word to fill in
+    # serif CJK for 宋体/楷体 and a Times-compatible serif for Times New Roman, embedded (fontconfig of the
+    # conversion; fonts-noto-cjk and fonts-liberation2 are installed by .ci/run)
+    fonts = subprocess.run([requires("pdffonts"), str(result.pdf_path)], capture_output=True, text=True).stdout
+    assert "NotoSerifCJK" in fonts and "LiberationSerif" in fonts, fonts
+    # the .docx keeps the plain list for Word to fill in, and its fonts
     from docx import Document
 
     entries = [p.text for p in Document(str(result.path)).paragraphs if p.style.name == "toc 1"]
@@ -52,3 +56,16 @@ def test_pdf_without_libreoffice_says_so(demo_audit, tmp_path, monkeypatch):
     with pytest.raises(CpxlError, match="未安装 LibreOffice"):
         export_report(book, tmp_path / "r.docx", pdf=True)
     assert not (tmp_path / "r.docx").exists()  # refused before writing anything
+
+
+def test_fonts_conf_maps_the_report_fonts_and_includes_the_system_configuration(monkeypatch):
+    monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
+    conf = E.fonts_conf()
+    assert '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>' in conf
+    assert "<alias binding=\"strong\"><family>宋体</family><prefer><family>Noto Serif CJK SC</family>" in conf
+    assert "<family>楷体</family><prefer><family>Noto Serif CJK SC</family>" in conf
+    assert "<family>Times New Roman</family><prefer><family>Liberation Serif</family>" in conf
+    assert "<family>黑体</family><prefer><family>Noto Sans CJK SC</family>" in conf
+    import xml.dom.minidom
+
+    xml.dom.minidom.parseString(conf.encode())  # well-formed

@@ -468,7 +468,78 @@ def level_analysis(f: Facts) -> list[str]:
     limiting = [text(r.get("indicator")) for r in rows if text(r.get("limiting")) == "是" and text(r.get("grade_before")) == indicators.BELOW]
     if limiting:
         s += f"；限定性指标{'、'.join(limiting)}未达到III级基准值"
-    return [s + "。"]
+    return [s + "。"] + composite(f, "before")
+
+
+#: 《清洁生产评价指标体系编制通则》（试行稿，2013）: the level of each grade.
+GRADE_NAMES = {"I级": "国际清洁生产领先水平", "II级": "国内清洁生产先进水平", "III级": "国内清洁生产一般水平",
+               indicators.BELOW: "未达到国内清洁生产一般水平"}
+
+
+def ind1_value(r: dict, when: str):
+    """The value of an IND.1 row for the composite index: the number, else the level typed for a
+    qualitative indicator (“II级”), else None (not assessed)."""
+    x = num(r.get(f"value_{when}"))
+    if x is not None:
+        return x
+    g = text(r.get(f"grade_{when}"))
+    return g if g in GRADE_NAMES else None
+
+
+def composite_result(f: Facts, when: str) -> dict | None:
+    """Composite indices Y_I, Y_II, Y_III and the level of IND.1 `when` ("before"/"after"), or a dict with
+    "missing" naming why it cannot be computed; None when IND.1 carries no weights at all."""
+    rows = f.rows("IND.1")
+    if not rows or all(num(r.get("w2")) is None for r in rows):
+        return None
+    missing = []
+    no_w2 = [text(r.get("indicator")) for r in rows if num(r.get("w2")) is None]
+    if no_w2:
+        missing.append(f"{joined(no_w2)}的二级指标分权重未填写")
+    grouped = any(num(r.get("w1")) is not None for r in rows)
+    if grouped:
+        no_w1 = [text(r.get("indicator")) for r in rows if num(r.get("w1")) is None or not text(r.get("level1"))]
+        if no_w1:
+            missing.append(f"{joined(no_w1)}的一级指标或一级指标权重未填写")
+    no_levels = [text(r.get("indicator")) for r in rows
+                 if num(r.get(f"value_{when}")) is not None and None in (num(r.get(k)) for k in ("level_1", "level_2", "level_3"))]
+    if no_levels:
+        missing.append(f"{joined(no_levels)}的Ⅰ/Ⅱ/Ⅲ级基准值未全部填写")
+    values = [ind1_value(r, when) for r in rows]
+    if all(v is None for v in values):
+        missing.append("各指标的" + ("审核前企业现状值" if when == "before" else "审核后值") + "均未填写")
+    blank_limiting = [text(r.get("indicator")) for r, v in zip(rows, values) if v is None and text(r.get("limiting")) == "是"]
+    if blank_limiting:
+        missing.append(f"限定性指标{joined(blank_limiting)}的{'现状值' if when == 'before' else '审核后值'}未填写")
+    if missing:
+        return {"missing": missing}
+    args = ([r.get("level_1") for r in rows], [r.get("level_2") for r in rows], [r.get("level_3") for r in rows],
+            [text(r.get("direction")) or "越小越好" for r in rows], [num(r.get("w2")) for r in rows])
+    kw = {"group_weights": [num(r.get("w1")) for r in rows], "groups": [text(r.get("level1")) for r in rows]} if grouped else {}
+    y = {g: indicators.composite_index(g, values, *args, **kw) for g in ("I级", "II级", "III级")}
+    grade = indicators.grade(values, *args, **kw, mandatory=[text(r.get("limiting")) or None for r in rows])
+    blank = [text(r.get("indicator")) for r, v in zip(rows, values) if v is None]
+    return {"y": y, "grade": grade, "blank": blank, "n": len(rows) - len(blank), "grouped": grouped}
+
+
+def composite(f: Facts, when: str) -> list[str]:
+    """“按《清洁生产评价指标体系编制通则》计算，审核前综合评价指数 Y_I = …，达到II级（国内清洁生产先进水平）”."""
+    res = composite_result(f, when)
+    if res is None:
+        return []
+    label = "审核前" if when == "before" else "审核后"
+    if "missing" in res:
+        return [f"表IND.1中{'；'.join(res['missing'])}，未计算{label}综合评价指数。"]
+    y = res["y"]
+    s = (f"按《清洁生产评价指标体系编制通则（试行稿）》（2013）的综合评价指数法"
+         + ("（一级指标权重 × 二级指标分权重）" if res["grouped"] else "（二级指标权重）")
+         + f"，对 {res['n']} 项指标计算，{label}综合评价指数 Y_I = {y['I级']:.2f}、Y_II = {y['II级']:.2f}、Y_III = {y['III级']:.2f}")
+    if res["blank"]:
+        s += f"（{joined(res['blank'])}未填写{label}值，未参与计算，权重按已评价指标归一）"
+    g = res["grade"]
+    s += (f"，{label}清洁生产水平为{g}（{GRADE_NAMES[g]}）" if g != indicators.BELOW else f"，{label}{GRADE_NAMES[g]}")
+    s += "（I级：Y_I ≥ 85 且限定性指标全部达到I级；II级：Y_II ≥ 85 且限定性指标全部达到II级；III级：Y_III = 100）。"
+    return [s]
 
 
 def focus(f: Facts) -> list[str]:
@@ -770,14 +841,189 @@ def schedule(f: Facts) -> list[str]:
     return [s + "。"]
 
 
+def focus_stated(f: Facts) -> str:
+    """“本轮审核重点为酿造车间（权重总和计分排序法总分最高，379分）。” or that it is not given."""
+    focus_ = text(f.cover.get("focus"))
+    scored = sorted((r for r in f.d.rows("SCO.1") if num(r.get("score")) is not None and text(r.get("candidate"))),
+                    key=lambda r: -num(r["score"]))
+    top = scored[0] if scored else None
+    if focus_:
+        s = f"本轮审核重点为{focus_}"
+        if top is not None and text(top.get("candidate")) == focus_:
+            s += f"（{len(scored)} 个备选审核重点中权重总和计分最高，{n(top['score'])}分）"
+        return s + "。"
+    if top is not None:
+        return f"封面信息未填写审核重点；权重总和计分排序法总分最高的备选审核重点为{text(top.get('candidate'))}（{n(top['score'])}分）。"
+    return "审核重点未填写（封面信息“审核重点”）。"
+
+
+def target_lines(f: Facts, result_table: str | None, key: str, verb: str) -> list[tuple[str, str]]:
+    """(sentence, status) per target of 表D.24: 基准期值 → 近期目标值 and, from `result_table` (D.33 预计 /
+    D.42 实际), the value reached and whether it meets the target (status "met"/"missed"/"" not judged);
+    each blank named as 未填写."""
+    rows = f.rows("D.24")
+    results = {text(r.get("indicator")): r for r in f.rows(result_table)} if result_table else {}
+    out = []
+    for r in rows:
+        name, unit = text(r.get("indicator")) or f"第{text(r.get('no'))}项", text(r.get("unit"))
+        d = text(r.get("direction")) or "降低"
+        base, near = num(r.get("base")), num(r.get("near_abs"))
+        s = name + (f"（{unit}）" if unit else "") + "："
+        s += f"基准期值 {n(base)}" if base is not None else "基准期值未填写"
+        s += f"，近期目标{d}至 {n(near)}" if near is not None else "，近期目标值未填写"
+        status = ""
+        if result_table:
+            res = results.get(name)
+            got = num(res.get(key)) if res is not None else None
+            if got is None:
+                s += f"，{verb}值未填写，未判断是否达到"
+            elif near is None:
+                s += f"，{verb} {n(got)}，无近期目标值，未判断是否达到"
+            else:
+                status = "met" if indicators.target_met(near, got, d) == "是" else "missed"
+                s += f"，{verb} {n(got)}，" + ("达到近期目标" if status == "met" else "未达到近期目标")
+        out.append((s, status))
+    return out
+
+
+def targets_overview(f: Facts, result_table: str | None, key: str, verb: str, met_word: str) -> list[str]:
+    """“本轮设置清洁生产目标 3 项，预计可达到 2 项、未达到 1 项：…” (表D.24 with D.33 or D.42)."""
+    rows = f.rows("D.24")
+    if not rows:
+        return ["清洁生产目标未填写（表D.24）。"]
+    lines = target_lines(f, result_table, key, verb)
+    s = f"本轮设置清洁生产目标 {len(rows)} 项" + f.see("D.24")
+    if result_table:
+        met = sum(st == "met" for _ln, st in lines)
+        missed = sum(st == "missed" for _ln, st in lines)
+        if met + missed:
+            s += f"，{verb}{met_word} {met} 项" + (f"、未达到 {missed} 项" if missed else "")
+            if met + missed < len(rows):
+                s += f"，{len(rows) - met - missed} 项未判断"
+        else:
+            s += f"，{verb}值均未填写，未判断目标完成情况"
+        s += f.see(result_table)
+    return [s + "：" + "；".join(ln for ln, _st in lines) + "。"]
+
+
+def options_overview(f: Facts) -> list[str]:
+    """Options: count (by cost class), estimated investment, implemented count and share, investment and
+    benefits of the implemented options (表D.30, D.34, D.36)."""
+    rows = f.rows("D.30")
+    if not rows:
+        return ["清洁生产方案未填写（表D.30）。"]
+    ids = {text(r.get("option_id")) for r in rows if text(r.get("option_id"))}
+    by = Counter(text(r.get("cost_class")) for r in rows)
+    s = f"本轮共产生清洁生产方案 {len(rows)} 项"
+    parts = [f"{k} {by[k]} 项" for k in ("无/低费", "中/高费") if by.get(k)]
+    if by.get(""):
+        parts.append(f"{by['']} 项未填写费用类别")
+    if parts:
+        s += "（" + "、".join(parts) + "）"
+    s += "，" + amount(total(rows, "investment"), "万元", "预计总投资")
+    done = f.rows("D.34")
+    if done:
+        done_ids = {text(r.get("option_id")) for r in done if text(r.get("option_id"))}
+        share = len(done_ids & ids) / len(ids) if ids else None
+        s += f"；截至报告编制，已实施方案 {len(done)} 项" + (f"（占方案总数的 {pct(share)}）" if share is not None and done_ids <= ids else "")
+        s += "，" + amount(total(done, "investment"), "万元", "累计投资") + "，" + amount(total(done, "econ_benefit"), "万元/a", "年经济效益")
+    else:
+        s += "；已实施方案未填写（表D.34）"
+    out = [s + f.see("D.30", "D.34") + "。"]
+    d36 = {text(r.get("item")): r for r in f.d.rows("D.36")}
+    econ = d36.get("经济效益（万元/a）")
+    env = [(k, num(r.get("total"))) for k, r in d36.items() if text(r.get("category")) == "环境效益" and num(r.get("total")) is not None]
+    bits = []
+    if econ is not None and num(econ.get("total")) is not None:
+        bits.append(f"经济效益 {n(econ['total'])} 万元/a")
+    bits += [f"{k.split('（')[0]} {n(v)} {k.split('（')[1].rstrip('）')}" for k, v in env if v]
+    if bits:
+        out.append("全部方案实施后预期" + "，".join(bits) + f.see("D.36") + "。")
+    return out
+
+
+def level_stated(f: Facts, when: str) -> list[str]:
+    """The cleaner production level of 封面信息 (level_before/level_after) and the composite index of IND.1."""
+    label = "审核前" if when == "before" else "审核后"
+    lv = text(f.cover.get(f"level_{when}"))
+    out = [f"{label}企业清洁生产水平为{lv}。" if lv else f"{label}清洁生产水平未填写（封面信息“{label}清洁生产水平”）。"]
+    out += composite(f, when)
+    return out
+
+
 def conclusion(f: Facts) -> list[str]:
+    """第八章 结论 (6.9): the enterprise, the focus and targets, options and their results, the level,
+    the archive."""
     out = preface(f)[:1]
-    out += option_summary(f)
-    out += implemented(f)
-    rows = f.rows("D.36")
-    if rows:
-        out.append("本轮清洁生产方案实施情况及审核预期效益" + f.see("D.36") + "。")
+    out.append(focus_stated(f))
+    out += targets_overview(f, "D.33", "exp_abs", "预计", "可达到")
+    out += options_overview(f)
+    out += level_stated(f, "before")
     out += archive(f)
+    return out
+
+
+# ---- 1.8 审核依据 ------------------------------------------------------------------------------------------
+
+#: Laws and rules every enterprise audit rests on (DB4101/T 61—2023 6.2.8).
+LAWS = ("《中华人民共和国清洁生产促进法》（2012年修正）", "《清洁生产审核办法》（国家发展和改革委员会、环境保护部令第38号）")
+_STANDARD = re.compile(r"((?:GB|HJ|DB\d{2}(?:\d{2})?|T/[A-Z]+)(?:/T)?\s*\d+(?:\.\d+)?(?:\s*[—\-–]\s*\d{4})?)")
+#: Standards named in the workbook, with their titles (the ones cpxl's tables and calculations use).
+STANDARD_TITLES = {
+    "DB4101/T 61": "工业企业清洁生产审核报告编制技术规范",
+    "DB11/T 1156": "工业企业清洁生产审核技术通则",
+    "GB/T 2589": "综合能耗计算通则",
+    "GB/T 12452": "企业水平衡测试通则",
+    "GB/T 3484": "企业能量平衡通则",
+    "GB/T 13234": "用能单位节能量计算方法",
+    "GB 17167": "用能单位能源计量器具配备和管理通则",
+    "GB 24789": "用水单位水计量器具配备和管理通则",
+}
+
+
+def _std_key(code: str) -> str:
+    return re.split(r"\s*[—\-–]\s*\d{4}$", re.sub(r"\s+", " ", code.strip()))[0]
+
+
+def basis(f: Facts) -> list[str]:
+    """1.8 审核依据: the laws, then each standard the workbook used — the report specification, the
+    tables' and calculations' standards when their tables are filled, the indicator system of IND.1 and
+    the discharge standards of 表D.16."""
+    used: dict[str, str] = {}
+
+    def add(code: str, why: str) -> None:
+        key = _std_key(code)
+        if key not in used:
+            used[key] = f"{code}《{STANDARD_TITLES[key]}》" if key in STANDARD_TITLES else code
+        reasons.setdefault(key, [])
+        if why and why not in reasons[key]:
+            reasons[key].append(why)
+
+    reasons: dict[str, list[str]] = {}
+    add("DB4101/T 61—2023", "报告章节框架、封面和表格")
+    add("DB11/T 1156—2022", "审核程序、审核重点和方案筛选方法、平衡测试及经济评估")
+    tot = d12_totals(f.d)
+    if any(tot[f"total_{i}"] for i in (1, 2, 3)):
+        add("GB/T 2589-2020", "综合能耗及折标准煤系数（表D.12）")
+    if any(num(r.get("fresh")) for r in f.d.rows("BAL.2")):
+        add("GB/T 12452", "水平衡测试（表BAL.2）")
+    if any(num(r.get("supplied")) for r in f.d.rows("BAL.3")):
+        add("GB/T 3484", "能量平衡（表BAL.3）")
+    if f.rows("D.26"):
+        add("GB 17167", "能源计量器具配备（表D.26）")
+        add("GB 24789", "水计量器具配备（表D.26）")
+    if any(num(r.get("total")) for r in f.d.rows("D.36") if text(r.get("item")).startswith("节能")) or feasibility_options(f.d):
+        add("GB/T 13234", "节能量计算")
+    out = ["本轮审核依据的法律法规：" + "；".join(LAWS) + "。"]
+    lines = [f"{used[k]}（{'；'.join(reasons[k])}）" if reasons[k] else used[k] for k in used]
+    ind = f.rows("IND.1")
+    if ind:
+        lines.append("《清洁生产评价指标体系编制通则（试行稿）》（国家发展改革委、环境保护部、工业和信息化部 2013年第33号公告）"
+                     f"（清洁生产指标对标 {len(ind)} 项及综合评价指数，表IND.1）")
+    own = list(dict.fromkeys(text(r.get("standard")) for r in f.rows("D.16") if text(r.get("standard"))))
+    if own:
+        lines.append("企业执行的污染物排放标准：" + "；".join(own) + f.see("D.16"))
+    out.append("本轮审核依据的标准、规范：" + "".join(f"（{i}）{ln}；" for i, ln in enumerate(lines, 1)).rstrip("；") + "。")
     return out
 
 
@@ -874,6 +1120,74 @@ def archive(f: Facts) -> list[str]:
     if len(listed) > len(arch):
         s += f"，{len(listed) - len(arch)} 项未填写建立情况"
     return [s + "。"]
+
+
+def compliance_status(f: Facts) -> list[str]:
+    """11.2.1: 表D.14 items as written (blank named), 表D.13 projects without an acceptance entry named."""
+    out = []
+    items = [r for r in f.d.rows("D.14") if text(r.get("item"))]
+    given = [r for r in items if text(r.get("status"))]
+    if given:
+        s = "企业环保合规情况" + f.see("D.14") + "：" + "；".join(f"{text(r.get('item'))}：{text(r.get('status')).rstrip('。')}" for r in given)
+        blank = [text(r.get("item")) for r in items if not text(r.get("status"))]
+        if blank:
+            s += f"；{joined(blank)}未填写执行情况"
+        out.append(s + "。")
+    elif items:
+        out.append("环保合规执行情况未填写" + f.see("D.14") + "。")
+    projects = f.rows("D.13")
+    if projects:
+        s = f"企业建设项目 {len(projects)} 项" + f.see("D.13")
+        no_acc = [text(r.get("project")) or f"第{text(r.get('no'))}项" for r in projects if not text(r.get("acceptance"))]
+        problems = [f"{text(r.get('project'))}（{text(r.get('problem'))}）" for r in projects
+                    if text(r.get("problem")) and text(r.get("problem")) not in ("无", "/", "—")]
+        if no_acc:
+            s += f"，{joined(no_acc)}未填写验收情况"
+        if problems:
+            s += "；存在问题：" + "；".join(problems)
+        out.append(s + "。")
+    return out
+
+
+def pollution_after(f: Facts) -> list[str]:
+    """11.2.3: the base-period monitoring (as 4.1.3) and the pollutant rows of ACC.3 before → after."""
+    out = environment(f)
+    rows = [r for r in f.d.rows("ACC.3") if "污染" in text(r.get("category")) and num(r.get("change_rate")) is not None]
+    if rows:
+        out.append("审核后主要污染物排放变化" + f.see("ACC.3") + "：" + "；".join(
+            f"{text(r.get('indicator'))}由 {n(r.get('before'))} {text(r.get('unit'))} 变为 {n(r.get('after'))}"
+            + (f"（削减 {pct(num(r['change_rate']))}）" if num(r["change_rate"]) > 0 else
+               f"（增加 {pct(-num(r['change_rate']))}）" if num(r["change_rate"]) < 0 else "（持平）")
+            for r in rows) + "。")
+    return out
+
+
+def level_change(f: Facts) -> list[str]:
+    """9.5.4 / 11.2.4: the levels before and after (封面信息, IND.1 composite index) and the indicators whose
+    level changed."""
+    out = level_stated(f, "before") + level_stated(f, "after")
+    order = {g: i for i, g in enumerate(("I级", "II级", "III级", indicators.BELOW))}
+    up, down = [], []
+    for r in f.rows("IND.1"):
+        a, b = text(r.get("grade_before")), text(r.get("grade_after"))
+        if a in order and b in order and a != b:
+            (up if order[b] < order[a] else down).append(f"{text(r.get('indicator'))}（{a}→{b}）")
+    if up:
+        out.append(f"审核后级别提升的指标 {len(up)} 项：" + "、".join(up) + f.see("IND.1") + "。")
+    if down:
+        out.append(f"审核后级别下降的指标 {len(down)} 项：" + "、".join(down) + "，应分析原因。")
+    return out
+
+
+def acceptance_benefits(f: Facts) -> list[str]:
+    """11.2.5: options implemented and verified (表D.38) and the benefits (D.39–D.41)."""
+    out = []
+    rows = f.rows("D.38")
+    if rows:
+        out.append(f"本轮核定实施清洁生产方案 {len(rows)} 项" + f.see("D.38") + "，" + amount(total(rows, "investment"), "万元", "核定实际投资")
+                   + "，" + amount(total(rows, "econ_benefit"), "万元/a", "年经济效益") + "。")
+    out += benefits(f)
+    return out or ["方案实施效果核定未填写（表D.38–D.41）。"]
 
 
 # ---- park -------------------------------------------------------------------------------------------------------
@@ -1082,6 +1396,27 @@ def region_performance(f: Facts) -> list[str]:
     return ["审核对象企业方案绩效" + f.see("R.6", "fig:R.6") + "：" + "；".join(out) + "。"] if out else []
 
 
+def region_conclusion(f: Facts) -> list[str]:
+    """第五章 结论: the enterprises, the indicators benchmarked and how many lag the advanced value, the
+    problems, options and performance."""
+    from cpxl.tables.region import BENCHMARK_ORDER
+
+    out = region_overview(f)
+    lag = []
+    for r in f.d.rows("R.3"):
+        if not num(r.get("count")):
+            continue
+        no = int(num(r.get("no")) or 0)
+        if not 1 <= no <= len(BENCHMARK_ORDER):
+            continue
+        behind = num(r.get("behind"))
+        lag.append(f"{text(r.get('indicator'))}{int(behind)} 家" if behind is not None else f"{text(r.get('indicator'))}（未达先进值企业数未给出）")
+    if lag:
+        out.append(f"对 {len(lag)} 项关键性指标开展对标" + f.see("R.3") + "，未达到先进值（前25%）的企业数：" + "、".join(lag) + "。")
+    out += region_problems(f) + region_options(f) + region_performance(f)
+    return out or ["区域审核对象企业及汇总数据未填写（表R.1–R.6）。"]
+
+
 # ---- dispatch ---------------------------------------------------------------------------------------------------
 
 Gen = Callable[[Facts], list[str]]
@@ -1089,6 +1424,7 @@ Gen = Callable[[Facts], list[str]]
 ENTERPRISE: dict[str, Gen] = {
     "前言": preface,
     "1.4": scope,
+    "1.8": basis,
     "2": review,
     "3.1": organisation,
     "3.2": plan,
@@ -1124,8 +1460,13 @@ ACCEPTANCE = {
     "9.5.2": targets_done,
     "10.3": continuing,
     "11.1": lambda f: preface(f)[:1],
-    "11.2.2": targets_done,
-    "11.2.5": benefits,
+    "9.5.3": pollution_after,
+    "9.5.4": level_change,
+    "11.2.1": compliance_status,
+    "11.2.2": lambda f: [focus_stated(f)] + targets_overview(f, "D.42", "act_abs", "实际", "达到"),
+    "11.2.3": pollution_after,
+    "11.2.4": level_change,
+    "11.2.5": acceptance_benefits,
     "11.3": continuing,
     "11.4": archive,
 }
@@ -1153,6 +1494,7 @@ REGION = {
     "4.1": region_problems,
     "4.2": region_options,
     "4.3": region_performance,
+    "5": region_conclusion,
 }
 
 GENERATORS = {"audit": AUDIT, "acceptance": ACCEPTANCE, "park": PARK, "region": REGION}

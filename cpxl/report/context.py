@@ -31,6 +31,7 @@ from .templates import TITLES
 CN_NUM = "零一二三四五六七八九十"
 
 PENDING = "【待补充】"
+ANALYSIS = "【数据分析】"  # in 章节文字: replaced by the analysis generated from the data
 
 
 def cn_number(k: int) -> str:
@@ -488,7 +489,13 @@ class Builder:
         key = s.number or s.title
         raw = self.texts.get(key)
         if raw is not None and str(raw).strip():
-            return "".join(self.para(line) for line in self.auditor_text(raw))
+            out = []
+            for line in self.auditor_text(raw):  # a line 【数据分析】 takes the analysis generated from the data
+                if line.strip() == ANALYSIS:
+                    out += [self.para(p) for p in generate(self.kind, key, facts)]
+                else:
+                    out.append(self.para(line))
+            return "".join(out)
         generated = generate(self.kind, key, facts)
         xml = "".join(self.para(p) for p in generated)
         if s.requirement and not _not_applicable(generated):
@@ -561,11 +568,14 @@ class Builder:
         self.figure_count += 1
         return self.picture(fig.png) + self.caption(fig.label, fig.title, "图题")
 
-    def option_xml(self, o: OptionEconomics, facts: Facts, label: str) -> str:
-        """7.2.x: 方案介绍、技术评估、环境评估、经济评估、可行性结论 (DB4101/T 61 6.8.2.1–6.8.2.5)."""
+    def option_xml(self, o: OptionEconomics, facts: Facts, label: str, economics_only: bool = False) -> str:
+        """7.2.x: 方案介绍、技术评估、环境评估、经济评估、可行性结论 (DB4101/T 61 6.8.2.1–6.8.2.5);
+        `economics_only`: the economic evaluation alone (paragraph and table), for the auditor's text."""
         h4 = self.styles.id("Heading 4")
         font4 = self.styles.font("Heading 4")
         out = []
+        if economics_only:
+            return "".join(self._economics(o, label))
 
         def heading(t: str):
             out.append(X.paragraph(X.run(t, font4), h4, keep_next=True))
@@ -588,6 +598,15 @@ class Builder:
             out.append(self.para(f"预期环境效益：{o.env_benefit}。".replace("。。", "。")))
         pending("6.8.2.3 说明数据来源、核算过程，明确环境可行性结论；节能量计算方法按 GB/T 13234。")
         heading("（4）经济评估")
+        out += self._economics(o, label)
+        heading("（5）可行性结论")
+        if o.computed:
+            out.append(self.para(f"经济评估结论：{o.verdict}。"))
+        pending("6.8.2.5 根据方案技术、环境、经济评估结果，明确可行性结论。")
+        return "".join(out)
+
+    def _economics(self, o: OptionEconomics, label: str) -> list[str]:
+        out = []
         if o.computed:
             irr = f"{o.irr * 100:.2f}%" if o.irr is not None else "不存在"
             out.append(self.para(
@@ -606,11 +625,7 @@ class Builder:
             why = "年运行费用节省金额" if o.saving is None else "投资"
             out.append(self.para(f"工作簿中缺少该方案的{why}，未计算净现值、内部收益率和投资回收期"
                                  "（可在表D.30“经济效益”中写明年节省金额，如“年节约 38 万元”）。"))
-        heading("（5）可行性结论")
-        if o.computed:
-            out.append(self.para(f"经济评估结论：{o.verdict}。"))
-        pending("6.8.2.5 根据方案技术、环境、经济评估结果，明确可行性结论。")
-        return "".join(out)
+        return out
 
     # -- all
     def build(self) -> Built:
@@ -684,8 +699,8 @@ class Builder:
             "title": TITLES[self.kind],
             "kind": KIND_NAMES[self.kind],
             "header": f"{company}{_title_suffix(self.kind, company)}",
-            "version": "送审稿",
-            "organizer": _organizer(company) if self.kind == "park" else company,
+            "version": text(self.book.cover.get("version")) or "送审稿",
+            "organizer": text(self.book.cover.get("organizer")) or (_organizer(company) if self.kind == "park" else company),
         }
         company_rows, consultant_rows = commitments(self.book, d)
         context = {
@@ -700,8 +715,14 @@ class Builder:
 
     def _option_text(self, s: Section, o: OptionEconomics, facts: Facts) -> str:
         raw = self.texts.get(s.number)
-        if raw is not None and str(raw).strip():
-            return "".join(self.para(line) for line in self.auditor_text(raw))
+        if raw is not None and str(raw).strip():  # the auditor's evaluation; 【数据分析】 takes the economic evaluation
+            out = []
+            for line in self.auditor_text(raw):
+                if line.strip() == ANALYSIS:
+                    out.append(self.option_xml(o, facts, facts.labels.get(f"option:{s.number}", ""), economics_only=True))
+                else:
+                    out.append(self.para(line))
+            return "".join(out)
         self.pending.append(s.number)
         return self.option_xml(o, facts, facts.labels.get(f"option:{s.number}", ""))
 

@@ -266,11 +266,53 @@ def find_soffice() -> str:
                       "或在 Word 中打开报告后另存为 PDF")
 
 
+#: Fonts of the report (附录C) → free fonts of the same kind, for the PDF on systems without the Windows
+#: fonts: serif CJK (Noto Serif CJK, fonts-noto-cjk) for 宋体/楷体/仿宋 and the title font, sans CJK for 黑体,
+#: a metric-compatible Times (Liberation Serif, fonts-liberation2) for Times New Roman. The .docx keeps its
+#: fonts; only the LibreOffice process converting it sees these preferences.
+FONT_SUBSTITUTES = {
+    "宋体": ("Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN"),
+    "SimSun": ("Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN"),
+    "新宋体": ("Noto Serif CJK SC", "Source Han Serif SC"),
+    "NSimSun": ("Noto Serif CJK SC", "Source Han Serif SC"),
+    "楷体": ("Noto Serif CJK SC", "AR PL UKai CN", "Source Han Serif SC"),
+    "KaiTi": ("Noto Serif CJK SC", "AR PL UKai CN", "Source Han Serif SC"),
+    "仿宋": ("Noto Serif CJK SC", "Source Han Serif SC"),
+    "FangSong": ("Noto Serif CJK SC", "Source Han Serif SC"),
+    "方正小标宋简体": ("Noto Serif CJK SC", "Source Han Serif SC"),
+    "黑体": ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei"),
+    "SimHei": ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei"),
+    "微软雅黑": ("Noto Sans CJK SC", "Source Han Sans SC"),
+    "Times New Roman": ("Liberation Serif", "Tinos", "DejaVu Serif"),
+}
+
+SYSTEM_FONTS_CONF = "/etc/fonts/fonts.conf"
+
+
+def fonts_conf() -> str:
+    """A fontconfig file: the system configuration, then one <alias> per report font preferring the free
+    fonts of :data:`FONT_SUBSTITUTES` (a missing preference is skipped by fontconfig)."""
+    from xml.sax.saxutils import escape as xml_escape
+
+    system = os.environ.get("FONTCONFIG_FILE") or SYSTEM_FONTS_CONF
+    lines = ['<?xml version="1.0"?>', '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">', "<fontconfig>",
+             f'  <include ignore_missing="yes">{xml_escape(system)}</include>']
+    for family, prefer in FONT_SUBSTITUTES.items():
+        lines.append(f"  <alias binding=\"strong\"><family>{xml_escape(family)}</family><prefer>"
+                     + "".join(f"<family>{xml_escape(p)}</family>" for p in prefer) + "</prefer></alias>")
+    lines.append("</fontconfig>")
+    return "\n".join(lines) + "\n"
+
+
 def _convert(soffice: str, src: Path, outdir: Path, profile: Path, docx: Path) -> Path:
     cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
            "--convert-to", "pdf", "--outdir", str(outdir), str(src)]
+    conf = profile.parent / "fonts.conf"
+    if not conf.exists():
+        conf.write_text(fonts_conf(), encoding="utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=PDF_TIMEOUT)
+        proc = subprocess.run(cmd, capture_output=True, timeout=PDF_TIMEOUT, env=env)
     except subprocess.TimeoutExpired:
         raise ReportError(f"LibreOffice 转换 PDF 超时（{PDF_TIMEOUT} 秒），Word 报告已保存：{docx}") from None
     made = outdir / (src.stem + ".pdf")
@@ -351,4 +393,4 @@ def to_pdf(docx: Path, target: Path, *, soffice: str | None = None, inputs=(), f
     return target
 
 
-__all__ = ["export_report", "ExportResult", "ReportError", "render", "to_pdf", "find_soffice", "jinja_env"]
+__all__ = ["export_report", "ExportResult", "ReportError", "render", "to_pdf", "find_soffice", "jinja_env", "fonts_conf"]

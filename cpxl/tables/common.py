@@ -9,6 +9,7 @@ from .model import Column, Table
 
 UNIT_NATURE = ("国有", "集体", "民营", "港澳台资", "中外合资", "外商独资", "其他")
 CP_LEVELS = ("国际领先水平", "国内先进水平", "国内一般水平", "其他")
+REPORT_VERSIONS = ("送审稿", "修改稿", "最终稿")  # 园区指南 附件2 1.1 (1)
 
 #: 附录 A covers (A.1/A.2), inner cover one (A.3), commitment (A.4) and 表 E.4's facts.
 COVER = Table(
@@ -66,6 +67,9 @@ COVER = Table(
         fld("level_before", "审核前清洁生产水平", choices=CP_LEVELS),
         fld("level_after", "审核后清洁生产水平", choices=CP_LEVELS),
         fld("revenue", "上年度年产值", type="number", unit="万元"),
+        fld("organizer", "组织单位／园区管理机构",
+            hint="园区报告封面的园区管理机构（管委会）名称；区域/行业报告封面的组织单位（区域清洁生产主管部门）"),
+        fld("version", "报告版本", choices=REPORT_VERSIONS, hint="封面题目下的版本标注；空白按“送审稿”"),
     ),
 )
 
@@ -147,7 +151,8 @@ SECTION_TEXT = Table(
     source="DB4101/T 61—2023 附录B；第6章、第7章",
     report=False,
     free_rows=0,
-    note="“正文文字”为空的章节，导出报告时生成数据分析并标注【待补充】。",
+    note=("“正文文字”为空的章节，导出报告时生成数据分析并标注【待补充】；正文中单独一行“【数据分析】”处插入由数据生成的分析"
+          "（7.2.x 为该方案的经济评估）。"),
     columns=(
         text("number", "章节号", width=9),
         text("title", "标题", width=26),

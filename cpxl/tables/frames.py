@@ -207,6 +207,19 @@ def frame(kind: str) -> list[Section]:
         raise KeyError(f"没有“{kind}”类报告框架，可选：{'、'.join(FRAMES)}") from None
 
 
+#: 章节文字 rows for the feasibility analysis of each medium/high-cost option (7.2.1 方案一 …): the report
+#: makes one subsection per option of 表ECO.1/D.31, in that order.
+OPTION_ROWS = 8
+OPTION_REQUIREMENT = ("6.8.2.1–6.8.2.5 第{i}个中/高费方案（按表ECO.1顺序）：方案介绍；技术评估；环境评估（节能量按GB/T 13234）；"
+                      "可行性结论。写一行“【数据分析】”插入由表ECO.1计算的经济评估（净现值、内部收益率、投资回收期）。")
+
+
 def section_rows(kind: str) -> tuple[tuple[str, str, str], ...]:
-    """Rows of the `章节文字` sheet: (章节号, 标题, 编写要求)."""
-    return tuple((s.number, s.title, s.requirement) for s in FRAMES.get(kind, []))
+    """Rows of the `章节文字` sheet: (章节号, 标题, 编写要求); audit and acceptance add 7.2.1–7.2.8 for the
+    options' feasibility analyses."""
+    rows = []
+    for s in FRAMES.get(kind, []):
+        rows.append((s.number, s.title, s.requirement))
+        if s.number == "7.2" and kind in ("audit", "acceptance"):
+            rows += [(f"7.2.{i}", f"方案{_CN[i]}", OPTION_REQUIREMENT.format(i=i)) for i in range(1, OPTION_ROWS + 1)]
+    return tuple(rows)
