@@ -4,7 +4,6 @@ agree with each other (balances, targets, option lists, benefit sums)."""
 from __future__ import annotations
 
 import math
-import shutil
 from collections import defaultdict
 from datetime import date
 

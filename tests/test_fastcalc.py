@@ -348,10 +348,8 @@ def test_shapes_are_compiled_once(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def demo_book(tmp_path_factory):
-    from cpxl.demo import write_demo
-
-    return write_demo(tmp_path_factory.mktemp("demo"), region=False)[0]
+def demo_book(demo_audit):
+    return demo_audit
 
 
 def _same(a, b) -> bool:

@@ -531,7 +531,7 @@ def composite(f: Facts, when: str) -> list[str]:
     if "missing" in res:
         return [f"表IND.1中{'；'.join(res['missing'])}，未计算{label}综合评价指数。"]
     y = res["y"]
-    s = (f"按《清洁生产评价指标体系编制通则（试行稿）》（2013）的综合评价指数法"
+    s = ("按《清洁生产评价指标体系编制通则（试行稿）》（2013）的综合评价指数法"
          + ("（一级指标权重 × 二级指标分权重）" if res["grouped"] else "（二级指标权重）")
          + f"，对 {res['n']} 项指标计算，{label}综合评价指数 Y_I = {y['I级']:.2f}、Y_II = {y['II级']:.2f}、Y_III = {y['III级']:.2f}")
     if res["blank"]:

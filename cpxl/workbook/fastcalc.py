@@ -2405,7 +2405,7 @@ def _cell_value(c, ns: str, strings: list[str]):
         return "".join(x.text or "" for x in is_.iter(f"{{{ns}}}t")
                        if etree.QName(x.getparent()).localname != "rPh")
     if v is None or v.text is None:
-        return None
+        return "" if t == "str" and v is not None else None  # a formula's cached "" (as the text reader reads it)
     text = v.text
     if t is None or t == "n":
         try:

@@ -53,9 +53,12 @@ def xml_parser() -> etree.XMLParser:
 
 def parse_xml(data: bytes, *, what: str) -> etree._ElementTree:
     try:
-        return etree.ElementTree(etree.fromstring(data, xml_parser()))
+        tree = etree.ElementTree(etree.fromstring(data, xml_parser()))
     except etree.XMLSyntaxError as ex:
         raise PackageError(f"工作簿部件 {what} 不是有效的 XML：{ex}") from None
+    if tree.docinfo.doctype:  # entity declarations: never written by a spreadsheet, refused rather than carried on
+        raise PackageError(f"工作簿部件 {what} 含有文档类型声明（DOCTYPE），这不是电子表格软件写出的内容，已拒绝")
+    return tree
 
 
 def serialize_xml(tree: etree._ElementTree) -> bytes:
