@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import time
 import unicodedata
 from collections.abc import Mapping
@@ -34,6 +33,7 @@ from cpxl.calc import park as _park
 from cpxl.calc import parameters as _params
 from cpxl.calc import pollution as _pollution
 from cpxl.calc import water as _water
+from cpxl.values import text_number
 
 __all__ = ["FUNCTIONS", "use_parameters", "current_parameters"]
 
@@ -118,27 +118,6 @@ def _param(p: Mapping, key):
 # argument conversion
 # --------------------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def _text_number(text: str):
-    """Float for number-like text (“1,234”, “１２３”, “5%”, “(12)”, “−3”), else None."""
-    t = unicodedata.normalize("NFKC", text).strip()
-    t = t.replace("\u2212", "-").replace("\u00a0", "").replace(" ", "").replace(",", "").replace("、", "")
-    negative = False
-    if len(t) > 2 and t[0] == "(" and t[-1] == ")":
-        negative, t = True, t[1:-1]
-    scale = 1.0
-    if t.endswith("%"):
-        scale, t = 0.01, t[:-1]
-    elif t.endswith("‰"):
-        scale, t = 0.001, t[:-1]
-    if not _NUMBER.match(t):
-        return None
-    x = float(t) * scale
-    return -x if negative else x
-
-
 def _unwrap(x):
     """Plain Python value of a cell from xlwings, numpy or the `formulas` engine."""
     kind = type(x).__name__
@@ -163,7 +142,7 @@ def _val(x):
     if isinstance(x, str):
         if x.strip() == "":
             return None
-        n = _text_number(x)
+        n = text_number(x)
         return x if n is None else n
     if isinstance(x, float) and math.isnan(x):
         return None

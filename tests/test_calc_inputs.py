@@ -75,3 +75,38 @@ def test_nonpositive_denominators(x):
                        (indicators.reduction, (x, 1)), (pollution.removal, (x, 0))):
         with pytest.raises(ValueError):
             func(*args)
+
+
+# ---- one parser for the reader and the CP_ functions (cpxl.values) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("(12)", -12.0),  # accounting minus
+        ("5‰", 0.005),
+        ("5%", 0.05),
+        ("1,234", 1234.0),
+        ("１２３", 123.0),  # full-width digits (NFKC)
+        ("−3", -3.0),  # U+2212 minus
+        ("1、234", 1234.0),
+    ],
+)
+def test_reader_and_cp_functions_read_text_numbers_alike(text, expected):
+    from cpxl.values import parse_number, text_number
+    from cpxl.workbook.read import parse_number as reader_parse
+
+    assert text_number(text) == pytest.approx(expected)
+    assert parse_number(text) == (pytest.approx(expected), None)
+    assert reader_parse is parse_number
+    # CP_PER_UNIT(text, 1) takes the same number: a cell the function accepts is not flagged by check
+    import cpxl.udfs as u
+
+    assert u.CP_PER_UNIT(text, 1) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["abc", "1e999", "(", "5%%", "12)"])
+def test_not_numbers_for_either(text):
+    from cpxl.values import parse_number, text_number
+
+    assert text_number(text) is None and parse_number(text)[0] is None and parse_number(text)[1]

@@ -7,14 +7,11 @@ located by ``sheet!cell``; the file itself is only ever opened for reading.
 
 from __future__ import annotations
 
-import math
 import posixpath
 import re
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from cpxl.errors import UnreadableWorkbook
+from cpxl.values import EXCEL_ERRORS, as_number, filled, normalize_text, parse_date, parse_number  # noqa: F401 (re-exported)
 from cpxl.tables import KIND_NAMES, KINDS, Registry, registry
 from cpxl.tables.common import COVER, PARAMETERS, SECTION_TEXT
 from cpxl.tables.model import Column, Field, Table
@@ -38,7 +36,6 @@ MAX_MERGED_CELLS = 2_000_000  # cells covered by merged ranges on one sheet (ope
 MAX_PART_BYTES = 64 * 1024 * 1024  # workbook.xml and its relationships: a few KB in real files
 MAX_SHARED_STRINGS = 256 * 1024 * 1024  # xl/sharedStrings.xml, loaded whole on opening: tens of MB in big real files
 
-EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 NOTE_PREFIXES = ("注", "备注：", "说明：", "数据来源：")
 TOTAL_LABELS = ("合计", "汇总", "总计", "小计")
 
@@ -160,84 +157,6 @@ class Book:
 
 
 # ---- values ----------------------------------------------------------------------------------------
-
-
-def filled(value) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, float) and pd.isna(value):
-        return False
-    return not (isinstance(value, str) and not value.strip())
-
-
-def as_number(value) -> float | None:
-    """A typed value as a float; None for blanks, NaN, text and booleans."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        x = float(value)
-        return None if math.isnan(x) else x
-    return None
-
-
-def normalize_text(value) -> str:
-    """NFKC folds full-width digits and letters; spaces and line breaks are dropped for comparisons."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or "")))
-
-
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def parse_number(value) -> tuple[float | None, str | None]:
-    """A cell value as a number; (None, problem) when it is not one. Blank → (None, None)."""
-    if value is None or isinstance(value, bool):
-        return None, None
-    if isinstance(value, (int, float)):
-        if pd.isna(value):
-            return None, None
-        if not math.isfinite(value):
-            return None, f"数值超出范围：{value}"
-        return float(value), None
-    if isinstance(value, (datetime, date, timedelta)):
-        return None, f"应为数值，实为日期“{value}”"
-    raw = str(value).strip()
-    if not raw:
-        return None, None
-    if raw.upper() in EXCEL_ERRORS:
-        return None, f"单元格为错误值 {raw}"
-    s = unicodedata.normalize("NFKC", raw).replace(",", "").replace(" ", "").replace("−", "-")
-    percent = s.endswith("%")
-    s = s.rstrip("%")
-    if _NUMBER.match(s):
-        x = float(s)
-        if not math.isfinite(x):
-            return None, f"数值超出范围：“{raw[:30]}”"
-        return (x / 100 if percent else x), None
-    return None, f"应为数值，实为文字“{raw[:30]}”"
-
-
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
-def parse_date(value) -> tuple[date | None, str | None]:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, None
-    if isinstance(value, datetime):
-        return value.date(), None
-    if isinstance(value, date):
-        return value, None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if pd.isna(value):
-            return None, None
-        if 1 <= value < 2958466:  # Excel serial date
-            return (datetime(1899, 12, 30) + timedelta(days=float(value))).date(), None
-    m = _DATE_TEXT.match(unicodedata.normalize("NFKC", str(value)).strip())
-    if m:
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3])), None
-        except ValueError:
-            pass
-    return None, f"应为日期（如 2025-03-01），实为“{str(value)[:30]}”"
 
 
 @dataclass(frozen=True)
