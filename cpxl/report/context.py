@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from datetime import date, datetime
 
 from cpxl.tables import KIND_NAMES
 from cpxl.tables.frames import Section, frame
-from cpxl.tables.model import Table
+from cpxl.tables.model import Column, Table
 
 from . import charts
 from . import ooxml as X
@@ -56,7 +57,8 @@ SPLITS: dict[str, tuple[str, dict[str, str | None] | None, Callable[[str], str]]
 }
 
 #: Registry columns the standard does not print (kept in the workbook to split or sum by them).
-HIDDEN: dict[str, set[str]] = {"D.24": {"direction"}, "D.30": {"cost_class"}, "D.34": {"cost_class"}}
+HIDDEN: dict[str, set[str]] = {"D.24": {"direction"}, "D.30": {"cost_class"}, "D.34": {"cost_class"},
+                               "R.1": {"workbook"}}  # the file an enterprise's data was read from: not for the report
 
 #: Where a report kind places a table differently from its registry section (None: not printed).
 #: The acceptance report's chapter 8 is 审核评估情况 (附录B.2): D.36 belongs to the audit report's
@@ -93,6 +95,22 @@ NOTES = {
 }
 
 
+#: Columns of long text moved out of a body table into an annex table (the body keeps the table
+#: narrow and short; the annex table repeats the row's number and name): table → (columns, annex title).
+ANNEX_COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
+    "P.1": (("method", "source"), "工业园区清洁生产评价指标计算方法及数据来源"),
+    "R.4": (("companies",), "清洁生产审核问题涉及企业名单"),
+}
+
+#: Columns of long explanations printed as numbered notes under the table instead of a column.
+NOTE_COLUMNS: dict[str, str] = {"R.3": "remark"}
+
+#: Per-enterprise tables summarised in the body (by the value of one column), printed in full in the annex.
+SUMMARISED: dict[str, tuple[str, str, str]] = {
+    "R.6": ("status", "各企业清洁生产方案绩效明细表", "注：按实施状态汇总，企业数为有该状态方案的企业数；各企业明细见{annex}。"),
+}
+
+
 @dataclass
 class Part:
     """One printed table (or a table's part after a split) in one section."""
@@ -104,6 +122,36 @@ class Part:
     label: str = ""  # “表 4-3”
     sentence: str = ""  # printed instead of the table (does not apply, or empty)
     figures: list["Figure"] = field(default_factory=list)
+    all_rows: list[dict] | None = None  # the full rows of a table printed as a summary
+
+
+def summary_table(table: Table, key: str, rows: list[dict]) -> Table:
+    """The body form of a per-enterprise table, transposed to fit a portrait page: one row per quantity
+    (企业数, 方案数量, 投资 …), one column per value of `key` (已实施, 拟实施) and 合计."""
+    values = list(dict.fromkeys(text(r.get(key)) for r in rows if text(r.get(key))))
+    cols = [Column("item", "项目"), Column("unit", "单位"),
+            *(Column(f"v{i}", v, type="number", formula="=") for i, v in enumerate(values)),
+            Column("all", "合计", type="number", formula="=")]
+    return dataclasses.replace(table, columns=tuple(cols), row_keys=("item", "unit"), total_label=None, label_key="item")
+
+
+def summary_rows(table: Table, key: str, rows: list[dict]) -> list[dict]:
+    values = list(dict.fromkeys(text(r.get(key)) for r in rows if text(r.get(key))))
+    groups = [[r for r in rows if text(r.get(key)) == v] for v in values]
+
+    def companies(sel):
+        return len({text(r.get(table.label_key)) for r in sel if text(r.get(table.label_key))})
+    out = [{"item": "企业数", "unit": "家", **{f"v{i}": companies(g) for i, g in enumerate(groups)}, "all": companies(rows)}]
+    for c in table.columns:
+        if not c.total:
+            continue
+        sums = []
+        for g in [*groups, rows]:
+            vals = [num(r.get(c.key)) for r in g if num(r.get(c.key)) is not None]
+            sums.append(sum(vals) if vals else None)
+        if any(v is not None for v in sums):
+            out.append({"item": c.label, "unit": c.unit, **{f"v{i}": v for i, v in enumerate(sums[:-1])}, "all": sums[-1]})
+    return out
 
 
 @dataclass
@@ -112,6 +160,8 @@ class Figure:
     title: str
     png: bytes | None
     label: str = ""
+    note: str = ""  # printed under the caption (a balance diagram's overall deviation)
+    dot: str = ""  # the diagram's DOT source, when drawn with graphviz
 
 
 @dataclass
@@ -129,7 +179,11 @@ class Built:
 def report_frame(kind: str, options: list[OptionEconomics]) -> list[Section]:
     """The frame of `kind` with one 7.2.x subsection per feasibility-analysed option (附录B.1 7.2.1 方案一…)."""
     out = []
-    for s in frame(kind):
+    sections = frame(kind)
+    if kind == "region" and not any(s.title == "附件" for s in sections):
+        # full per-enterprise lists summarised in the body (附录A has no annex of its own)
+        sections = [*sections, Section("", "附件", "")]
+    for s in sections:
         out.append(s)
         if s.number == "7.2" and kind in ("audit", "acceptance"):
             for i, o in enumerate(options, 1):
@@ -153,7 +207,7 @@ def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str
             continue
         rows = _rows(d, table)
         if not book.applies(table) and table.applies != "acceptance":
-            what = f"表{table.id}“{table.title}”"
+            what = f"“{table.title}”"
             cond = CONDITION_FIELDS.get(table.applies)
             if cond and not filled(book.cover.get(cond[0])):  # the condition is not given: say so, assume nothing
                 sentence = f"（封面信息未填写{cond[1]}，{what}未列入，请补充后重新导出。）"
@@ -178,8 +232,21 @@ def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str
                 out.setdefault(where, []).append(Part(table, caption, sel, f"{table.id}#{v}"))
             continue
         part = Part(table, table.title, rows, table.id)
+        annex = "附件" if "附件" in numbers else None
+        if rows and annex and table.id in SUMMARISED:
+            key, annex_title, _note = SUMMARISED[table.id]
+            full = dataclasses.replace(table, title=annex_title, section="附件")
+            part = Part(summary_table(table, key, rows), table.title, summary_rows(table, key, rows), table.id, all_rows=rows)
+            # the wide list first: the report then ends on a portrait page, not on an empty one after a landscape section
+            out.setdefault(annex, []).insert(0, Part(full, annex_title, rows, f"{table.id}#annex"))
+        elif rows and annex and table.id in ANNEX_COLUMNS:
+            moved, annex_title = ANNEX_COLUMNS[table.id]
+            keep = [c for c in table.columns if c.key in ("no", table.label_key) or c.key in moved]
+            if any(filled(r.get(k)) for r in rows for k in moved):
+                sub = dataclasses.replace(table, title=annex_title, section="附件", columns=tuple(keep), total_label=None)
+                out.setdefault(annex, []).append(Part(sub, annex_title, rows, f"{table.id}#annex"))
         if not rows and not _has_fields(d, table):
-            what = f"表{table.id}“{table.title}”"
+            what = f"“{table.title}”"
             part.sentence = (f"本轮审核未填写{what}（选填），从略。" if table.optional
                              else f"（{what}尚未填写，请在审核工作簿中补充后重新导出。）")
         out.setdefault(section, []).append(part)
@@ -363,9 +430,10 @@ def fig_region(f: Facts, part: Part) -> list[Figure]:
 
 
 def fig_region_perf(f: Facts, part: Part) -> list[Figure]:
-    companies = list(dict.fromkeys(text(r.get("company")) for r in part.rows))
-    inv = [_total(r.get("investment") for r in part.rows if text(r.get("company")) == c) for c in companies]
-    econ = [_total(r.get("econ") for r in part.rows if text(r.get("company")) == c) for c in companies]
+    rows = part.all_rows if part.all_rows is not None else part.rows
+    companies = list(dict.fromkeys(text(r.get("company")) for r in rows))
+    inv = [_total(r.get("investment") for r in rows if text(r.get("company")) == c) for c in companies]
+    econ = [_total(r.get("econ") for r in rows if text(r.get("company")) == c) for c in companies]
     return [Figure("fig:R.6", "审核对象企业方案投资及年经济效益", charts.grouped(companies, [("投资（万元）", inv), ("年经济效益（万元/a）", econ)], "万元"))]
 
 
@@ -460,9 +528,15 @@ class Builder:
         self.figure_count = 0
         self.table_count = 0
         self.annex_count = 0
+        self.annex_names: dict[str, str] = {}  # annex part key → 附件二
+        self.labels: dict[str, str] = {}
 
     # -- xml helpers
-    def para(self, line: str, style: str = "Normal") -> str:
+    def para(self, line: str, style: str = "Normal", *, verbatim: bool = False) -> str:
+        """A paragraph; generated text has its references to the standard's table ids made the report's own
+        (the auditor's text is printed verbatim)."""
+        if not verbatim:
+            line = self.xref(line)
         return X.paragraph(X.run(line, self.styles.font(style)), self.styles.id(style))
 
     def caption(self, label: str, title: str, style: str) -> str:
@@ -474,6 +548,16 @@ class Builder:
 
         inline = self.tpl.docx.part.new_pic_inline(io.BytesIO(png), Mm(width_mm), None)
         return X.paragraph(f"<w:r><w:drawing>{inline.xml}</w:drawing></w:r>", self.styles.id("图"), keep_next=True)
+
+    @staticmethod
+    def keep(xml: str) -> str:
+        """The paragraph kept on the page of what follows (a label never ends a page)."""
+        return xml.replace("<w:pPr>", "<w:pPr><w:keepNext/>", 1) if "<w:pPr>" in xml else xml.replace("<w:p>", "<w:p><w:pPr><w:keepNext/></w:pPr>", 1)
+
+    def xref(self, line: str) -> str:
+        """Cross-references to the standard's table ids (表D.6, 表E.4, 表BAL.1) written as the report's own
+        numbers (表 4-6); a table the report does not print is named by its title."""
+        return xref(line, self.labels, self.book.registry)
 
     # -- text
     def auditor_text(self, raw: str) -> list[str]:
@@ -488,13 +572,13 @@ class Builder:
         key = s.number or s.title
         raw = self.texts.get(key)
         if raw is not None and str(raw).strip():
-            return "".join(self.para(line) for line in self.auditor_text(raw))
+            return "".join(self.para(line, verbatim=True) for line in self.auditor_text(raw))
         generated = generate(self.kind, key, facts)
         xml = "".join(self.para(p) for p in generated)
         if s.requirement and not _not_applicable(generated):
             self.pending.append(key)
             font = self.styles.font("待补充")
-            xml += X.paragraph([X.run(PENDING, font, bold=True), X.run(f"编写要求：{s.requirement}", font)], self.styles.id("待补充"))
+            xml += X.paragraph([X.run(PENDING, font, bold=True), X.run(f"编写要求：{self.xref(s.requirement)}", font)], self.styles.id("待补充"))
         return xml
 
     # -- tables
@@ -504,6 +588,11 @@ class Builder:
         if part.sentence:
             return self.para(part.sentence), False
         hide = ({SPLITS[t.id][0]} if t.id in SPLITS else set()) | HIDDEN.get(t.id, set())
+        annexed = f"{t.id}#annex" in self.labels and part.key == t.id
+        if annexed and t.id in ANNEX_COLUMNS:
+            hide |= set(ANNEX_COLUMNS[t.id][0])
+        if t.id in NOTE_COLUMNS:
+            hide.add(NOTE_COLUMNS[t.id])
         cols = [c for c in t.columns if c.key not in hide]
         if not t.id.startswith(("D.", "E.")):  # tables beyond 附录D/E: leave out columns nobody filled
             cols = [c for c in cols if c.key in t.row_keys or any(filled(r.get(c.key)) for r in part.rows)] or cols
@@ -513,7 +602,7 @@ class Builder:
         if t.fields and not t.columns:
             values = d4_fields(self.d) if t.id == "D.4" else self.d.fields.get(t.id, {})
             xml.append(form_xml(field_pairs(t, values), styles=self.styles, page=self.page))
-        elif t.section == "附件" and t.columns and t.id != "E.4":
+        elif t.id in ("E.1", "E.2", "E.3") and t.columns:
             xml = self.annex_forms(part)
         else:
             trailer = None
@@ -529,13 +618,30 @@ class Builder:
                                   far=self.far, totals=self.d.totals.get(t.id) if part.key == t.id else _part_totals(t, part.rows),
                                   total_label=t.total_label, trailer=trailer)
             xml.append(grid)
-        note = NOTES.get(t.id)
+        note = NOTES.get(t.id) if part.key == t.id or t.section != "附件" else None
         if note:
-            xml.append(self.para(note, "表注"))
+            xml.append(self.para(self.xref(note), "表注"))
+        if annexed:
+            where = self.annex_names.get(f"{t.id}#annex", "")
+            if t.id in SUMMARISED:
+                xml.append(self.para(SUMMARISED[t.id][2].format(annex=where), "表注"))
+            elif t.id in ANNEX_COLUMNS:
+                xml.append(self.para(f"注：{'、'.join(c.label for c in t.columns if c.key in ANNEX_COLUMNS[t.id][0])}见{where}。", "表注"))
+        if t.id in NOTE_COLUMNS and part.rows:
+            key = NOTE_COLUMNS[t.id]
+            label = next((c.label for c in t.columns if c.key == key), "")
+            lines = [(text(r.get(t.label_key)) if t.label_key else "", text(r.get(key))) for r in part.rows if text(r.get(key))]
+            if lines:
+                xml.append(self.para(f"注：{label}", "表注"))
+                xml.extend(self.para(f"{i}. {name}：{remark}" if name else f"{i}. {remark}", "表注")
+                           for i, (name, remark) in enumerate(lines, 1))
         if t.section == "附件":
             # C.3 a): 附件 numbered 附件一、附件二 … at the top left (style 附件标注)
             self.annex_count += 1
-            xml.insert(0, self.para(f"附件{cn_number(self.annex_count)}　{part.title}", "附件标注"))
+            label = self.keep(self.para(f"附件{cn_number(self.annex_count)}　{part.title}", "附件标注"))
+            if self.annex_count == 1:  # right under the 附件 heading, which begins the page itself
+                label = label.replace("<w:keepNext/>", '<w:keepNext/><w:pageBreakBefore w:val="0"/>', 1)
+            xml.insert(0, label)
         self.table_count += 1
         return "".join(xml), wide
 
@@ -572,7 +678,7 @@ class Builder:
 
         def pending(req: str):
             font = self.styles.font("待补充")
-            out.append(X.paragraph([X.run(PENDING, font, bold=True), X.run(f"编写要求：{req}", font)], self.styles.id("待补充")))
+            out.append(X.paragraph([X.run(PENDING, font, bold=True), X.run(f"编写要求：{self.xref(req)}", font)], self.styles.id("待补充")))
 
         heading("（1）方案介绍")
         intro = f"方案{o.option_id}“{o.name}”属于{o.category}类中/高费方案" if o.category else f"方案{o.option_id}“{o.name}”为中/高费方案"
@@ -621,19 +727,23 @@ class Builder:
         facts = Facts(d, self.kind, self.years)
         # numbers: tables and figures by chapter (附录C C.2.3 a), C.2.4 a))
         counters: dict[str, list[int]] = {}
+        annex = 0
+        self.labels = facts.labels
         for s in sections:
             chapter = s.number.split(".")[0] if s.number else ""
             for part in placed.get(s.number or s.title, []):
                 if part.sentence:
                     continue
                 if s.title == "附件" and not s.number:
-                    part.label = f"表 {part.table.id}"
+                    annex += 1
+                    part.label = f"附表 {annex}"
+                    self.annex_names[part.key] = f"附件{cn_number(annex)}"
                 else:
                     c = counters.setdefault(chapter, [0, 0])
                     c[0] += 1
                     part.label = f"表 {chapter}-{c[0]}"
                 facts.labels[part.key] = part.label
-                builder = FIGURES.get(part.table.id)
+                builder = FIGURES.get(part.table.id) if not part.key.endswith("#annex") else None
                 if builder and part.rows:
                     try:
                         figs = builder(facts, part)
@@ -701,7 +811,7 @@ class Builder:
     def _option_text(self, s: Section, o: OptionEconomics, facts: Facts) -> str:
         raw = self.texts.get(s.number)
         if raw is not None and str(raw).strip():
-            return "".join(self.para(line) for line in self.auditor_text(raw))
+            return "".join(self.para(line, verbatim=True) for line in self.auditor_text(raw))
         self.pending.append(s.number)
         return self.option_xml(o, facts, facts.labels.get(f"option:{s.number}", ""))
 
@@ -742,3 +852,32 @@ def build_context(book, kind: str, tpl, styles: X.StyleMap, page: Page) -> Built
 
 
 __all__ = ["build_context", "Built", "PENDING", "SPLITS", "report_frame", "placements", "cn_number"]
+
+
+_XREF = re.compile(r"表\s?((?:[A-Z]{1,3}\.\d+)(?:\s?[、和与及~～–-]\s?(?:表\s?)?[A-Z]{1,3}\.\d+)*)")
+_XID = re.compile(r"[A-Z]{1,3}\.\d+")
+
+
+def xref(line: str, labels: dict[str, str], registry=()) -> str:
+    """“表D.6” → “表 4-6” (the label the report gave the table), “表D.11、D.12” → “表 4-11、表 4-12”; a table
+    the report does not number is named by its title (“产品产量一览表”)."""
+    titles = {t.id: t.title for t in registry}
+
+    def one(tid: str) -> str:
+        label = labels.get(tid) or next((v for k, v in labels.items() if k.startswith(tid + "#")), None)
+        if label:
+            return label
+        title = titles.get(tid)
+        return f"“{title}”" if title else "本报告相应表格"
+
+    def sub(m: re.Match) -> str:
+        ids = _XID.findall(m.group(1))
+        if not all(tid in titles or any(k.split("#")[0] == tid for k in labels) for tid in ids):
+            return m.group(0)  # another standard's table (GB/T 2589 表A.1): as written
+        seps = re.findall(r"[、和与及~～–-]", m.group(1))
+        out = one(ids[0])
+        for sep, tid in zip(seps, ids[1:]):
+            out += ("、" if sep in "~～–-" else sep) + one(tid)
+        return out
+
+    return _XREF.sub(sub, line)
