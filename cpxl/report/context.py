@@ -22,8 +22,9 @@ from cpxl.tables import KIND_NAMES
 from cpxl.tables.frames import Section, frame
 from cpxl.tables.model import Column, Table
 
-from . import charts
+from . import charts, diagrams
 from . import ooxml as X
+from . import precision as P
 from .analysis import Facts, generate, n
 from .compute import Derived, OptionEconomics, d4_fields, d12_totals, derive, feasibility_options, filled, num, text
 from .tables import Page, field_pairs, fmt, form_xml, grid_xml, has_data
@@ -162,6 +163,7 @@ class Figure:
     label: str = ""
     note: str = ""  # printed under the caption (a balance diagram's overall deviation)
     dot: str = ""  # the diagram's DOT source, when drawn with graphviz
+    fallback: str = ""  # why a diagram is missing (no Graphviz): printed instead of it
 
 
 @dataclass
@@ -332,26 +334,49 @@ def fig_energy(f: Facts, part: Part) -> list[Figure]:
                    charts.trend(_years(f), series, "综合能耗（tce）", line=line, stacked=True))]
 
 
-def fig_material_balance(f: Facts, part: Part) -> list[Figure]:
-    ops = list(dict.fromkeys(text(r.get("unit_op")) for r in part.rows if text(r.get("unit_op"))))
-    if not ops:
-        return []
-    unit = next((text(r.get("qty_unit")) for r in part.rows if text(r.get("qty_unit"))), "t/a")
+def _diagram(key: str, title: str, diagram, note: str = "") -> Figure:
+    """A Graphviz block diagram as a figure; without ``dot`` its png is None and the report says why."""
+    png = diagrams.render(diagram)
+    return Figure(key, title, png, note=note, dot=diagram.source, fallback=diagrams.NO_DOT)
 
-    def flows(op: str, direction: str):
-        return [(text(r.get("category")) or "其他", text(r.get("material")), num(r.get("qty")) or 0) for r in part.rows
-                if text(r.get("unit_op")) == op and text(r.get("direction")) == direction]
-    ins = [flows(op, "输入") for op in ops]
-    outs = [flows(op, "输出") for op in ops]
-    return [Figure("fig:BAL.1", "审核重点物料平衡图（各单元操作输入、输出）", charts.flow(ops, ins, outs, unit))]
+
+def fig_material_balance(f: Facts, part: Part) -> list[Figure]:
+    """审核重点工艺流程及产污节点图 (6.5.1.2.1) and 物料平衡图 (6.6.1) from the unit operations of 表BAL.1."""
+    unit = next((text(r.get("qty_unit")) for r in part.rows if text(r.get("qty_unit"))), "t/a")
+    out = []
+    flow = diagrams.process_flow(part.rows, text=text)
+    if flow is not None:
+        out.append(_diagram("fig:BAL.1:flow", "审核重点工艺流程及产污节点图", flow,
+                            "注：W 为废水、G 为废气、S 为固体废物产生节点，按单元操作顺序编号。"))
+    balance = diagrams.material_balance(part.rows, unit, text=text, num=num)
+    if balance is not None:
+        vals = f.d.fields.get("BAL.1", {})
+        tin, tout, dev = num(vals.get("total_in")), num(vals.get("total_out")), num(vals.get("total_dev"))
+        note = ""
+        if tin is not None and tout is not None:
+            note = (f"注：总输入 {P.as_entered(tin, 2)} {unit}，总输出 {P.as_entered(tout, 2)} {unit}"
+                    + (f"，总体平衡偏差 {dev * 100:.2f}%" if dev is not None else "")
+                    + "（中间产品、循环物料不计入总体平衡）。")
+        out.append(_diagram("fig:BAL.1", "审核重点物料平衡图", balance, note))
+    return out
 
 
 def fig_water_balance(f: Facts, part: Part) -> list[Figure]:
-    rows = part.rows
-    cats = [text(r.get("unit")) for r in rows]
-    series = [(label, [num(r.get(k)) for r in rows]) for k, label in
-              (("fresh", "新水量"), ("reused", "重复利用水量"), ("consumed", "耗水量"), ("discharged", "排水量"), ("leaked", "漏失水量"))]
-    return [Figure("fig:BAL.2", "审核重点水平衡图（各用水单元，m³/d）", charts.grouped(cats, series, "水量（m³/d）"))]
+    """水平衡图 (6.5.1.2.5, m³/d): 表BAL.2 users, the source and discharge named as in 表D.10."""
+    d10 = f.d.rows("D.10")
+    sources = [(text(r.get("category")), text(r.get("source"))) for r in d10]
+    discharge = next((text(r.get("discharge")) for r in d10 if text(r.get("category")) == "新鲜水" and text(r.get("discharge"))), "")
+    diagram = diagrams.water_balance(part.rows, sources=sources, discharge=discharge, text=text, num=num)
+    if diagram is None:
+        return []
+    vals = {k: sum(num(r.get(k)) or 0 for r in part.rows) for k in ("fresh", "reused", "consumed", "discharged", "leaked")}
+    out_total = vals["consumed"] + vals["discharged"] + vals["leaked"]
+    note = (f"注：新水量 {P.as_entered(vals['fresh'], 2)} m³/d，耗水 {P.as_entered(vals['consumed'], 2)} m³/d，"
+            f"排水 {P.as_entered(vals['discharged'], 2)} m³/d，漏失 {P.as_entered(vals['leaked'], 2)} m³/d，"
+            f"重复利用 {P.as_entered(vals['reused'], 2)} m³/d")
+    if vals["fresh"]:
+        note += f"；平衡偏差 {(vals['fresh'] - out_total) / vals['fresh'] * 100:.2f}%"
+    return [_diagram("fig:BAL.2", "审核重点水平衡图（m³/d）", diagram, note + "。")]
 
 
 def _total(values) -> float | None:
@@ -661,11 +686,29 @@ class Builder:
 
     def figure_xml(self, fig: Figure) -> str:
         if fig.png is None:
+            if fig.fallback:
+                return self.para(f"（{fig.title}：{fig.fallback}。）")
             if charts.cjk_font() is None:
                 return self.para(f"（{fig.label} {fig.title}：{charts.NO_FONT}。）")
             return ""
         self.figure_count += 1
-        return self.picture(fig.png) + self.caption(fig.label, fig.title, "图题")
+        xml = self.picture(fig.png, self.picture_width(fig.png)) + self.caption(fig.label, fig.title, "图题")
+        if fig.note:
+            xml += self.para(fig.note, "表注")
+        return xml
+
+    def picture_width(self, png: bytes) -> float:
+        """Width [mm] of a picture: charts at 150 mm; diagrams at their print size (dpi recorded in the PNG),
+        at most the text width and short enough to leave room for the caption on an A4 page."""
+        dpi = diagrams.png_dpi(png)
+        if not dpi:
+            return 150
+        w, h = diagrams.png_size(png)
+        width = w / dpi * 25.4
+        height = h / dpi * 25.4
+        text_width = self.page.portrait / 56.7
+        scale = min(1.0, text_width / width, 215 / height)
+        return width * scale
 
     def option_xml(self, o: OptionEconomics, facts: Facts, label: str) -> str:
         """7.2.x: 方案介绍、技术评估、环境评估、经济评估、可行性结论 (DB4101/T 61 6.8.2.1–6.8.2.5)."""
@@ -752,6 +795,8 @@ class Builder:
                         figs = []
                     for fig in figs:
                         if fig.png is None and charts.cjk_font() is not None:
+                            if fig.fallback:  # a diagram Graphviz could not draw: a sentence, no number
+                                part.figures.append(fig)
                             continue
                         c = counters.setdefault(chapter, [0, 0])
                         c[1] += 1

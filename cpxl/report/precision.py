@@ -79,19 +79,24 @@ def smart(x: float) -> str:
     return f"{x:.{decimals}f}".rstrip("0").rstrip(".")
 
 
+NEGLIGIBLE = 1e-9  # float noise of a computed zero (−3.65e-17)
+
+
 def fixed(x: float, decimals: int) -> str:
+    """`x` with `decimals` decimals; float noise and −0 print as 0."""
+    if abs(x) < NEGLIGIBLE:
+        x = 0.0
     s = f"{x:.{decimals}f}"
-    return "0" if float(s) == 0 and x == 0 else s.replace("-0.00", "0.00") if s.startswith("-0.") and float(s) == 0 else s
+    return s[1:] if s.startswith("-") and float(s) == 0 else s
 
 
-def column_decimals(values: list[float], decimals: int) -> int:
-    """`decimals`, raised so that no non-zero value of the column prints as 0 (two significant digits)."""
+def column_decimals(values: list[float], decimals: int, most: int = 4) -> int:
+    """`decimals`, raised (up to `most`) so that no non-zero value of the column prints as 0 (two
+    significant digits)."""
     out = decimals
     for x in values:
-        if x and abs(x) < 1:
-            need = 1 - math.floor(math.log10(abs(x)))  # two significant digits
-            if round(abs(x), out) == 0 or need > out and abs(x) < 10 ** -decimals:
-                out = max(out, min(MAX_DECIMALS, need))
+        if abs(x) >= NEGLIGIBLE and round(abs(x), out) == 0:
+            out = max(out, min(most, 1 - math.floor(math.log10(abs(x)))))
     return out
 
 

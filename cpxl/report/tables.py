@@ -5,6 +5,7 @@ landscape page). DB4101/T 61—2023 附录C C.2.3."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -51,8 +52,17 @@ def fmt(value, item: Column | Field | None = None, *, decimals: int | None = Non
     if not computed:  # as entered, but never more decimals than the quantity's rule (753.8778 tce → 753.88)
         return P.as_entered(x, P.unit_decimals(getattr(item, "unit", "")))
     if decimals is None:
-        decimals = P.unit_decimals(getattr(item, "unit", ""))
+        decimals = P.unit_decimals(getattr(item, "unit", "") or (group_unit(item) if isinstance(item, Column) else ""))
     return P.smart(x) if decimals is None else P.fixed(x, decimals)
+
+
+def group_unit(c: Column) -> str:
+    """The unit a column takes from its group header: 总耗（kgce） → kgce."""
+    for label in reversed(c.group):
+        m = re.search(r"[（(]([^（）()]+)[）)]\s*$", label)
+        if m:
+            return m.group(1)
+    return ""
 
 
 def column_formats(cols: list[Column], rows: list[dict]) -> list:
@@ -69,7 +79,7 @@ def column_formats(cols: list[Column], rows: list[dict]) -> list:
             dec = P.column_decimals(vals, 2)
             out.append(lambda row, c=c, dec=dec: fmt(row.get(c.key), c, decimals=dec))
             continue
-        dec = P.unit_decimals(c.unit)
+        dec = P.unit_decimals(c.unit or group_unit(c))
         if dec is None and not c.unit and any(text(r.get("unit")) for r in rows):
             # the unit is a column (表R.3): decimals by the row's unit, small values with two significant digits
             def by_row(row, c=c):
@@ -164,23 +174,25 @@ _CLOSE = set("）)］]】”’》〉，、。；：！？%")
 def tokens(s: str) -> list[str]:
     """The pieces of a cell a line may not break inside: runs of Latin letters, digits and their signs
     (“227740.0”, “F0/2”, “kW/h”, “(mg/m³)”) with the punctuation glued to them; a line may break before
-    and after each CJK character, never after an opening or before a closing bracket."""
+    and after each CJK character and after CJK punctuation (“F02、F04”), never after an opening or before
+    a closing bracket, nor next to “/”."""
     out: list[str] = []
     cur = ""
-    prev_cjk = False
     for ch in s:
         if ch.isspace():
             if cur:
                 out.append(cur)
-            cur, prev_cjk = "", False
-            continue
-        cjk = ord(ch) > 0x2E7F and ch not in _OPEN and ch not in _CLOSE
-        glue = ch in _CLOSE or ch in "/·" or (cur and cur[-1] in _OPEN + "/·")
-        if cur and not glue and (cjk or prev_cjk):
-            out.append(cur)
             cur = ""
+            continue
+        if cur:
+            prev = cur[-1]
+            wide_prev = ord(prev) > 0x2E7F and prev not in _OPEN
+            wide = ord(ch) > 0x2E7F and ch not in _CLOSE
+            glued = ch in _CLOSE or prev in _OPEN or ch in "/·" or prev in "/·"
+            if not glued and (wide or wide_prev):
+                out.append(cur)
+                cur = ""
         cur += ch
-        prev_cjk = cjk
     if cur:
         out.append(cur)
     return out
@@ -196,10 +208,12 @@ PAD_EM = 0.56  # cell margins (2 × 57 dxa = 0.54 em) and border
 BOLD = 1.0  # bold header text: CJK glyphs keep their width, Latin is covered by LATIN_SAFETY
 SHORT_EM = 5.0  # a text cell up to this width (天然气、新鲜水、已实施) is a word: it does not wrap
 TEXT_MIN_EM = 4.0  # a wrapping text column keeps at least four characters a line
+COMPACT_ROWS = 10  # tables up to this many rows try the compact widths before going landscape
 TEXT_CAP_EM = 24.0  # a text column never asks for more than this per line
 
 
-def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]], page: Page) -> tuple[list[int], bool]:
+def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]], page: Page, *,
+                compact: bool = False) -> tuple[list[int], bool]:
     """Column widths [dxa] and whether the table needs a landscape page.
 
     Each column's minimum is its longest unbreakable piece in the 五号 table font — a number, an id, a
@@ -214,7 +228,10 @@ def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]
         full = max((text_em(ln) for ln in lines), default=0.0)
         atom = max((longest_token(ln) for ln in lines), default=0.0)
         head = head_labels[j]
-        head_atom = BOLD * max(longest_token(head), 2.0)
+        # compact (a short table kept on a portrait page): header units may break at “/” and brackets
+        head_atom = BOLD * max(longest_token(head) if not compact else
+                               max((text_em(t) for t in re.split(r"(?<=[/（(])|(?=[（(])", head) for t in tokens(t)), default=0),
+                               2.0)
         head_full = BOLD * text_em(head)
         numeric = c.numeric or c.type == "date" or c.key == "no" or c.key.endswith("unit")
         if numeric or full <= SHORT_EM:
@@ -225,7 +242,7 @@ def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]
             want = max(full, min(head_full, max(full, 4.0)), 1.0)
             is_text.append(False)
         else:
-            need = max(atom, head_atom, TEXT_MIN_EM)
+            need = max(atom, head_atom, TEXT_MIN_EM if not compact else 2.5)
             want = max(min(full, TEXT_CAP_EM), need, min(head_full, 6.0))
             is_text.append(True)
         minimum.append(need + PAD_EM)
@@ -299,7 +316,15 @@ def grid_xml(cols: list[Column], rows: list[dict], *, styles: X.StyleMap, page: 
         body.append(total_cells(total_label, totals, cols, formats))
     leaf = [header_label(c, years, near, far) for c in cols]
     plain = [[cell.text for cell in row] for row in body if len(row) == len(cols)]
+    if body and len(body[-1]) < len(cols) and totals is not None:  # the total row: its label spans the first columns
+        last = body[-1]
+        plain.append([""] * (len(cols) - len(last) + 1) + [cell.text for cell in last[1:]])
     widths, landscape = plan_widths(cols, leaf, plain, page)
+    if landscape and len(body) <= COMPACT_ROWS:
+        # a short table alone on a landscape page: tighter headers and text columns, if that fits portrait
+        narrow, wide = plan_widths(cols, leaf, plain, page, compact=True)
+        if not wide:
+            widths, landscape = narrow, False
     for label, value in trailer or []:
         body.append([X.Cell(f"{label}：{value}", span=len(cols), align="left")])
     xml = X.table(head + body, widths, header_rows=len(head), style_id=styles.id("Table Grid"),
