@@ -497,7 +497,7 @@ def test_label_only_fixed_rows_in_a_filled_workbook(tmp_path):
         assert not any(c in p for c in DOC_CLAIMS), p
         assert not ZERO.search(p), p
     assert "审核基准期废水" not in body and not re.search(r"厂界噪声监测 \d", body) and "企业清洁生产档案 " not in body
-    assert "表D.18“废水主要污染物监测情况表”尚未填写" in body
+    assert "“废水主要污染物监测情况表”尚未填写" in body
 
 
 def test_region_performance_of_an_enterprise_without_options_is_blank(books):
@@ -554,6 +554,6 @@ def test_blank_condition_is_not_read_as_no(books):
         parts = [p for ps in placements(f.d.book, "audit", f.d, report_frame("audit", [])).values() for p in ps]
         return next(p.sentence for p in parts if p.table.id == "D.9")
 
-    assert sentence({"double_toxic": "否"}) == "企业不属于“双有”企业，表D.9“有毒有害原辅材料理化性质一览表”不适用。"
+    assert sentence({"double_toxic": "否"}) == "企业不属于“双有”企业，“有毒有害原辅材料理化性质一览表”不适用。"
     s = sentence({"double_toxic": None})
     assert "封面信息未填写是否为“双有”企业" in s and "不属于" not in s

@@ -172,6 +172,8 @@ def grouped(categories: list[str], series: list[tuple[str, list]], ylabel: str, 
     series = [(n, vals) for n, vals in series if any(v is not None for v in vals)]
     if not categories or not series or cjk_font() is None:
         return None
+    if len(categories) > 8 or max(len(c) for c in categories) * len(categories) > 64:
+        return horizontal(categories, series, ylabel, reference=reference)
     import numpy as np
 
     fig, ax = _figure(height)
@@ -199,6 +201,39 @@ def grouped(categories: list[str], series: list[tuple[str, list]], ylabel: str, 
     lines = max((len(_wrap(c).split("\n")) for c in categories), default=1)
     rows = (entries + 3) // 4
     return _png(fig, left=0.11, bottom=0.24 if rotate else 0.08 + 0.05 * lines, top=0.95 - 0.07 * rows)
+
+
+def horizontal(categories: list[str], series: list[tuple[str, list]], xlabel: str, *,
+               reference: list[tuple[str, float]] | None = None) -> bytes | None:
+    """Many categories (20 enterprises): horizontal bars, one label a line in full, values at the bar ends,
+    reference values (先进值、中位数) as vertical lines named in the legend with their value."""
+    import numpy as np
+
+    n = len(series)
+    rows = len(categories)
+    fig, ax = _figure(min(9.0, 0.9 + rows * (0.17 + 0.1 * n)))
+    y = np.arange(rows)
+    height = 0.8 / n
+    for k, (name, vals) in enumerate(series):
+        v = np.array([x if x is not None else 0.0 for x in vals], dtype=float)
+        bars = ax.barh(y - 0.4 + height * (k + 0.5), v, height * 0.9, label=name, color=COLORS[k % len(COLORS)])
+        ax.bar_label(bars, labels=[_value_label(x) for x in vals], fontsize=6.5, padding=2)
+    styles = ("--", ":", "-.")
+    for k, (name, value) in enumerate(reference or []):
+        ax.axvline(value, color=("#C00000", "#7F7F7F", "#548235")[k % 3], linestyle=styles[k % 3], linewidth=1.1,
+                   label=f"{name}（{_short(value)}）")
+    ax.set_yticks(y)
+    ax.set_yticklabels(categories, fontsize=7.5)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_xlim(right=ax.get_xlim()[1] * 1.1)
+    ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
+    ax.set_axisbelow(True)
+    entries = n + len(reference or []) if (n > 1 or reference) else 0
+    if entries:
+        ax.legend(fontsize=7.5, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(4, entries))
+    width = max(len(c) for c in categories)
+    return _png(fig, left=min(0.42, 0.05 + 0.0215 * width * 7.5 / 9), bottom=0.1, top=0.93 if entries else 0.97)
 
 
 def flow(unit_ops: list[str], inputs: list[list[tuple[str, str, float]]], outputs: list[list[tuple[str, str, float]]],

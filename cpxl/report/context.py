@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Callable
@@ -19,10 +20,11 @@ from datetime import date, datetime
 
 from cpxl.tables import KIND_NAMES
 from cpxl.tables.frames import Section, frame
-from cpxl.tables.model import Table
+from cpxl.tables.model import Column, Table
 
-from . import charts
+from . import charts, diagrams
 from . import ooxml as X
+from . import precision as P
 from .analysis import Facts, generate, n
 from .compute import Derived, OptionEconomics, d4_fields, d12_totals, derive, feasibility_options, filled, num, text
 from .tables import Page, field_pairs, fmt, form_xml, grid_xml, has_data
@@ -57,7 +59,8 @@ SPLITS: dict[str, tuple[str, dict[str, str | None] | None, Callable[[str], str]]
 }
 
 #: Registry columns the standard does not print (kept in the workbook to split or sum by them).
-HIDDEN: dict[str, set[str]] = {"D.24": {"direction"}, "D.30": {"cost_class"}, "D.34": {"cost_class"}}
+HIDDEN: dict[str, set[str]] = {"D.24": {"direction"}, "D.30": {"cost_class"}, "D.34": {"cost_class"},
+                               "R.1": {"workbook"}}  # the file an enterprise's data was read from: not for the report
 
 #: Where a report kind places a table differently from its registry section (None: not printed).
 #: The acceptance report's chapter 8 is 审核评估情况 (附录B.2): D.36 belongs to the audit report's
@@ -94,6 +97,22 @@ NOTES = {
 }
 
 
+#: Columns of long text moved out of a body table into an annex table (the body keeps the table
+#: narrow and short; the annex table repeats the row's number and name): table → (columns, annex title).
+ANNEX_COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
+    "P.1": (("method", "source"), "工业园区清洁生产评价指标计算方法及数据来源"),
+    "R.4": (("companies",), "清洁生产审核问题涉及企业名单"),
+}
+
+#: Columns of long explanations printed as numbered notes under the table instead of a column.
+NOTE_COLUMNS: dict[str, str] = {"R.3": "remark"}
+
+#: Per-enterprise tables summarised in the body (by the value of one column), printed in full in the annex.
+SUMMARISED: dict[str, tuple[str, str, str]] = {
+    "R.6": ("status", "各企业清洁生产方案绩效明细表", "注：按实施状态汇总，企业数为有该状态方案的企业数；各企业明细见{annex}。"),
+}
+
+
 @dataclass
 class Part:
     """One printed table (or a table's part after a split) in one section."""
@@ -105,6 +124,36 @@ class Part:
     label: str = ""  # “表 4-3”
     sentence: str = ""  # printed instead of the table (does not apply, or empty)
     figures: list["Figure"] = field(default_factory=list)
+    all_rows: list[dict] | None = None  # the full rows of a table printed as a summary
+
+
+def summary_table(table: Table, key: str, rows: list[dict]) -> Table:
+    """The body form of a per-enterprise table, transposed to fit a portrait page: one row per quantity
+    (企业数, 方案数量, 投资 …), one column per value of `key` (已实施, 拟实施) and 合计."""
+    values = list(dict.fromkeys(text(r.get(key)) for r in rows if text(r.get(key))))
+    cols = [Column("item", "项目"), Column("unit", "单位"),
+            *(Column(f"v{i}", v, type="number", formula="=") for i, v in enumerate(values)),
+            Column("all", "合计", type="number", formula="=")]
+    return dataclasses.replace(table, columns=tuple(cols), row_keys=("item", "unit"), total_label=None, label_key="item")
+
+
+def summary_rows(table: Table, key: str, rows: list[dict]) -> list[dict]:
+    values = list(dict.fromkeys(text(r.get(key)) for r in rows if text(r.get(key))))
+    groups = [[r for r in rows if text(r.get(key)) == v] for v in values]
+
+    def companies(sel):
+        return len({text(r.get(table.label_key)) for r in sel if text(r.get(table.label_key))})
+    out = [{"item": "企业数", "unit": "家", **{f"v{i}": companies(g) for i, g in enumerate(groups)}, "all": companies(rows)}]
+    for c in table.columns:
+        if not c.total:
+            continue
+        sums = []
+        for g in [*groups, rows]:
+            vals = [num(r.get(c.key)) for r in g if num(r.get(c.key)) is not None]
+            sums.append(sum(vals) if vals else None)
+        if any(v is not None for v in sums):
+            out.append({"item": c.label, "unit": c.unit, **{f"v{i}": v for i, v in enumerate(sums[:-1])}, "all": sums[-1]})
+    return out
 
 
 @dataclass
@@ -113,6 +162,9 @@ class Figure:
     title: str
     png: bytes | None
     label: str = ""
+    note: str = ""  # printed under the caption (a balance diagram's overall deviation)
+    dot: str = ""  # the diagram's DOT source, when drawn with graphviz
+    fallback: str = ""  # why a diagram is missing (no Graphviz): printed instead of it
 
 
 @dataclass
@@ -130,7 +182,11 @@ class Built:
 def report_frame(kind: str, options: list[OptionEconomics]) -> list[Section]:
     """The frame of `kind` with one 7.2.x subsection per feasibility-analysed option (附录B.1 7.2.1 方案一…)."""
     out = []
-    for s in frame(kind):
+    sections = frame(kind)
+    if kind == "region" and not any(s.title == "附件" for s in sections):
+        # full per-enterprise lists summarised in the body (附录A has no annex of its own)
+        sections = [*sections, Section("", "附件", "")]
+    for s in sections:
         out.append(s)
         if s.number == "7.2" and kind in ("audit", "acceptance"):
             for i, o in enumerate(options, 1):
@@ -154,7 +210,7 @@ def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str
             continue
         rows = _rows(d, table)
         if not book.applies(table) and table.applies != "acceptance":
-            what = f"表{table.id}“{table.title}”"
+            what = f"“{table.title}”"
             cond = CONDITION_FIELDS.get(table.applies)
             if cond and not filled(book.cover.get(cond[0])):  # the condition is not given: say so, assume nothing
                 sentence = f"（封面信息未填写{cond[1]}，{what}未列入，请补充后重新导出。）"
@@ -179,8 +235,21 @@ def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str
                 out.setdefault(where, []).append(Part(table, caption, sel, f"{table.id}#{v}"))
             continue
         part = Part(table, table.title, rows, table.id)
+        annex = "附件" if "附件" in numbers else None
+        if rows and annex and table.id in SUMMARISED:
+            key, annex_title, _note = SUMMARISED[table.id]
+            full = dataclasses.replace(table, title=annex_title, section="附件")
+            part = Part(summary_table(table, key, rows), table.title, summary_rows(table, key, rows), table.id, all_rows=rows)
+            # the wide list first: the report then ends on a portrait page, not on an empty one after a landscape section
+            out.setdefault(annex, []).insert(0, Part(full, annex_title, rows, f"{table.id}#annex"))
+        elif rows and annex and table.id in ANNEX_COLUMNS:
+            moved, annex_title = ANNEX_COLUMNS[table.id]
+            keep = [c for c in table.columns if c.key in ("no", table.label_key) or c.key in moved]
+            if any(filled(r.get(k)) for r in rows for k in moved):
+                sub = dataclasses.replace(table, title=annex_title, section="附件", columns=tuple(keep), total_label=None)
+                out.setdefault(annex, []).append(Part(sub, annex_title, rows, f"{table.id}#annex"))
         if not rows and not _has_fields(d, table):
-            what = f"表{table.id}“{table.title}”"
+            what = f"“{table.title}”"
             part.sentence = (f"本轮审核未填写{what}（选填），从略。" if table.optional
                              else f"（{what}尚未填写，请在审核工作簿中补充后重新导出。）")
         out.setdefault(section, []).append(part)
@@ -266,26 +335,49 @@ def fig_energy(f: Facts, part: Part) -> list[Figure]:
                    charts.trend(_years(f), series, "综合能耗（tce）", line=line, stacked=True))]
 
 
-def fig_material_balance(f: Facts, part: Part) -> list[Figure]:
-    ops = list(dict.fromkeys(text(r.get("unit_op")) for r in part.rows if text(r.get("unit_op"))))
-    if not ops:
-        return []
-    unit = next((text(r.get("qty_unit")) for r in part.rows if text(r.get("qty_unit"))), "t/a")
+def _diagram(key: str, title: str, diagram, note: str = "") -> Figure:
+    """A Graphviz block diagram as a figure; without ``dot`` its png is None and the report says why."""
+    png = diagrams.render(diagram)
+    return Figure(key, title, png, note=note, dot=diagram.source, fallback=diagrams.NO_DOT)
 
-    def flows(op: str, direction: str):
-        return [(text(r.get("category")) or "其他", text(r.get("material")), num(r.get("qty")) or 0) for r in part.rows
-                if text(r.get("unit_op")) == op and text(r.get("direction")) == direction]
-    ins = [flows(op, "输入") for op in ops]
-    outs = [flows(op, "输出") for op in ops]
-    return [Figure("fig:BAL.1", "审核重点物料平衡图（各单元操作输入、输出）", charts.flow(ops, ins, outs, unit))]
+
+def fig_material_balance(f: Facts, part: Part) -> list[Figure]:
+    """审核重点工艺流程及产污节点图 (6.5.1.2.1) and 物料平衡图 (6.6.1) from the unit operations of 表BAL.1."""
+    unit = next((text(r.get("qty_unit")) for r in part.rows if text(r.get("qty_unit"))), "t/a")
+    out = []
+    flow = diagrams.process_flow(part.rows, text=text)
+    if flow is not None:
+        out.append(_diagram("fig:BAL.1:flow", "审核重点工艺流程及产污节点图", flow,
+                            "注：W 为废水、G 为废气、S 为固体废物产生节点，按单元操作顺序编号。"))
+    balance = diagrams.material_balance(part.rows, unit, text=text, num=num)
+    if balance is not None:
+        vals = f.d.fields.get("BAL.1", {})
+        tin, tout, dev = num(vals.get("total_in")), num(vals.get("total_out")), num(vals.get("total_dev"))
+        note = ""
+        if tin is not None and tout is not None:
+            note = (f"注：总输入 {P.as_entered(tin, 2)} {unit}，总输出 {P.as_entered(tout, 2)} {unit}"
+                    + (f"，总体平衡偏差 {dev * 100:.2f}%" if dev is not None else "")
+                    + "（中间产品、循环物料不计入总体平衡）。")
+        out.append(_diagram("fig:BAL.1", "审核重点物料平衡图", balance, note))
+    return out
 
 
 def fig_water_balance(f: Facts, part: Part) -> list[Figure]:
-    rows = part.rows
-    cats = [text(r.get("unit")) for r in rows]
-    series = [(label, [num(r.get(k)) for r in rows]) for k, label in
-              (("fresh", "新水量"), ("reused", "重复利用水量"), ("consumed", "耗水量"), ("discharged", "排水量"), ("leaked", "漏失水量"))]
-    return [Figure("fig:BAL.2", "审核重点水平衡图（各用水单元，m³/d）", charts.grouped(cats, series, "水量（m³/d）"))]
+    """水平衡图 (6.5.1.2.5, m³/d): 表BAL.2 users, the source and discharge named as in 表D.10."""
+    d10 = f.d.rows("D.10")
+    sources = [(text(r.get("category")), text(r.get("source"))) for r in d10]
+    discharge = next((text(r.get("discharge")) for r in d10 if text(r.get("category")) == "新鲜水" and text(r.get("discharge"))), "")
+    diagram = diagrams.water_balance(part.rows, sources=sources, discharge=discharge, text=text, num=num)
+    if diagram is None:
+        return []
+    vals = {k: sum(num(r.get(k)) or 0 for r in part.rows) for k in ("fresh", "reused", "consumed", "discharged", "leaked")}
+    out_total = vals["consumed"] + vals["discharged"] + vals["leaked"]
+    note = (f"注：新水量 {P.as_entered(vals['fresh'], 2)} m³/d，耗水 {P.as_entered(vals['consumed'], 2)} m³/d，"
+            f"排水 {P.as_entered(vals['discharged'], 2)} m³/d，漏失 {P.as_entered(vals['leaked'], 2)} m³/d，"
+            f"重复利用 {P.as_entered(vals['reused'], 2)} m³/d")
+    if vals["fresh"]:
+        note += f"；平衡偏差 {(vals['fresh'] - out_total) / vals['fresh'] * 100:.2f}%"
+    return [_diagram("fig:BAL.2", "审核重点水平衡图（m³/d）", diagram, note + "。")]
 
 
 def _total(values) -> float | None:
@@ -364,9 +456,10 @@ def fig_region(f: Facts, part: Part) -> list[Figure]:
 
 
 def fig_region_perf(f: Facts, part: Part) -> list[Figure]:
-    companies = list(dict.fromkeys(text(r.get("company")) for r in part.rows))
-    inv = [_total(r.get("investment") for r in part.rows if text(r.get("company")) == c) for c in companies]
-    econ = [_total(r.get("econ") for r in part.rows if text(r.get("company")) == c) for c in companies]
+    rows = part.all_rows if part.all_rows is not None else part.rows
+    companies = list(dict.fromkeys(text(r.get("company")) for r in rows))
+    inv = [_total(r.get("investment") for r in rows if text(r.get("company")) == c) for c in companies]
+    econ = [_total(r.get("econ") for r in rows if text(r.get("company")) == c) for c in companies]
     return [Figure("fig:R.6", "审核对象企业方案投资及年经济效益", charts.grouped(companies, [("投资（万元）", inv), ("年经济效益（万元/a）", econ)], "万元"))]
 
 
@@ -461,9 +554,15 @@ class Builder:
         self.figure_count = 0
         self.table_count = 0
         self.annex_count = 0
+        self.annex_names: dict[str, str] = {}  # annex part key → 附件二
+        self.labels: dict[str, str] = {}
 
     # -- xml helpers
-    def para(self, line: str, style: str = "Normal") -> str:
+    def para(self, line: str, style: str = "Normal", *, verbatim: bool = False) -> str:
+        """A paragraph; generated text has its references to the standard's table ids made the report's own
+        (the auditor's text is printed verbatim)."""
+        if not verbatim:
+            line = self.xref(line)
         return X.paragraph(X.run(line, self.styles.font(style)), self.styles.id(style))
 
     def caption(self, label: str, title: str, style: str) -> str:
@@ -475,6 +574,16 @@ class Builder:
 
         inline = self.tpl.docx.part.new_pic_inline(io.BytesIO(png), Mm(width_mm), None)
         return X.paragraph(f"<w:r><w:drawing>{inline.xml}</w:drawing></w:r>", self.styles.id("图"), keep_next=True)
+
+    @staticmethod
+    def keep(xml: str) -> str:
+        """The paragraph kept on the page of what follows (a label never ends a page)."""
+        return xml.replace("<w:pPr>", "<w:pPr><w:keepNext/>", 1) if "<w:pPr>" in xml else xml.replace("<w:p>", "<w:p><w:pPr><w:keepNext/></w:pPr>", 1)
+
+    def xref(self, line: str) -> str:
+        """Cross-references to the standard's table ids (表D.6, 表E.4, 表BAL.1) written as the report's own
+        numbers (表 4-6); a table the report does not print is named by its title."""
+        return xref(line, self.labels, self.book.registry)
 
     # -- text
     def auditor_text(self, raw: str) -> list[str]:
@@ -494,14 +603,14 @@ class Builder:
                 if line.strip() == ANALYSIS:
                     out += [self.para(p) for p in generate(self.kind, key, facts)]
                 else:
-                    out.append(self.para(line))
+                    out.append(self.para(line, verbatim=True))
             return "".join(out)
         generated = generate(self.kind, key, facts)
         xml = "".join(self.para(p) for p in generated)
         if s.requirement and not _not_applicable(generated):
             self.pending.append(key)
             font = self.styles.font("待补充")
-            xml += X.paragraph([X.run(PENDING, font, bold=True), X.run(f"编写要求：{s.requirement}", font)], self.styles.id("待补充"))
+            xml += X.paragraph([X.run(PENDING, font, bold=True), X.run(f"编写要求：{self.xref(s.requirement)}", font)], self.styles.id("待补充"))
         return xml
 
     # -- tables
@@ -511,6 +620,11 @@ class Builder:
         if part.sentence:
             return self.para(part.sentence), False
         hide = ({SPLITS[t.id][0]} if t.id in SPLITS else set()) | HIDDEN.get(t.id, set())
+        annexed = f"{t.id}#annex" in self.labels and part.key == t.id
+        if annexed and t.id in ANNEX_COLUMNS:
+            hide |= set(ANNEX_COLUMNS[t.id][0])
+        if t.id in NOTE_COLUMNS:
+            hide.add(NOTE_COLUMNS[t.id])
         cols = [c for c in t.columns if c.key not in hide]
         if not t.id.startswith(("D.", "E.")):  # tables beyond 附录D/E: leave out columns nobody filled
             cols = [c for c in cols if c.key in t.row_keys or any(filled(r.get(c.key)) for r in part.rows)] or cols
@@ -520,7 +634,7 @@ class Builder:
         if t.fields and not t.columns:
             values = d4_fields(self.d) if t.id == "D.4" else self.d.fields.get(t.id, {})
             xml.append(form_xml(field_pairs(t, values), styles=self.styles, page=self.page))
-        elif t.section == "附件" and t.columns and t.id != "E.4":
+        elif t.id in ("E.1", "E.2", "E.3") and t.columns:
             xml = self.annex_forms(part)
         else:
             trailer = None
@@ -536,13 +650,30 @@ class Builder:
                                   far=self.far, totals=self.d.totals.get(t.id) if part.key == t.id else _part_totals(t, part.rows),
                                   total_label=t.total_label, trailer=trailer)
             xml.append(grid)
-        note = NOTES.get(t.id)
+        note = NOTES.get(t.id) if part.key == t.id or t.section != "附件" else None
         if note:
-            xml.append(self.para(note, "表注"))
+            xml.append(self.para(self.xref(note), "表注"))
+        if annexed:
+            where = self.annex_names.get(f"{t.id}#annex", "")
+            if t.id in SUMMARISED:
+                xml.append(self.para(SUMMARISED[t.id][2].format(annex=where), "表注"))
+            elif t.id in ANNEX_COLUMNS:
+                xml.append(self.para(f"注：{'、'.join(c.label for c in t.columns if c.key in ANNEX_COLUMNS[t.id][0])}见{where}。", "表注"))
+        if t.id in NOTE_COLUMNS and part.rows:
+            key = NOTE_COLUMNS[t.id]
+            label = next((c.label for c in t.columns if c.key == key), "")
+            lines = [(text(r.get(t.label_key)) if t.label_key else "", text(r.get(key))) for r in part.rows if text(r.get(key))]
+            if lines:
+                xml.append(self.para(f"注：{label}", "表注"))
+                xml.extend(self.para(f"{i}. {name}：{remark}" if name else f"{i}. {remark}", "表注")
+                           for i, (name, remark) in enumerate(lines, 1))
         if t.section == "附件":
             # C.3 a): 附件 numbered 附件一、附件二 … at the top left (style 附件标注)
             self.annex_count += 1
-            xml.insert(0, self.para(f"附件{cn_number(self.annex_count)}　{part.title}", "附件标注"))
+            label = self.keep(self.para(f"附件{cn_number(self.annex_count)}　{part.title}", "附件标注"))
+            if self.annex_count == 1:  # right under the 附件 heading, which begins the page itself
+                label = label.replace("<w:keepNext/>", '<w:keepNext/><w:pageBreakBefore w:val="0"/>', 1)
+            xml.insert(0, label)
         self.table_count += 1
         return "".join(xml), wide
 
@@ -562,11 +693,29 @@ class Builder:
 
     def figure_xml(self, fig: Figure) -> str:
         if fig.png is None:
+            if fig.fallback:
+                return self.para(f"（{fig.title}：{fig.fallback}。）")
             if charts.cjk_font() is None:
                 return self.para(f"（{fig.label} {fig.title}：{charts.NO_FONT}。）")
             return ""
         self.figure_count += 1
-        return self.picture(fig.png) + self.caption(fig.label, fig.title, "图题")
+        xml = self.picture(fig.png, self.picture_width(fig.png)) + self.caption(fig.label, fig.title, "图题")
+        if fig.note:
+            xml += self.para(fig.note, "表注")
+        return xml
+
+    def picture_width(self, png: bytes) -> float:
+        """Width [mm] of a picture: charts at 150 mm; diagrams at their print size (dpi recorded in the PNG),
+        at most the text width and short enough to leave room for the caption on an A4 page."""
+        dpi = diagrams.png_dpi(png)
+        if not dpi:
+            return 150
+        w, h = diagrams.png_size(png)
+        width = w / dpi * 25.4
+        height = h / dpi * 25.4
+        text_width = self.page.portrait / 56.7
+        scale = min(1.0, text_width / width, 215 / height)
+        return width * scale
 
     def option_xml(self, o: OptionEconomics, facts: Facts, label: str, economics_only: bool = False) -> str:
         """7.2.x: 方案介绍、技术评估、环境评估、经济评估、可行性结论 (DB4101/T 61 6.8.2.1–6.8.2.5);
@@ -582,7 +731,7 @@ class Builder:
 
         def pending(req: str):
             font = self.styles.font("待补充")
-            out.append(X.paragraph([X.run(PENDING, font, bold=True), X.run(f"编写要求：{req}", font)], self.styles.id("待补充")))
+            out.append(X.paragraph([X.run(PENDING, font, bold=True), X.run(f"编写要求：{self.xref(req)}", font)], self.styles.id("待补充")))
 
         heading("（1）方案介绍")
         intro = f"方案{o.option_id}“{o.name}”属于{o.category}类中/高费方案" if o.category else f"方案{o.option_id}“{o.name}”为中/高费方案"
@@ -636,19 +785,23 @@ class Builder:
         facts = Facts(d, self.kind, self.years)
         # numbers: tables and figures by chapter (附录C C.2.3 a), C.2.4 a))
         counters: dict[str, list[int]] = {}
+        annex = 0
+        self.labels = facts.labels
         for s in sections:
             chapter = s.number.split(".")[0] if s.number else ""
             for part in placed.get(s.number or s.title, []):
                 if part.sentence:
                     continue
                 if s.title == "附件" and not s.number:
-                    part.label = f"表 {part.table.id}"
+                    annex += 1
+                    part.label = f"附表 {annex}"
+                    self.annex_names[part.key] = f"附件{cn_number(annex)}"
                 else:
                     c = counters.setdefault(chapter, [0, 0])
                     c[0] += 1
                     part.label = f"表 {chapter}-{c[0]}"
                 facts.labels[part.key] = part.label
-                builder = FIGURES.get(part.table.id)
+                builder = FIGURES.get(part.table.id) if not part.key.endswith("#annex") else None
                 if builder and part.rows:
                     try:
                         figs = builder(facts, part)
@@ -657,6 +810,8 @@ class Builder:
                         figs = []
                     for fig in figs:
                         if fig.png is None and charts.cjk_font() is not None:
+                            if fig.fallback:  # a diagram Graphviz could not draw: a sentence, no number
+                                part.figures.append(fig)
                             continue
                         c = counters.setdefault(chapter, [0, 0])
                         c[1] += 1
@@ -721,7 +876,7 @@ class Builder:
                 if line.strip() == ANALYSIS:
                     out.append(self.option_xml(o, facts, facts.labels.get(f"option:{s.number}", ""), economics_only=True))
                 else:
-                    out.append(self.para(line))
+                    out.append(self.para(line, verbatim=True))
             return "".join(out)
         self.pending.append(s.number)
         return self.option_xml(o, facts, facts.labels.get(f"option:{s.number}", ""))
@@ -763,3 +918,32 @@ def build_context(book, kind: str, tpl, styles: X.StyleMap, page: Page) -> Built
 
 
 __all__ = ["build_context", "Built", "PENDING", "SPLITS", "report_frame", "placements", "cn_number"]
+
+
+_XREF = re.compile(r"表\s?((?:[A-Z]{1,3}\.\d+)(?:\s?[、和与及~～–-]\s?(?:表\s?)?[A-Z]{1,3}\.\d+)*)")
+_XID = re.compile(r"[A-Z]{1,3}\.\d+")
+
+
+def xref(line: str, labels: dict[str, str], registry=()) -> str:
+    """“表D.6” → “表 4-6” (the label the report gave the table), “表D.11、D.12” → “表 4-11、表 4-12”; a table
+    the report does not number is named by its title (“产品产量一览表”)."""
+    titles = {t.id: t.title for t in registry}
+
+    def one(tid: str) -> str:
+        label = labels.get(tid) or next((v for k, v in labels.items() if k.startswith(tid + "#")), None)
+        if label:
+            return label
+        title = titles.get(tid)
+        return f"“{title}”" if title else "本报告相应表格"
+
+    def sub(m: re.Match) -> str:
+        ids = _XID.findall(m.group(1))
+        if not all(tid in titles or any(k.split("#")[0] == tid for k in labels) for tid in ids):
+            return m.group(0)  # another standard's table (GB/T 2589 表A.1): as written
+        seps = re.findall(r"[、和与及~～–-]", m.group(1))
+        out = one(ids[0])
+        for sep, tid in zip(seps, ids[1:]):
+            out += ("、" if sep in "~～–-" else sep) + one(tid)
+        return out
+
+    return _XREF.sub(sub, line)

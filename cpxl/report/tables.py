@@ -5,12 +5,14 @@ landscape page). DB4101/T 61—2023 附录C C.2.3."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from cpxl.tables.model import Column, Field, Table
 
 from . import ooxml as X
+from . import precision as P
 from .compute import filled, num, text
 
 
@@ -24,18 +26,12 @@ class Page:
 
 def fmt_number(x: float) -> str:
     """Integers as they are; two decimals from 1 up; four significant digits below 1 (0.1229, 0.000132)."""
-    if x == 0:
-        return "0"
-    if float(x).is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    if abs(x) >= 1:
-        return f"{x:.2f}"
-    decimals = min(10, 3 - math.floor(math.log10(abs(x))))
-    return f"{x:.{decimals}f}".rstrip("0").rstrip(".")
+    return P.smart(x)
 
 
-def fmt(value, item: Column | Field | None = None) -> str:
-    """A value as printed in the report (numbers per column type; user text unchanged)."""
+def fmt(value, item: Column | Field | None = None, *, decimals: int | None = None) -> str:
+    """A value as printed in the report: dates ISO, user text unchanged, numbers by :mod:`.precision`
+    (entered values as entered, computed ones with `decimals` or by their unit)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, datetime):
@@ -46,11 +42,64 @@ def fmt(value, item: Column | Field | None = None) -> str:
     x = num(value)
     if x is None:
         return str(value)
+    computed = item is not None and bool(getattr(item, "formula", None) or getattr(item, "computed", False))
     if kind == "percent":
-        return f"{x * 100:.2f}%"
+        return f"{P.as_entered(round(x * 100, 8))}%" if not computed else f"{x * 100:.{decimals if decimals is not None else 2}f}%"
     if kind in ("integer", "year"):
         return str(int(round(x)))
-    return fmt_number(x)
+    if item is None or P.AS_GIVEN_KEYS.search(item.key):
+        return P.as_entered(x)
+    if not computed:  # as entered, but never more decimals than the quantity's rule (753.8778 tce → 753.88)
+        return P.as_entered(x, P.unit_decimals(getattr(item, "unit", "")))
+    if decimals is None:
+        decimals = P.unit_decimals(getattr(item, "unit", "") or (group_unit(item) if isinstance(item, Column) else ""))
+    return P.smart(x) if decimals is None else P.fixed(x, decimals)
+
+
+def group_unit(c: Column) -> str:
+    """The unit a column takes from its group header: 总耗（kgce） → kgce."""
+    for label in reversed(c.group):
+        m = re.search(r"[（(]([^（）()]+)[）)]\s*$", label)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def column_formats(cols: list[Column], rows: list[dict]) -> list:
+    """Per column a function row → printed value: one number of decimals in a computed column (by its
+    unit; by the row's unit in tables like 表R.3 whose unit is a column)."""
+    out = []
+    for c in cols:
+        computed = bool(c.formula) and c.numeric and c.type not in ("integer", "year") and not P.AS_GIVEN_KEYS.search(c.key)
+        if not computed:
+            out.append(lambda row, c=c: fmt(row.get(c.key), c))
+            continue
+        if c.type == "percent":
+            vals = [num(r.get(c.key)) * 100 for r in rows if num(r.get(c.key)) is not None]
+            dec = P.column_decimals(vals, 2)
+            out.append(lambda row, c=c, dec=dec: fmt(row.get(c.key), c, decimals=dec))
+            continue
+        dec = P.unit_decimals(c.unit or group_unit(c))
+        if dec is None and not c.unit and any(text(r.get("unit")) for r in rows):
+            # the unit is a column (表R.3): decimals by the row's unit, small values with two significant digits
+            def by_row(row, c=c):
+                x = num(row.get(c.key))
+                d = P.unit_decimals(text(row.get("unit")))
+                if x is None or d is None:
+                    return fmt(row.get(c.key), c)
+                return fmt(x, c, decimals=P.column_decimals([x], d))
+            out.append(by_row)
+            continue
+        vals = [num(r.get(c.key)) for r in rows if num(r.get(c.key)) is not None]
+        if dec is None:
+            # no unit rule: two decimals for the column (four significant digits if it holds only small values)
+            small = vals and all(abs(v) < 1 for v in vals)
+            out.append((lambda row, c=c: fmt(row.get(c.key), c)) if small else
+                       (lambda row, c=c, dec=P.column_decimals(vals, 2): fmt(row.get(c.key), c, decimals=dec)))
+            continue
+        dec = P.column_decimals(vals, dec)
+        out.append(lambda row, c=c, dec=dec: fmt(row.get(c.key), c, decimals=dec))
+    return out
 
 
 def header_label(col: Column, years, near, far) -> str:
@@ -92,54 +141,133 @@ def header_rows(cols: list[Column], years, near, far) -> list[list[X.Cell]]:
     return rows
 
 
+_NARROW = set(".,:;!|'()[]/-·")
+LATIN_SAFETY = 1.08  # Times New Roman or the metric-compatible substitute LibreOffice uses, with a margin
+
+
+def char_em(ch: str) -> float:
+    """Width of one character in ems of the table font: CJK and full-width 1; Times New Roman digits and
+    lower case ½, capitals ≈ 0.7, narrow punctuation ⅓."""
+    o = ord(ch)
+    if o > 0x2E7F:
+        return 1.0
+    if ch.isdigit() or ch.islower():
+        w = 0.5
+    elif ch.isupper() or ch in "%@&":
+        w = 0.72
+    elif ch in _NARROW or ch == " ":
+        w = 0.33
+    else:
+        w = 0.55  # ³ ₂ ° ± and the like
+    return w * LATIN_SAFETY
+
+
 def text_em(s: str) -> float:
-    """Width of a string in ems of the table font: CJK and full-width characters 1, others about ½."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.62 for ch in s)  # Latin: Times New Roman or a wider substitute
+    """Width of a string in ems of the table font."""
+    return sum(char_em(ch) for ch in s)
+
+
+_OPEN = "（(［[【“‘《〈"
+_CLOSE = set("）)］]】”’》〉，、。；：！？%")
+
+
+def tokens(s: str) -> list[str]:
+    """The pieces of a cell a line may not break inside: runs of Latin letters, digits and their signs
+    (“227740.0”, “F0/2”, “kW/h”, “(mg/m³)”) with the punctuation glued to them; a line may break before
+    and after each CJK character and after CJK punctuation (“F02、F04”), never after an opening or before
+    a closing bracket, nor next to “/”."""
+    out: list[str] = []
+    cur = ""
+    for ch in s:
+        if ch.isspace():
+            if cur:
+                out.append(cur)
+            cur = ""
+            continue
+        if cur:
+            prev = cur[-1]
+            wide_prev = ord(prev) > 0x2E7F and prev not in _OPEN
+            wide = ord(ch) > 0x2E7F and ch not in _CLOSE
+            glued = ch in _CLOSE or prev in _OPEN or ch in "/·" or prev in "/·"
+            if not glued and (wide or wide_prev):
+                out.append(cur)
+                cur = ""
+        cur += ch
+    if cur:
+        out.append(cur)
+    return out
+
+
+def longest_token(s: str) -> float:
+    return max((text_em(t) for t in tokens(s)), default=0.0)
 
 
 #: Table font size assumed for widths [pt] (五号, DB4101/T 61 附录C C.2.3 d).
 EM_PT = 10.5
-PAD_EM = 0.8  # cell margins and border
-BOLD = 1.12  # header text is bold: wider glyphs
+PAD_EM = 0.56  # cell margins (2 × 57 dxa = 0.54 em) and border
+BOLD = 1.0  # bold header text: CJK glyphs keep their width, Latin is covered by LATIN_SAFETY
+SHORT_EM = 5.0  # a text cell up to this width (天然气、新鲜水、已实施) is a word: it does not wrap
+TEXT_MIN_EM = 4.0  # a wrapping text column keeps at least four characters a line
+COMPACT_ROWS = 10  # tables up to this many rows try the compact widths before going landscape
+TEXT_CAP_EM = 24.0  # a text column never asks for more than this per line
 
 
-def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]], page: Page) -> tuple[list[int], bool]:
+def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]], page: Page, *,
+                compact: bool = False) -> tuple[list[int], bool]:
     """Column widths [dxa] and whether the table needs a landscape page.
 
-    Numbers, dates and short labels must not wrap: their longest value sets the minimum. Longer text may
-    wrap down to a few characters. A table whose minimum exceeds the portrait text width goes landscape;
-    spare width is shared in proportion to what each column would take unwrapped (capped)."""
-    minimum, desired = [], []
+    Each column's minimum is its longest unbreakable piece in the 五号 table font — a number, an id, a
+    unit, a date or a short word never wraps (:func:`tokens`); longer text wraps, keeping at least
+    four characters a line. A table whose minimums exceed the portrait text width goes landscape. The
+    width left over goes first to the columns whose values would still wrap (text, long headers), in
+    proportion to what each lacks, then to all columns."""
+    minimum, desired, is_text = [], [], []
     for j, c in enumerate(cols):
-        values = [row[j] for row in body if j < len(row)]
-        longest = max((max((text_em(part) for part in v.split("\n")), default=0) for v in values), default=0.0)
+        values = [row[j] for row in body if j < len(row) and row[j]]
+        lines = [ln for v in values for ln in v.split("\n")]
+        full = max((text_em(ln) for ln in lines), default=0.0)
+        atom = max((longest_token(ln) for ln in lines), default=0.0)
         head = head_labels[j]
-        head_word = BOLD * max((text_em(w) for w in head.replace("（", " （").split()), default=0.0)
-        if c.numeric or c.type == "date" or c.key == "no":
-            need = max(longest, 1.1, min(head_word, 4.0)) + PAD_EM
-            minimum.append(need)
-            desired.append(max(need, min(head_word, 5.0) + PAD_EM))
+        # compact (a short table kept on a portrait page): header units may break at “/” and brackets
+        head_atom = BOLD * max(longest_token(head) if not compact else
+                               max((text_em(t) for t in re.split(r"(?<=[/（(])|(?=[（(])", head) for t in tokens(t)), default=0),
+                               2.0)
+        head_full = BOLD * text_em(head)
+        numeric = c.numeric or c.type == "date" or c.key == "no" or c.key.endswith("unit")
+        if numeric or full <= SHORT_EM:
+            # numbers, dates, units and words (天然气) whole; a four- to five-character term may take two lines
+            word = max((text_em(ln) if text_em(ln) <= 3.0 or numeric else max(math.ceil(text_em(ln) / 2), longest_token(ln))
+                        for ln in lines), default=0.0)
+            need = max(word, head_atom, 1.0)
+            want = max(full, min(head_full, max(full, 4.0)), 1.0)
+            is_text.append(False)
         else:
-            short = longest <= 4.5
-            need = (longest if short else 3.0) + PAD_EM
-            minimum.append(max(need, 2.0 + PAD_EM))
-            desired.append(max(min(longest, 14.0), min(head_word, 6.0), 2.0) + PAD_EM)
+            need = max(atom, head_atom, TEXT_MIN_EM if not compact else 2.5)
+            want = max(min(full, TEXT_CAP_EM), need, min(head_full, 6.0))
+            is_text.append(True)
+        minimum.append(need + PAD_EM)
+        desired.append(want + PAD_EM)
     em = EM_PT * 20  # dxa per em
-    total_min = sum(minimum) * em
-    # the estimate is for the widest common substitute of Times New Roman: up to 8 % over still fits in Word
-    landscape = total_min > page.portrait * 1.08
+    minimum = [m * em for m in minimum]
+    desired = [d * em for d in desired]
+    landscape = sum(minimum) > page.portrait
     available = page.landscape if landscape else page.portrait
-    spare = available - total_min
-    extra = [max(dw - mn, 0.0) for dw, mn in zip(desired, minimum)]
-    if spare <= 0:
-        widths = fit(minimum, available)
-    elif sum(extra) * em <= spare:
-        # everything fits unwrapped: share the rest in proportion to the desired widths
-        widths = fit(desired, available)
-    else:
-        widths = [mn * em + spare * (x / sum(extra)) for mn, x in zip(minimum, extra)]
-        widths = fit(widths, available)
-    return widths, landscape
+    if sum(minimum) >= available:
+        return fit(minimum, available), landscape
+    widths = list(minimum)
+    spare = available - sum(widths)
+    lack = [max(d - m, 0.0) for d, m in zip(desired, minimum)]
+    if sum(lack) > 0:
+        give = min(spare, sum(lack))
+        widths = [w + give * x / sum(lack) for w, x in zip(widths, lack)]
+        spare -= give
+    if spare > 0:
+        # the rest: to the text columns (they wrap less), or to all when there is none
+        share = [w if t else 0.0 for w, t in zip(widths, is_text)]
+        if not any(share):
+            share = widths
+        widths = [w + spare * s / sum(share) for w, s in zip(widths, share)]
+    return fit(widths, available), landscape
 
 
 def fit(widths: list[float], available: int) -> list[int]:
@@ -149,22 +277,24 @@ def fit(widths: list[float], available: int) -> list[int]:
     return dxa
 
 
-def row_cells(row: dict, cols: list[Column]) -> list[X.Cell]:
+def row_cells(row: dict, cols: list[Column], formats=None) -> list[X.Cell]:
     cells = []
-    for c in cols:
+    for j, c in enumerate(cols):
         v = row.get(c.key)
-        align = "center" if (c.numeric or c.type == "date" or c.key == "no" or len(fmt(v, c)) <= 8) else "left"
-        cells.append(X.Cell(fmt(v, c), align=align))
+        s = formats[j](row) if formats else fmt(v, c)
+        align = "center" if (c.numeric or c.type == "date" or c.key == "no" or text_em(s) <= SHORT_EM) else "left"
+        cells.append(X.Cell(s, align=align))
     return cells
 
 
-def total_cells(label: str, totals: dict, cols: list[Column]) -> list[X.Cell]:
+def total_cells(label: str, totals: dict, cols: list[Column], formats=None) -> list[X.Cell]:
     first = next((j for j, c in enumerate(cols) if c.total), len(cols))
     cells = []
     if first > 0:
         cells.append(X.Cell(label, span=first, bold=True))
-    for c in cols[first:]:
-        cells.append(X.Cell(fmt(totals.get(c.key), c) if c.total else ("/" if c.type == "date" else ""), bold=True))
+    for j, c in enumerate(cols[first:], first):
+        value = (formats[j](totals) if formats else fmt(totals.get(c.key), c)) if c.total else ("/" if c.type == "date" else "")
+        cells.append(X.Cell(value, bold=True))
     if first == 0 and cells:
         cells[0] = X.Cell(label, bold=True)
     return cells
@@ -175,17 +305,26 @@ def grid_xml(cols: list[Column], rows: list[dict], *, styles: X.StyleMap, page: 
              ) -> tuple[str, bool]:
     """(table xml, landscape) of a grid table."""
     head = header_rows(cols, years, near, far)
+    formats = column_formats(cols, rows)
     body, section = [], None
     for r in rows:
         if r.get("_section") and r["_section"] != section:  # 一、主要生产设备 … (表D.5)
             section = r["_section"]
             body.append([X.Cell(section, span=len(cols), align="left", bold=True)])
-        body.append(row_cells(r, cols))
+        body.append(row_cells(r, cols, formats))
     if totals is not None and total_label and any(v is not None for v in totals.values()):
-        body.append(total_cells(total_label, totals, cols))
+        body.append(total_cells(total_label, totals, cols, formats))
     leaf = [header_label(c, years, near, far) for c in cols]
     plain = [[cell.text for cell in row] for row in body if len(row) == len(cols)]
+    if body and len(body[-1]) < len(cols) and totals is not None:  # the total row: its label spans the first columns
+        last = body[-1]
+        plain.append([""] * (len(cols) - len(last) + 1) + [cell.text for cell in last[1:]])
     widths, landscape = plan_widths(cols, leaf, plain, page)
+    if landscape and len(body) <= COMPACT_ROWS:
+        # a short table alone on a landscape page: tighter headers and text columns, if that fits portrait
+        narrow, wide = plan_widths(cols, leaf, plain, page, compact=True)
+        if not wide:
+            widths, landscape = narrow, False
     for label, value in trailer or []:
         body.append([X.Cell(f"{label}：{value}", span=len(cols), align="left")])
     xml = X.table(head + body, widths, header_rows=len(head), style_id=styles.id("Table Grid"),
