@@ -185,7 +185,7 @@ def test_required_cover_field(demo, tmp_path):
 
 def _rule_names() -> set[str]:
     """Every rule name a finding can carry: the string constants of the rule argument of each ``Finding(…)``
-    in the checks and the reader (a name bound to a rule, as ``rule = "a" if … else "b"``, counts as well)."""
+    and ``Problem(…)`` in the checks and the reader (a name bound to a rule, as ``rule = "a" if … else "b"``, counts as well)."""
     import ast
     from pathlib import Path
 
@@ -199,8 +199,10 @@ def _rule_names() -> set[str]:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 bound.setdefault(node.targets[0].id, []).append(node.value)
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding" and len(node.args) >= 4:
-                rule = node.args[3]
+            # Finding(sheet, cell, severity, rule, …), or the reader's Problem(message, rule, …) it becomes
+            position = {"Finding": 3, "Problem": 1}.get(getattr(node.func, "id", None)) if isinstance(node, ast.Call) else None
+            if position is not None and len(node.args) > position:
+                rule = node.args[position]
                 exprs = bound.get(rule.id, []) if isinstance(rule, ast.Name) else [rule]
                 names |= {c.value for e in exprs for c in ast.walk(e) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
     return names
