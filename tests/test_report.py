@@ -427,3 +427,34 @@ def test_cli_export(demo, tmp_path):
     assert res.exit_code == 2 and "已存在" in res.output
     res = runner.invoke(app, ["export", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "n.docx")])
     assert res.exit_code == 2 and "找不到文件" in res.output and "Traceback" not in res.output
+
+
+def test_annex_forms_as_printed_in_appendix_e(demo, tmp_path):
+    """表E.2 one 现场工作登记表 per visit with the staff one per line and a signature line; 表E.4 with the seal
+    and signature line and the prescribed check boxes (the demo: 自愿性, 民营, 国内先进水平 before and after);
+    附图 with its 附图一 … slots (DB4101/T 61—2023 附录E, 6.10.1, 7.6.1, 附录C C.3 a))."""
+    from docx import Document
+
+    from cpxl.tables.frames import FIGURE_SLOTS
+
+    out = export_report(demo[1], tmp_path / "验收报告.docx")
+    doc = Document(str(out.path))
+    paras = [p.text for p in doc.paragraphs]
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "☑自愿审核" in "".join(cells) and "☐强制审核" in "".join(cells)
+    assert "☑民营" in "".join(cells) and "☐国有" in "".join(cells)
+    levels = [c for c in cells if "国际领先水平" in c]
+    assert levels and all("☑国内先进水平" in c and "☐国际领先水平" in c for c in levels)
+    assert any(p.startswith("审核单位（盖章）：") and "填表人：" in p and "审核人（审核单位）：" in p for p in paras)
+    assert any("审核单位联系人签名：" in c for c in cells) and "签名" in cells
+    slots = [p for p in paras if re.match(r"附图[一二三四五六七八九十]+　", p)]
+    assert slots == [f"附图{n}　{name}" for n, name in zip(
+        ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三"), FIGURE_SLOTS["acceptance"])]
+
+
+def test_checkboxes_tick_only_what_the_workbook_says():
+    from cpxl.report.annex_forms import checkboxes
+
+    assert checkboxes(("国有", "民营", "其他"), "民营") == "☐国有　☑民营　☐其他____"
+    assert checkboxes(("国有", "民营", "其他"), "股份制") == "☐国有　☐民营　☑其他股份制"
+    assert checkboxes(("国有", "民营", "其他"), None) == "☐国有　☐民营　☐其他____"  # blank: nothing ticked

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from cpxl.tables import KIND_NAMES
-from cpxl.tables.frames import Section, frame
+from cpxl.tables.frames import FIGURE_SLOTS, Section, frame
 from cpxl.tables.model import Column, Table
 
 from . import charts, diagrams
@@ -27,6 +27,7 @@ from . import ooxml as X
 from . import precision as P
 from .analysis import Facts, generate, n
 from .compute import Derived, OptionEconomics, d4_fields, d12_totals, derive, feasibility_options, filled, num, text
+from . import annex_forms
 from .tables import Page, field_pairs, fmt, form_xml, grid_xml, has_data
 from .templates import TITLES
 
@@ -643,9 +644,11 @@ class Builder:
                 unit = next((text(r.get("qty_unit")) for r in part.rows if text(r.get("qty_unit"))), "") if t.id == "BAL.1" else ""
                 trailer = [(label, f"{value} {unit}" if unit and key in ("total_in", "total_out") else value)
                            for (label, value), key in zip(field_pairs(t, values), [f.key for f in t.fields]) if value] if t.id != "E.4" else None
-                if t.id == "E.4":
-                    xml.append(form_xml(field_pairs(t, values), styles=self.styles, page=self.page))
-                    xml.append(self.para(""))
+                if t.id == "E.4":  # the prescribed form: seal and signature line, check boxes, then the results
+                    fields = {f.key: f for f in t.fields}
+                    xml.append(self.para(annex_forms.e4_signatures(values, fields)))
+                    xml.append(annex_forms.e4_xml(values, fields, self.styles, self.page))
+                    xml.append(self.keep(self.para("企业清洁生产审核成果汇总", "表注")))
             grid, wide = grid_xml(cols, part.rows, styles=self.styles, page=self.page, years=self.years, near=self.near,
                                   far=self.far, totals=self.d.totals.get(t.id) if part.key == t.id else _part_totals(t, part.rows),
                                   total_label=t.total_label, trailer=trailer)
@@ -685,9 +688,13 @@ class Builder:
         for i, row in enumerate(part.rows, 1):
             label = f"{part.label}-{i}" if len(part.rows) > 1 else part.label
             out.append(self.caption(label, part.title, "表题"))
-            pairs = list(head) + [(" ".join(filter(None, (*c.group, c.header))) if c.group else c.header, fmt(row.get(c.key), c))
-                                  for c in t.columns if c.key != "no"]
-            out.append(form_xml(pairs, styles=self.styles, page=self.page, columns=2))
+            if t.id == "E.2":  # one 现场工作登记表 per visit, with its signature cells
+                values = {f.key: fmt(self.d.fields.get(t.id, {}).get(f.key), f) for f in t.fields}
+                out.append(annex_forms.e2_xml(values, row, {c.key: c for c in t.columns}, self.styles, self.page))
+            else:
+                pairs = list(head) + [(" ".join(filter(None, (*c.group, c.header))) if c.group else c.header,
+                                       fmt(row.get(c.key), c)) for c in t.columns if c.key != "no"]
+                out.append(form_xml(pairs, styles=self.styles, page=self.page, columns=2))
             out.append(self.para(""))
         return out
 
@@ -845,6 +852,8 @@ class Builder:
                     body.append(self.figure_xml(fig))
             if landscape:
                 body.append(X.section_break(True))
+            if s.title == "附图" and not s.number:
+                body.extend(self.figure_slots())
             out_sections.append({"number": s.number, "title": s.title, "level": min(s.level, 4), "heading": s.heading,
                                  "body": X.Fragment("".join(body))})
             if s.level <= 3:
@@ -867,6 +876,14 @@ class Builder:
             "sections": out_sections,
         }
         return Built(context, d.problems, self.figure_count, self.table_count, self.pending)
+
+    def figure_slots(self) -> list[str]:
+        """附图一、附图二 …: one page per prescribed figure (the style 附件标注 begins a page), for the auditor's
+        picture (附录C C.3 a))."""
+        out = []
+        for i, name in enumerate(FIGURE_SLOTS.get(self.kind, ()), 1):
+            out += [self.para(f"附图{cn_number(i)}　{name}", "附件标注"), self.para("（在此处插入图片）")]
+        return out
 
     def _option_text(self, s: Section, o: OptionEconomics, facts: Facts) -> str:
         raw = self.texts.get(s.number)

@@ -223,3 +223,15 @@ def section_rows(kind: str) -> tuple[tuple[str, str, str], ...]:
         if s.number == "7.2" and kind in ("audit", "acceptance"):
             rows += [(f"7.2.{i}", f"方案{_CN[i]}", OPTION_REQUIREMENT.format(i=i)) for i in range(1, OPTION_ROWS + 1)]
     return tuple(rows)
+
+
+#: The figures of 附图 (DB4101/T 61—2023 6.10.1; the acceptance report adds 7.6.1's), one slot each, labelled
+#: 附图一、附图二 … at the top left (附录C C.3 a)); “若有” items stay: the auditor deletes what does not apply.
+_AUDIT_FIGURES = (
+    "企业地理位置图", "厂区和车间平面布置图", "组织机构图", "企业信息公示截图", "清洁生产宣贯培训图片", "现场考察图片",
+    "外聘行业专家指导现场图（若有）", "已实施的主要方案前后对比", "拟实施的主要方案部位", "清洁生产审核评估现场照片（备案版）",
+)
+FIGURE_SLOTS = {
+    "audit": _AUDIT_FIGURES,
+    "acceptance": (*_AUDIT_FIGURES, "主要清洁生产方案实施前后图片", "审核结果公示截图", "清洁生产审核验收照片（备案版）"),
+}
