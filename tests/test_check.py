@@ -416,7 +416,7 @@ def test_indicator_levels_in_the_order_of_the_direction(demo, tmp_path):
     book = demo[1]
     larger = _row(book, "IND.1", "direction", "越大越好")  # 麦糟综合利用率 100, 98, 95
     changes = {
-        ("IND.1", 0, "level_1"): 5.0,  # 5, 5, 6: equal Ⅰ and Ⅱ, in order
+        ("IND.1", 0, "level_1"): 4.5,  # 4.5, 4.5, 6: equal Ⅰ and Ⅱ, in order
         ("IND.1", 1, "level_1"): 45.01,  # 45.01, 45, 55: Ⅰ above Ⅱ
         ("IND.1", larger, "level_1"): 97.0,  # 97, 98, 95: Ⅰ below Ⅱ
     }

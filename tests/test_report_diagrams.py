@@ -16,8 +16,8 @@ from cpxl.workbook.read import read_workbook
 
 
 @pytest.fixture(scope="module")
-def derived(demo_paths):
-    return derive(read_workbook(demo_paths[0]))
+def derived(demo_workbooks):
+    return derive(read_workbook(demo_workbooks[0]))
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +72,13 @@ def test_process_flow_pollution_nodes(derived, dot):
     assert G.render(d).startswith(b"\x89PNG")
 
 
-def test_without_dot_the_report_says_so(demo_paths, tmp_path, monkeypatch):
+def test_without_dot_the_report_says_so(demo_workbooks, tmp_path, monkeypatch):
     from docx import Document
 
     from cpxl.report import export_report
 
     monkeypatch.setattr(G, "dot_available", lambda: False)
     out = tmp_path / "r.docx"
-    export_report(demo_paths[0], out)
+    export_report(demo_workbooks[0], out)
     body = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "审核重点物料平衡图：本机未安装 Graphviz" in body

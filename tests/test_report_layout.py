@@ -29,11 +29,11 @@ def _pages(pdf: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def audit_pdf(lo, demo_paths, tmp_path_factory):
+def audit_pdf(lo, demo_workbooks, tmp_path_factory):
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils 未安装")
     out = tmp_path_factory.mktemp("layout") / "audit.docx"
-    return export_report(demo_paths[0], out, pdf=True)
+    return export_report(demo_workbooks[0], out, pdf=True)
 
 
 def _table_numbers(docx: Path) -> set[str]:
