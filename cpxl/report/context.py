@@ -101,7 +101,7 @@ NOTES = {
 #: Columns of long text moved out of a body table into an annex table (the body keeps the table
 #: narrow and short; the annex table repeats the row's number and name): table → (columns, annex title).
 ANNEX_COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
-    "P.1": (("method", "source"), "工业园区清洁生产评价指标计算方法及数据来源"),
+    "P.1": (("requirement", "method", "source"), "工业园区清洁生产评价指标选取要求、计算方法及数据来源"),
     "R.4": (("companies",), "清洁生产审核问题涉及企业名单"),
 }
 
