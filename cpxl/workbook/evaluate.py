@@ -40,7 +40,6 @@ import inspect
 import logging
 import math
 import re
-import tempfile
 import threading
 import time
 import types
@@ -666,7 +665,7 @@ def _evaluate(pkg: Package, engine: str = "auto", progress: Callable | None = No
 
     aliases = _sheet_aliases(s.name for s in sheets)
     notes: list[str] = []
-    with _LOCK, tempfile.TemporaryDirectory(prefix="cpxl-calc-") as tmp:
+    with _LOCK, safeio.temp_dir("calc") as tmp:
         book = Path(tmp) / ("book" + pkg.extension)
         _write_normalized(pkg, sheets, aliases, book)
         register_cp_functions()
