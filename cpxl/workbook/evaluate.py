@@ -1112,6 +1112,12 @@ def calc_workbook(
             raise EvaluateError(f"无法写入输出文件 {dst}：{ex.strerror or ex}") from None
         except Exception as ex:
             log.debug("evaluation failed", exc_info=True)
+            from .read import invalid_characters
+
+            bad = invalid_characters(src)
+            if bad:  # name the cells, not the parser's position
+                where = "、".join(f"{sheet}!{cell}（{ref}）" for sheet, cell, ref in bad[:5]) + (" 等" if len(bad) > 5 else "")
+                raise EvaluateError(f"工作簿含 XML 不允许的字符引用，无法计算：{where}；请重新输入这些单元格：{src}") from None
             raise EvaluateError(f"无法计算工作簿 {src}：{type(ex).__name__}: {ex}") from ex
     finally:
         pkg.close()

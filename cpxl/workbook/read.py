@@ -729,6 +729,19 @@ def _fix_refs(xml: bytes) -> tuple[bytes, list[tuple[int, str]]]:
     return _CHARREF.sub(sub, xml), found
 
 
+def invalid_characters(path: Path) -> list[tuple[str, str, str]]:
+    """(sheet, cell, reference) of every character reference XML does not allow, for tools that parse the
+    sheets as XML and must refuse such a workbook (the calculator): the message then names the cells."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            repaired = repaired_copy(zf, _sheet_parts(zf))
+    except Exception:  # noqa: BLE001 - the caller's own error stands
+        return []
+    if repaired is None:
+        return []
+    return [(sheet, cell, ref) for sheet, cells in repaired[1].items() for cell, ref in cells.items()]
+
+
 def repaired_copy(zf: zipfile.ZipFile, parts: dict[str, str]) -> tuple[bytes, dict[str, dict[str, str]]] | None:
     """A copy of the workbook's XML parts (in memory; pictures and other binary parts left out) with
     invalid character references replaced by U+FFFD, and sheet -> cell -> reference for each one found in
