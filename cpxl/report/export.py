@@ -289,13 +289,9 @@ def render_to(book, kind: str, tpl_file: Path, out: Path, *, untrusted: bool = T
 
     built, tpl = render(book, kind, tpl_file)
     removed = clean_document(tpl.docx) if untrusted else []
-    tpl.save(_writable(out))
+    tpl.save(str(out))
     return {"problems": list(built.problems), "pending": list(built.pending), "tables": built.tables, "figures": built.figures,
             "removed": removed}
-
-
-def _writable(path: Path):
-    return path if not _odd_name(path) else os.fsencode(path)
 
 
 # ---- the rendering process ------------------------------------------------------------------------------
@@ -370,9 +366,15 @@ def render_isolated(book, kind: str, tpl_file: Path, out: Path, *, book_path: Pa
                     untrusted: bool = True) -> dict:
     """:func:`render_to` in a child process, under :data:`RENDER_SECONDS` and (Linux) :data:`RENDER_MEMORY`.
     The result has ``peak_kb``, the child's peak resident memory. Limits hit: ReportError (exit 2)."""
-    if hasattr(os, "fork") and sys.platform.startswith("linux"):
+    if _use_fork():
         return _render_forked(book, kind, tpl_file, out, untrusted)
     return _render_spawned(book_path or book.path, kind, tpl_file, out, untrusted)
+
+
+def _use_fork() -> bool:
+    """Fork (the child shares the workbook already read) on Linux; a spawned process elsewhere (forking
+    after macOS frameworks are loaded is unsafe; Windows has no fork)."""
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
 def _render_forked(book, kind: str, tpl_file: Path, out: Path, untrusted: bool) -> dict:
@@ -440,7 +442,7 @@ class _suppress:
         return self
 
     def __exit__(self, *exc):
-        return exc[0] is not None and issubclass(exc[0], (OSError, ChildProcessError))
+        return exc[0] is not None and issubclass(exc[0], (OSError, ChildProcessError, subprocess.TimeoutExpired))
 
 
 def _spawned_entry(book_path: str, kind: str, tpl_file: str, out: str, untrusted: bool, conn) -> None:  # pragma: no cover - spawned
@@ -508,7 +510,7 @@ def _convert(soffice: str, src: Path, outdir: Path, profile: Path, docx: Path) -
     cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
            "--convert-to", "pdf", "--outdir", str(outdir), str(src)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=PDF_TIMEOUT)
+        proc = _run_group(cmd, PDF_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise ReportError(f"LibreOffice 转换 PDF 超时（{PDF_TIMEOUT} 秒），Word 报告已保存：{docx}") from None
     made = outdir / (src.stem + ".pdf")
@@ -516,6 +518,36 @@ def _convert(soffice: str, src: Path, outdir: Path, profile: Path, docx: Path) -
         detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip().splitlines()
         raise ReportError(f"LibreOffice 转换 PDF 失败（{detail[-1] if detail else proc.returncode}），Word 报告已保存：{docx}")
     return made
+
+
+def _run_group(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """Run `cmd` in its own process group; on a timeout or an interruption the whole group is killed
+    (soffice starts soffice.bin, which would otherwise go on writing into the temporary folder)."""
+    posix = os.name == "posix"
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=posix)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    except BaseException:
+        _kill_group(proc, posix)
+        raise
+
+
+def _kill_group(proc: subprocess.Popen, posix: bool) -> None:
+    if posix:
+        with _suppress():
+            os.killpg(proc.pid, signal.SIGKILL)
+    with _suppress():
+        proc.kill()
+    with _suppress():
+        proc.wait(10)
+    if posix:  # the rest of the group (not our children) goes a moment later
+        for _ in range(100):
+            try:
+                os.killpg(proc.pid, 0)
+            except OSError:
+                break
+            time.sleep(0.05)
 
 
 def toc_page_numbers(pdf: Path, headings: list[str]) -> list[str | None]:
