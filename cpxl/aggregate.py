@@ -1096,7 +1096,7 @@ def _worker_init(parent: int) -> None:
     import threading
     import time
 
-    from cpxl.report.export import parent_death_signal
+    from cpxl.safeio import parent_death_signal
 
     with contextlib.suppress(OSError, ValueError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)

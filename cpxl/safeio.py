@@ -196,6 +196,22 @@ def sweep_temp_dirs(root: Path | None = None, *, min_age: float = 60.0) -> list[
     return removed
 
 
+def parent_death_signal(sig: int = signal.SIGKILL) -> bool:
+    """Ask Linux to send `sig` to this process when its parent dies (prctl PR_SET_PDEATHSIG); False
+    elsewhere (the caller then watches the parent's pid itself)."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, int(sig), 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        return False
+
+
 class Terminated(SystemExit):
     """SIGTERM (or SIGHUP) arrived: unwinds like Ctrl+C so that every ``finally`` and context manager runs."""
 

@@ -33,7 +33,7 @@ from docx.oxml.ns import qn
 from markupsafe import Markup
 
 from cpxl.errors import CpxlError
-from cpxl.safeio import atomic_path, check_target, temp_dir
+from cpxl.safeio import atomic_path, check_target, parent_death_signal, temp_dir
 from cpxl.tables import KIND_NAMES, KINDS
 from cpxl.workbook.read import regular_file
 
@@ -313,19 +313,6 @@ def _address_space() -> int:
             return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
-
-
-def parent_death_signal(sig: int = signal.SIGKILL) -> bool:
-    """Ask Linux to send `sig` to this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(1, int(sig), 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        return False
 
 
 def _child_limits() -> None:

@@ -98,6 +98,39 @@ def test_workers_exit_when_the_aggregation_is_killed(demo, tmp_path):
                 os.kill(p, signal.SIGKILL)
 
 
+@pytest.mark.skipif(not (LINUX and hasattr(os, "fork")), reason="fork and /proc")
+def test_worker_watchdog_where_there_is_no_prctl(monkeypatch):
+    """Elsewhere than Linux a worker watches its parent's pid: forced here by refusing the prctl request."""
+    import cpxl.aggregate as agg
+    import cpxl.safeio as safeio
+
+    monkeypatch.setattr(safeio, "parent_death_signal", lambda sig=None: False)
+    r, w = os.pipe()
+    parent = os.fork()
+    if parent == 0:  # the would-be main process: starts a worker, then dies
+        try:
+            os.close(r)
+            worker = os.fork()
+            if worker == 0:
+                try:
+                    agg._worker_init(os.getppid())
+                    os.write(w, f"{os.getpid()}\n".encode())
+                    time.sleep(60)  # waiting for work that never comes
+                finally:
+                    os._exit(0)
+            time.sleep(0.3)
+        finally:
+            os._exit(0)
+    os.close(w)
+    os.waitpid(parent, 0)
+    with os.fdopen(r) as fh:
+        worker = int(fh.readline())
+    deadline = time.monotonic() + 10
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(worker), "the worker outlived its parent"
+
+
 # ---- temporary folders and signals ----------------------------------------------------------------------
 
 
