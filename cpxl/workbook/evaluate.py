@@ -541,9 +541,9 @@ def _parameter_rows(path: Path) -> list[tuple] | None:
     Rows 1–3 (title, header) come back blank so that a row's position in the list is its
     row number in the sheet, which is what error messages about a row then name.
     """
-    from python_calamine import CalamineWorkbook
+    from .read import calamine_open
 
-    book = CalamineWorkbook.from_path(str(path))
+    book, handle = calamine_open(Path(path))  # a GBK-named file is handed over open
     try:
         if PARAMETER_SHEET not in book.sheet_names:
             return None
@@ -551,6 +551,8 @@ def _parameter_rows(path: Path) -> list[tuple] | None:
     finally:
         with contextlib.suppress(Exception):
             book.close()
+        if handle is not None:
+            handle.close()
     blank = (None,) * PARAMETER_COLUMNS
     rows = [blank] * (PARAMETER_FIRST_ROW - 1)
     for row in data[PARAMETER_FIRST_ROW - 1 :]:

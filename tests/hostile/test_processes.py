@@ -274,6 +274,10 @@ def test_gbk_named_workbook_everywhere(demo, tmp_path):
     assert "\\xff\\xfe\\x80.xlsx" in listed + findings  # escaped: neither UTF-8 nor GBK
     assert "其他企业.xlsx" in listed
 
+    computed = out / os.fsdecode("计算".encode("gbk") + b".xlsx")
+    run = run_inprocess(["calc", str(gbk), "-o", str(computed)])
+    assert run.code == 0 and computed.is_file() and "计算.xlsx" in run.stdout, run.text
+
     target = out / os.fsdecode("报告".encode("gbk") + b".docx")
     run = run_inprocess(["export", str(gbk), "-o", str(target)])
     assert run.code in (0, 1) and target.is_file(), run.text
