@@ -19,6 +19,7 @@ No input is ever written: workbooks are opened for reading only.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 import os
@@ -33,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from cpxl.errors import CpxlError, UnreadableWorkbook
+from cpxl.fsnames import clean_text, display_name
 from cpxl.tables.model import EIGHT_CATEGORIES
 from cpxl.workbook.read import as_number as num
 
@@ -47,6 +49,8 @@ __all__ = [
     "AGGREGATED_TABLES",
     "normalize_name",
     "region_category",
+    "find_duplicates",
+    "Duplicate",
 ]
 
 #: The enterprise tables the aggregation reads (and checks); the rest of a workbook is not parsed.
@@ -127,7 +131,9 @@ def region_category(aspect: str, *texts: str) -> str:
 def find_workbooks(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> list[tuple[Path, str]]:
     """(path, name shown in the region workbook) of every .xlsx under ``paths``, sorted and without
     duplicates; directories are searched recursively; Excel's lock files ``~$…`` and hidden files are
-    skipped, as are ``exclude`` (the outputs). A path that does not exist is an error."""
+    skipped, as are ``exclude`` (the outputs). A path that does not exist is an error. A name in another
+    encoding than the system's (GBK on Linux) is opened by its bytes and shown decoded
+    (:func:`cpxl.fsnames.display_name`)."""
     skip = {Path(p).resolve() for p in exclude}
     found: dict[Path, str] = {}
     for raw in paths:
@@ -141,9 +147,9 @@ def find_workbooks(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> li
                 rel = p.relative_to(root)
                 if any(part.startswith(("~$", ".")) for part in rel.parts):
                     continue
-                found.setdefault(p.resolve(), rel.as_posix())
+                found.setdefault(p.resolve(), display_name(rel.as_posix()))
         else:
-            found.setdefault(root.resolve(), root.name)
+            found.setdefault(root.resolve(), display_name(root.name))
     return sorted(((p, name) for p, name in found.items() if p not in skip), key=lambda x: (x[1], str(x[0])))
 
 
@@ -176,13 +182,14 @@ def read_enterprise(path: Path, *, full: bool = False):
             data[table.id] = TableData(table, None)
             continue
         try:
-            grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=MAX_ROWS)
+            grid = wb.read_grid(sheet, MAX_ROWS)
         except Exception as exc:  # noqa: BLE001 - a sheet calamine cannot parse is a finding
             from cpxl.workbook.findings import Finding
 
             findings.append(Finding(sheet, "A1", "error", "unreadable_sheet", f"无法读取该工作表：{exc}"))
             data[table.id] = TableData(table, None)
             continue
+        findings.extend(wb.char_findings(sheet))
         cover = data.get("封面信息")
         y = cover.fields.get("base_year") if cover else None
         years = (int(y) - 2, int(y) - 1, int(y)) if isinstance(y, float) and y.is_integer() else None
@@ -588,7 +595,7 @@ def summarize(path: Path, name: str | None = None, *, full: bool = False) -> dic
     from cpxl.workbook.check import check_book
 
     path = Path(path)
-    name = name or path.name
+    name = name or display_name(path.name)
     try:
         book = read_enterprise(path, full=full)
         try:
@@ -608,8 +615,10 @@ def summarize(path: Path, name: str | None = None, *, full: bool = False) -> dic
             "ok": True,
             "file": name,
             "kind": book.kind,
-            "company": _text(cover.get("company")) or path.stem,
+            "company": _text(cover.get("company")) or display_name(path.stem),
+            "company_given": bool(_text(cover.get("company"))),
             "credit_code": _text(cover.get("credit_code")),
+            "base_year": book.base_year,
             "industry": _text(cover.get("industry")),
             "industry_code": _text(cover.get("industry_code")),
             "main_product": _text(cover.get("main_product")),
@@ -629,9 +638,16 @@ def summarize(path: Path, name: str | None = None, *, full: bool = False) -> dic
         }
         return summary
     except CpxlError as exc:  # the reader's message names the file: show it as listed, not the full path
-        return {"ok": False, "file": name, "error": str(exc).replace(str(path), name)}
+        return {"ok": False, "file": name, "error": clean_text(str(exc).replace(str(path), name))}
     except Exception as exc:  # noqa: BLE001 - one bad workbook never stops the run
-        return {"ok": False, "file": name, "error": f"读取或计算时出错（{type(exc).__name__}：{exc}）：{name}"}
+        return {"ok": False, "file": name, "error": clean_text(f"读取或计算时出错（{type(exc).__name__}：{exc}）：{name}")}
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
 
 
 def _summarize_task(task: tuple[str, str, bool]) -> dict:
@@ -1039,6 +1055,7 @@ class AggregateResult:
     failed: int  # could not be read
     with_errors: int  # aggregated, with check errors
     report: Path | None = None
+    duplicates: list = field(default_factory=list)  # Duplicate groups: workbooks of one enterprise, one aggregated
 
 
 def _chunksize(n: int, jobs: int) -> int:
@@ -1056,9 +1073,36 @@ def _preload() -> None:
     registry("audit"), registry("acceptance")
 
 
+def _worker_init(parent: int) -> None:
+    """Each worker ends when the process that started it is gone (killed with SIGKILL, say): on Linux the
+    kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); elsewhere a thread watches the parent's pid. Ctrl+C is
+    the parent's to handle: the worker ignores SIGINT."""
+    import signal
+    import threading
+    import time
+
+    from cpxl.safeio import parent_death_signal
+
+    with contextlib.suppress(OSError, ValueError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent_death_signal(signal.SIGKILL):
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+        return
+
+    def watch():
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="cpxl-parent-watch", daemon=True).start()
+
+
 def iter_summaries(items: Sequence[tuple[Path, str]], *, jobs: int | None = None, full: bool = False) -> Iterable[dict]:
     """Summaries in the order of ``items``: in this process for ``jobs == 1``, else streamed from a pool
-    of worker processes (each returns only the small summary)."""
+    of worker processes (each returns only the small summary). Workers never outlive the run: they end
+    with their parent, and are stopped at once when the run is interrupted."""
     jobs = jobs or os.cpu_count() or 1
     tasks = [(str(p), name, full) for p, name in items]
     if jobs <= 1 or len(tasks) <= 1:
@@ -1066,8 +1110,125 @@ def iter_summaries(items: Sequence[tuple[Path, str]], *, jobs: int | None = None
             yield _summarize_task(t)
         return
     _preload()
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_worker_init, initargs=(os.getpid(),))
+    finished = False
+    try:
         yield from pool.map(_summarize_task, tasks, chunksize=_chunksize(len(tasks), jobs))
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # interrupted (Ctrl+C, SIGTERM, an error while folding): stop the workers now
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in workers:
+                with contextlib.suppress(Exception):
+                    proc.kill()
+            for proc in workers:
+                with contextlib.suppress(Exception):
+                    proc.join(5)
+
+
+# ---- duplicate enterprises ----------------------------------------------------------------------------
+
+
+def credit_key(code) -> str:
+    """统一社会信用代码 for comparison: NFKC, upper case, without spaces and dashes."""
+    return re.sub(r"[\s\-－—_]+", "", unicodedata.normalize("NFKC", _text(code))).upper()
+
+
+def company_key(name) -> str:
+    """An enterprise name for comparison: NFKC, lower case, without spaces and punctuation (full-width
+    brackets included)."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", _text(name)).lower())
+
+
+@dataclass
+class Duplicate:
+    """Workbooks of one enterprise: the one aggregated (`kept`) and the others."""
+
+    key: str  # "统一社会信用代码 …" or "企业名称 …"
+    kept: dict  # the summary's facts: file, company, credit_code, base_year, mtime
+    others: list[dict]
+    names: list[str]  # different enterprise names under one credit code (a conflict), else []
+
+    def describe(self, facts: dict) -> str:
+        year = f"审核年份 {facts['base_year']}" if facts.get("base_year") else "未填审核年份"
+        return f"{facts['file']}（{facts['company']}，{year}）"
+
+
+def find_duplicates(facts: list[dict]) -> tuple[set[int], list[Duplicate]]:
+    """Which summaries to leave out and the groups they belong to. One enterprise is one 统一社会信用代码
+    (封面信息 credit_code) or, for workbooks without it, one normalised name; of its workbooks the one with
+    the newest 审核年份 (base_year) is aggregated, else the one modified last."""
+    parent = list(range(len(facts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        parent[find(j)] = find(i)
+
+    by_code: dict[str, int] = {}
+    by_name: dict[str, int] = {}
+    for i, f in enumerate(facts):
+        code = credit_key(f.get("credit_code"))
+        if code:
+            if code in by_code:
+                union(by_code[code], i)
+            else:
+                by_code[code] = i
+    for i, f in enumerate(facts):  # a workbook without a code joins the enterprise of its name
+        name = company_key(f["company"]) if f.get("company_given") else ""
+        if not name:
+            continue
+        if credit_key(f.get("credit_code")):
+            by_name.setdefault(name, i)
+        elif name in by_name:
+            union(by_name[name], i)
+        else:
+            by_name[name] = i
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(facts)):
+        groups[find(i)].append(i)
+    skip: set[int] = set()
+    dups: list[Duplicate] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        ranked = sorted(members, key=lambda i: (facts[i].get("base_year") or -1, facts[i].get("mtime") or 0.0, -i), reverse=True)
+        kept, others = ranked[0], ranked[1:]
+        skip.update(others)
+        codes = {credit_key(facts[i].get("credit_code")) for i in members} - {""}
+        key = ("统一社会信用代码 " + "、".join(sorted(codes))) if codes else f"企业名称 {facts[kept]['company']}"
+        names = sorted({facts[i]["company"] for i in members if facts[i].get("company_given")}, key=company_key)
+        distinct = {company_key(n) for n in names}
+        dups.append(Duplicate(key, facts[kept], [facts[i] for i in sorted(others)], names if len(distinct) > 1 else []))
+    return skip, dups
+
+
+def _duplicate_findings(dups: list[Duplicate]) -> list[dict]:
+    rows = []
+    for d in dups:
+        every = [d.kept, *d.others]
+        files = "；".join(d.describe(f) for f in every)
+        for f in every:
+            used = f is d.kept
+            message = (f"重复企业（{d.key}）：共 {len(every)} 本工作簿——{files}。"
+                       + ("汇总采用本工作簿（审核年份最新，或年份相同时修改时间最晚）" if used else f"本工作簿未计入汇总，采用 {d.kept['file']}"))
+            rows.append({"company": f["company"], "workbook": f["file"], "sheet": "封面信息", "cell": "", "severity": "警告",
+                         "rule": "duplicate_enterprise", "message": message})
+        if d.names:
+            rows.append({"company": d.kept["company"], "workbook": d.kept["file"], "sheet": "封面信息", "cell": "", "severity": "错误",
+                         "rule": "credit_code_conflict",
+                         "message": f"{d.key} 对应不同的企业名称：{'、'.join(d.names)}，请核对信用代码或企业名称"})
+    return rows
+
+
+_FACT_KEYS = ("file", "company", "company_given", "credit_code", "base_year")
 
 
 def aggregate(paths: Sequence[Path], output: Path, *, jobs: int | None = None, force: bool = False, full_check: bool = False,
@@ -1075,7 +1236,13 @@ def aggregate(paths: Sequence[Path], output: Path, *, jobs: int | None = None, f
               extra: dict | None = None) -> AggregateResult:
     """Aggregate enterprise workbooks into the region workbook ``output`` (kind "region", written
     atomically). ``full_check`` checks every table of each workbook, not only those aggregated.
-    ``extra``: build data the organiser knows (封面信息 fields merged over the derived ones, 章节文字)."""
+    ``extra``: build data the organiser knows (封面信息 fields merged over the derived ones, 章节文字).
+
+    Each enterprise is aggregated once (:func:`find_duplicates`); the summaries wait in an unnamed
+    temporary file (gone with the process, however it ends) until all are read."""
+    import pickle
+    import tempfile
+
     from cpxl.safeio import check_target
     from cpxl.workbook.build import build_workbook, save_computed
 
@@ -1087,10 +1254,24 @@ def aggregate(paths: Sequence[Path], output: Path, *, jobs: int | None = None, f
     for target in outputs:  # refuse before hours of work, not after
         check_target(target, inputs=[p for p, _ in items], force=force)
     agg = Aggregator()
-    for done, summary in enumerate(iter_summaries(items, jobs=jobs, full=full_check), start=1):
-        agg.add(summary)
-        if progress:
-            progress(done, len(items), summary["file"])
+    with tempfile.TemporaryFile(prefix="cpxl-aggregate-") as spool:
+        offsets: list[int] = []
+        facts: list[dict] = []
+        for done, summary in enumerate(iter_summaries(items, jobs=jobs, full=full_check), start=1):
+            offsets.append(spool.tell())
+            pickle.dump(summary, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            facts.append({**{k: summary.get(k) for k in _FACT_KEYS}, "mtime": _mtime(items[done - 1][0])} if summary.get("ok") else None)
+            if progress:
+                progress(done, len(items), summary["file"])
+        ok = [i for i, f in enumerate(facts) if f is not None]
+        skip_ok, dups = find_duplicates([facts[i] for i in ok])
+        skip = {ok[j] for j in skip_ok}
+        for i, offset in enumerate(offsets):
+            if i in skip:
+                continue
+            spool.seek(offset)
+            agg.add(pickle.load(spool))
+    agg.findings.extend(_duplicate_findings(dups))
     if progress:
         progress(len(items), len(items), "正在写出汇总工作簿…")
     data, bench = region_data(agg)
@@ -1099,7 +1280,7 @@ def aggregate(paths: Sequence[Path], output: Path, *, jobs: int | None = None, f
     wb = build_workbook("region", data)
     _add_benchmark_sheets(wb, agg, bench)
     save_computed(wb, output, force=force)
-    return AggregateResult(output, len(items), agg.enterprises, agg.failed, agg.with_errors)
+    return AggregateResult(output, len(items), agg.enterprises, agg.failed, agg.with_errors, duplicates=dups)
 
 
 def export_region_report(book: Path, out: Path, *, force: bool = False) -> Path:

@@ -202,6 +202,11 @@ def aggregate(
         f"已汇总 {result.enterprises}/{result.workbooks} 本企业审核工作簿（{result.failed} 本无法读取，"
         f"{result.with_errors} 本有检查错误，见“R.7 检查结果”）：{output}"
     )
+    for dup in result.duplicates:  # one enterprise in several workbooks: aggregated once
+        others = "、".join(dup.describe(f) for f in dup.others)
+        out.print(f"[yellow]重复企业（{escape(dup.key)}）：采用 {escape(dup.describe(dup.kept))}，未计入 {escape(others)}[/]")
+        if dup.names:
+            out.print(f"[red]{escape(dup.key)} 对应不同的企业名称：{escape('、'.join(dup.names))}[/]")
     if report:
         export_region_report(output, report, force=force)
         out.print(f"已导出区域/行业审核报告：{report}")

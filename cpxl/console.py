@@ -11,8 +11,19 @@ from rich.markup import escape
 
 from cpxl.errors import CpxlError
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Console(Console):
+    """A console that prints file names holding bytes of another encoding (GBK names on Linux) as
+    text instead of failing on them (see :mod:`cpxl.fsnames`)."""
+
+    def print(self, *objects, **kwargs):
+        from cpxl.fsnames import clean_text
+
+        super().print(*(clean_text(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+out = _Console(highlight=False, soft_wrap=True)
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -21,14 +32,22 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def guarded(fn):
-    """Run a command; map every failure to one Chinese line and an exit code."""
+    """Run a command; map every failure to one Chinese line and an exit code. SIGTERM and SIGHUP unwind
+    the command like Ctrl+C (temporary files and folders are removed on the way out); temporary folders
+    left by an earlier run that was killed outright are removed first."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from cpxl.safeio import Terminated, signals_raise, sweep_temp_dirs
+
         try:
-            return fn(*args, **kwargs)
+            with signals_raise():
+                sweep_temp_dirs()
+                return fn(*args, **kwargs)
         except typer.Exit:
             raise
+        except Terminated as exc:
+            fail("已终止（收到终止信号），未写入任何输出。", exc.code if isinstance(exc.code, int) else 143)
         except CpxlError as exc:
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:

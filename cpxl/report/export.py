@@ -2,36 +2,48 @@
 
 The workbook is read (never modified), checked, every derived value recomputed (:mod:`.compute`), the
 context built (:mod:`.context`) and rendered into the report template with docxtpl in a sandboxed,
-autoescaping jinja environment, so a cell holding ``{{ 7*7 }}`` or ``{% … %}`` prints literally. The
-output is written atomically; ``pdf=True`` converts it with LibreOffice (headless, private profile).
+autoescaping, size-bounded jinja environment (:mod:`.sandbox`), so a cell holding ``{{ 7*7 }}`` or ``{% … %}``
+prints literally. The output is written atomically; ``pdf=True`` converts it with LibreOffice (headless,
+private profile).
+
+A template given with ``--template`` is untrusted: it is checked before it is opened (macros, DTDs,
+duplicate parts, size), and the rendered document is cleaned of everything Word would run, embed or fetch
+(:mod:`.clean`; what was removed is reported). The rendering runs in a child process under a time limit
+and, on Linux, an address-space limit (:data:`RENDER_SECONDS`, :data:`RENDER_MEMORY`): a template that asks
+for too much is refused with a message instead of exhausting the machine.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import pickle
 import re
+import select
 import shutil
+import signal
 import subprocess
-import tempfile
-import zipfile
+import sys
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from docx.oxml.ns import qn
-from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from cpxl.errors import CpxlError, UnreadableWorkbook
-from cpxl.safeio import atomic_path, check_target
+from cpxl.errors import CpxlError
+from cpxl.safeio import atomic_path, check_target, parent_death_signal, temp_dir
 from cpxl.tables import KIND_NAMES, KINDS
+from cpxl.workbook.read import regular_file
 
 from . import ooxml as X
 from .tables import Page
 from .templates import TITLES, template_path
 
 PDF_TIMEOUT = 300  # seconds for LibreOffice to convert one report
+RENDER_SECONDS = int(os.environ.get("CPXL_RENDER_SECONDS", "300"))  # the whole rendering of one report, in its process
+RENDER_MEMORY = int(os.environ.get("CPXL_RENDER_MEMORY_MB", "2048")) << 20  # address space it may add to what the process holds (Linux)
 
 
 class ReportError(CpxlError):
@@ -50,6 +62,8 @@ class ExportResult:
     pending: list[str] = field(default_factory=list)  # sections carrying 【待补充】
     tables: int = 0
     figures: int = 0
+    removed: list[str] = field(default_factory=list)  # what was taken out of the template (external links, objects …)
+    render_peak_kb: int | None = None  # peak resident memory of the rendering process (Linux, macOS)
 
 
 def export_report(book_path, out_path, *, kind: str | None = None, template=None, pdf: bool = False,
@@ -70,8 +84,7 @@ def export_report(book_path, out_path, *, kind: str | None = None, template=None
     if kind is not None and kind not in KINDS:
         raise ReportError(f"未知的报告类型“{kind}”，可选：{'、'.join(KINDS)}")
     pdf_path = out_path.with_suffix(".pdf") if pdf else None
-    if not book_path.is_file():
-        raise UnreadableWorkbook(f"找不到文件：{book_path}" if not book_path.exists() else f"这是一个文件夹，不是工作簿：{book_path}")
+    regular_file(book_path)
     # refuse before any work: the input, or existing outputs without force
     check_target(out_path, inputs=[book_path], force=force)
     if pdf_path is not None:
@@ -87,11 +100,12 @@ def export_report(book_path, out_path, *, kind: str | None = None, template=None
     findings = check_book(book)
     errors = sum(f.severity == "error" for f in findings)
 
-    built, document = render(book, report_kind, tpl_file)
     with atomic_path(out_path, inputs=[book_path], force=force) as tmp:
-        document.save(str(tmp))
-    result = ExportResult(out_path, None, errors, len(findings) - errors, list(built.problems), built.pending, built.tables,
-                          built.figures)
+        done = render_isolated(book, report_kind, tpl_file, tmp, book_path=book_path, untrusted=template is not None)
+    result = ExportResult(out_path, None, errors, len(findings) - errors, done["problems"], done["pending"], done["tables"],
+                          done["figures"], done["removed"], done.get("peak_kb"))
+    if result.removed:
+        result.messages.insert(0, "报告模板中的以下内容可能在打开报告时执行或访问外部资源，已删除：" + "；".join(result.removed))
     from . import charts
 
     if charts.cjk_font() is None:
@@ -109,24 +123,19 @@ def _check_kind(book_kind: str, report_kind: str, path: Path) -> None:
     )
 
 
-MAX_TEMPLATE_BYTES = 100 * 1024 * 1024
-
-
 def _template_file(kind: str | None, template) -> Path | None:
+    from .clean import TemplateRefused, check_template_file
+
     if template is None:
         return None
     t = Path(template)
-    if not t.exists():
+    if not os.path.exists(t):
         raise ReportError(f"找不到报告模板：{t}")
     try:
-        with zipfile.ZipFile(t) as zf:
-            if "word/document.xml" not in zf.namelist():
-                raise ReportError(f"报告模板不是 Word .docx 文件：{t}")
-            # a template is a few MB at most; refuse before decompressing a bomb
-            if sum(i.file_size for i in zf.infolist()) > MAX_TEMPLATE_BYTES:
-                raise ReportError(f"报告模板解压后过大（上限 {MAX_TEMPLATE_BYTES // 2**20} MB）：{t}")
-    except zipfile.BadZipFile:
-        raise ReportError(f"报告模板不是 Word .docx 文件（.doc 请在 Word 中另存为 .docx）：{t}") from None
+        regular_file(t, "报告模板")
+        check_template_file(t)
+    except (TemplateRefused, CpxlError) as exc:
+        raise ReportError(str(exc)) from None
     return t
 
 
@@ -143,10 +152,11 @@ def _finalize(value):
     return Markup(X.esc(value))
 
 
-def jinja_env() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=True, finalize=_finalize)
-    env.filters["e"] = escape
-    return env
+def jinja_env():
+    """The environment every report is rendered in: sandboxed, autoescaping, sizes bounded (:mod:`.sandbox`)."""
+    from .sandbox import bounded_env
+
+    return bounded_env(autoescape=True, finalize=_finalize)
 
 
 def style_map(doc) -> X.StyleMap:
@@ -202,14 +212,22 @@ def render(book, kind: str, tpl_file: Path):
     from .context import build_context
 
     try:
-        tpl = DocxTemplate(str(tpl_file))
+        tpl = DocxTemplate(tpl_file if isinstance(tpl_file, Path) and not _odd_name(tpl_file) else _file_bytes(tpl_file))
         tpl.init_docx()
         styles, page = style_map(tpl.docx), page_of(tpl.docx)
     except Exception as exc:  # a damaged or foreign template: name it, not a traceback
         raise ReportError(f"报告模板无法打开（{type(exc).__name__}），请在 Word 中重新另存为 .docx：{tpl_file}") from None
     built = build_context(book, kind, tpl, styles, page)
+    from .sandbox import TemplateLimit
+
     try:
         tpl.render(built.context, jinja_env())
+    except MemoryError:
+        raise
+    except TemplateLimit as exc:
+        raise ReportError(f"报告模板超出限制，拒绝渲染：{exc}：{tpl_file}") from None
+    except RecursionError:
+        raise ReportError(f"报告模板渲染失败（宏或包含的递归过深），请检查模板中的 {{% macro %}}：{tpl_file}") from None
     except Exception as exc:  # jinja errors in a restyled template: name the template, not a traceback
         raise ReportError(f"报告模板渲染失败（{type(exc).__name__}：{exc}），请检查模板中的 {{{{ }}}} 与 {{% %}} 标签：{tpl_file}") from None
     _complete_sections(tpl.docx)
@@ -249,6 +267,215 @@ def _drop_start(sect) -> None:
     pg = sect.find(qn("w:pgNumType"))
     if pg is not None and pg.get(qn("w:start")) is not None:
         del pg.attrib[qn("w:start")]
+
+
+def _odd_name(path: Path) -> bool:
+    from cpxl.fsnames import has_escapes
+
+    return has_escapes(str(path))
+
+
+def _file_bytes(path: Path):
+    import io
+
+    with open(path, "rb") as fh:
+        return io.BytesIO(fh.read())
+
+
+def render_to(book, kind: str, tpl_file: Path, out: Path, *, untrusted: bool = True) -> dict:
+    """Render the report, clean it when the template is not the shipped one (:mod:`.clean`) and save it to
+    `out`; what the caller reports, as plain data."""
+    from .clean import clean_document
+
+    built, tpl = render(book, kind, tpl_file)
+    removed = clean_document(tpl.docx) if untrusted else []
+    tpl.save(str(out))
+    return {"problems": list(built.problems), "pending": list(built.pending), "tables": built.tables, "figures": built.figures,
+            "removed": removed}
+
+
+# ---- the rendering process ------------------------------------------------------------------------------
+
+_LIMIT_MEMORY = "memory"
+_LIMIT_TIME = "time"
+
+
+def _limit_message(which: str, tpl_file: Path) -> str:
+    if which == _LIMIT_MEMORY:
+        return (f"生成报告所需内存超过上限（{RENDER_MEMORY // 2**20} MB），已停止：报告模板或工作簿内容异常，"
+                f"请检查模板中的循环和表达式：{tpl_file}")
+    return f"生成报告超过时间上限（{RENDER_SECONDS} 秒），已停止：报告模板或工作簿内容异常，请检查模板中的循环：{tpl_file}"
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _child_limits() -> None:
+    import resource
+
+    parent_death_signal()
+    want = _address_space() + RENDER_MEMORY
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+
+
+def _payload(fn) -> dict:
+    try:
+        return {"ok": True, "value": fn()}
+    except MemoryError:
+        return {"ok": False, "limit": _LIMIT_MEMORY}
+    except CpxlError as exc:
+        return {"ok": False, "message": str(exc), "code": exc.exit_code}
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent
+        return {"ok": False, "internal": f"{type(exc).__name__}：{exc}"}
+
+
+def _outcome(payload: dict, tpl_file: Path) -> dict:
+    if payload.get("ok"):
+        return payload["value"]
+    if "limit" in payload:
+        raise ReportError(_limit_message(payload["limit"], tpl_file))
+    if "message" in payload:
+        err = ReportError(payload["message"])
+        err.exit_code = payload.get("code", 2)
+        raise err
+    raise RuntimeError(payload.get("internal", "报告生成进程出错"))
+
+
+def render_isolated(book, kind: str, tpl_file: Path, out: Path, *, book_path: Path | None = None,
+                    untrusted: bool = True) -> dict:
+    """:func:`render_to` in a child process, under :data:`RENDER_SECONDS` and (Linux) :data:`RENDER_MEMORY`.
+    The result has ``peak_kb``, the child's peak resident memory. Limits hit: ReportError (exit 2)."""
+    if _use_fork():
+        return _render_forked(book, kind, tpl_file, out, untrusted)
+    return _render_spawned(book_path or book.path, kind, tpl_file, out, untrusted)
+
+
+def _use_fork() -> bool:
+    """Fork (the child shares the workbook already read) on Linux; a spawned process elsewhere (forking
+    after macOS frameworks are loaded is unsafe; Windows has no fork)."""
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+def _render_forked(book, kind: str, tpl_file: Path, out: Path, untrusted: bool) -> dict:
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's stack
+        try:
+            os.close(r)
+            _child_limits()
+            data = pickle.dumps(_payload(lambda: render_to(book, kind, tpl_file, out, untrusted=untrusted)))
+        except BaseException:  # noqa: BLE001 - even pickling can run out of memory
+            data = pickle.dumps({"ok": False, "limit": _LIMIT_MEMORY})
+        try:
+            with os.fdopen(w, "wb") as fh:
+                fh.write(data)
+        finally:
+            os._exit(0)
+    os.close(w)
+    chunks, status, usage = [], None, None
+    deadline = time.monotonic() + RENDER_SECONDS
+    try:
+        with os.fdopen(r, "rb", buffering=0) as fh:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                ready, _, _ = select.select([fh], [], [], min(left, 1.0))
+                if ready:
+                    block = fh.read(1 << 16)
+                    if not block:
+                        break
+                    chunks.append(block)
+        if time.monotonic() >= deadline:
+            os.kill(pid, signal.SIGKILL)
+        _, status, usage = os.wait4(pid, 0)
+    finally:
+        if usage is None:  # interrupted (Ctrl+C, SIGTERM): the child goes too
+            with _suppress():
+                os.kill(pid, signal.SIGKILL)
+            with _suppress():
+                os.wait4(pid, 0)
+    peak = usage.ru_maxrss if usage is not None else None
+    if os.WIFSIGNALED(status):
+        which = _LIMIT_TIME if time.monotonic() >= deadline else _LIMIT_MEMORY
+        raise _with_peak(ReportError(_limit_message(which, tpl_file) if which == _LIMIT_TIME or os.WTERMSIG(status) == signal.SIGKILL
+                                     else f"生成报告的进程异常结束（信号 {os.WTERMSIG(status)}），未写出报告：{tpl_file}"), peak)
+    try:
+        payload = pickle.loads(b"".join(chunks))
+    except Exception:  # noqa: BLE001
+        payload = {"ok": False, "limit": _LIMIT_MEMORY}
+    try:
+        value = _outcome(payload, tpl_file)
+    except Exception as exc:
+        raise _with_peak(exc, peak)
+    return dict(value, peak_kb=peak)
+
+
+def _with_peak(exc: Exception, peak: int | None) -> Exception:
+    exc.render_peak_kb = peak
+    return exc
+
+
+class _suppress:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return exc[0] is not None and issubclass(exc[0], (OSError, ChildProcessError, subprocess.TimeoutExpired))
+
+
+def _spawned_entry(book_path: str, kind: str, tpl_file: str, out: str, untrusted: bool, conn) -> None:  # pragma: no cover - spawned
+    import threading
+
+    parent = os.getppid()
+
+    def watch():  # the parent died: nothing is waiting for this report
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+    def work():
+        from cpxl.workbook.read import read_workbook
+
+        return render_to(read_workbook(Path(book_path)), kind, Path(tpl_file), Path(out), untrusted=untrusted)
+
+    conn.send(_payload(work))
+    conn.close()
+
+
+def _render_spawned(book_path: Path, kind: str, tpl_file: Path, out: Path, untrusted: bool) -> dict:
+    """Elsewhere than Linux: a fresh process (it reads the workbook again) under the time limit only."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_spawned_entry, args=(str(book_path), kind, str(tpl_file), str(out), untrusted, send), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(RENDER_SECONDS):
+            raise ReportError(_limit_message(_LIMIT_TIME, tpl_file))
+        try:
+            payload = recv.recv()
+        except (EOFError, OSError):
+            payload = {"ok": False, "limit": _LIMIT_MEMORY}
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        recv.close()
+    return dict(_outcome(payload, tpl_file), peak_kb=None)
 
 
 # ---- PDF -----------------------------------------------------------------------------------------------------
@@ -312,7 +539,7 @@ def _convert(soffice: str, src: Path, outdir: Path, profile: Path, docx: Path) -
         conf.write_text(fonts_conf(), encoding="utf-8")
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=PDF_TIMEOUT, env=env)
+        proc = _run_group(cmd, PDF_TIMEOUT, env=env)
     except subprocess.TimeoutExpired:
         raise ReportError(f"LibreOffice 转换 PDF 超时（{PDF_TIMEOUT} 秒），Word 报告已保存：{docx}") from None
     made = outdir / (src.stem + ".pdf")
@@ -320,6 +547,36 @@ def _convert(soffice: str, src: Path, outdir: Path, profile: Path, docx: Path) -
         detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip().splitlines()
         raise ReportError(f"LibreOffice 转换 PDF 失败（{detail[-1] if detail else proc.returncode}），Word 报告已保存：{docx}")
     return made
+
+
+def _run_group(cmd: list[str], timeout: float, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `cmd` in its own process group; on a timeout or an interruption the whole group is killed
+    (soffice starts soffice.bin, which would otherwise go on writing into the temporary folder)."""
+    posix = os.name == "posix"
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=posix, env=env)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    except BaseException:
+        _kill_group(proc, posix)
+        raise
+
+
+def _kill_group(proc: subprocess.Popen, posix: bool) -> None:
+    if posix:
+        with _suppress():
+            os.killpg(proc.pid, signal.SIGKILL)
+    with _suppress():
+        proc.kill()
+    with _suppress():
+        proc.wait(10)
+    if posix:  # the rest of the group (not our children) goes a moment later
+        for _ in range(100):
+            try:
+                os.killpg(proc.pid, 0)
+            except OSError:
+                break
+            time.sleep(0.05)
 
 
 def toc_page_numbers(pdf: Path, headings: list[str]) -> list[str | None]:
@@ -377,8 +634,7 @@ def to_pdf(docx: Path, target: Path, *, soffice: str | None = None, inputs=(), f
     first conversion are written into a copy and the copy converted again, so the PDF's contents have
     them. The .docx itself is left as written."""
     soffice = soffice or find_soffice()
-    with tempfile.TemporaryDirectory(prefix="cpxl-pdf-") as tmpdir:
-        tmp = Path(tmpdir)
+    with temp_dir("pdf") as tmp:
         src = tmp / "report.docx"
         shutil.copyfile(docx, src)
         made = _convert(soffice, src, tmp / "out", tmp / "profile", docx)
@@ -393,4 +649,15 @@ def to_pdf(docx: Path, target: Path, *, soffice: str | None = None, inputs=(), f
     return target
 
 
-__all__ = ["export_report", "ExportResult", "ReportError", "render", "to_pdf", "find_soffice", "jinja_env", "fonts_conf"]
+__all__ = [
+    "ExportResult",
+    "ReportError",
+    "export_report",
+    "find_soffice",
+    "fonts_conf",
+    "jinja_env",
+    "parent_death_signal",
+    "render",
+    "render_isolated",
+    "to_pdf",
+]

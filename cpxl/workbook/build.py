@@ -169,11 +169,11 @@ def save_workbook(wb: Workbook, path: Path, *, force: bool = False) -> Path:
 def save_computed(wb: Workbook, path: Path, *, force: bool = False) -> Path:
     """Save `wb` with the computed value of every formula cell cached (`cpxl calc`), so previewers, pandas
     and viewers that do not recalculate show numbers; written atomically."""
-    import tempfile
+    from cpxl.safeio import temp_dir
 
     from .evaluate import calc_workbook
 
-    with tempfile.TemporaryDirectory(prefix="cpxl-save-") as tmp:
+    with temp_dir("save") as tmp:
         plain = Path(tmp) / "book.xlsx"
         wb.save(plain)
         calc_workbook(plain, path, force=force)

@@ -40,7 +40,6 @@ import inspect
 import logging
 import math
 import re
-import tempfile
 import threading
 import time
 import types
@@ -542,9 +541,9 @@ def _parameter_rows(path: Path) -> list[tuple] | None:
     Rows 1–3 (title, header) come back blank so that a row's position in the list is its
     row number in the sheet, which is what error messages about a row then name.
     """
-    from python_calamine import CalamineWorkbook
+    from .read import calamine_open
 
-    book = CalamineWorkbook.from_path(str(path))
+    book, handle = calamine_open(Path(path))  # a GBK-named file is handed over open
     try:
         if PARAMETER_SHEET not in book.sheet_names:
             return None
@@ -552,6 +551,8 @@ def _parameter_rows(path: Path) -> list[tuple] | None:
     finally:
         with contextlib.suppress(Exception):
             book.close()
+        if handle is not None:
+            handle.close()
     blank = (None,) * PARAMETER_COLUMNS
     rows = [blank] * (PARAMETER_FIRST_ROW - 1)
     for row in data[PARAMETER_FIRST_ROW - 1 :]:
@@ -666,7 +667,7 @@ def _evaluate(pkg: Package, engine: str = "auto", progress: Callable | None = No
 
     aliases = _sheet_aliases(s.name for s in sheets)
     notes: list[str] = []
-    with _LOCK, tempfile.TemporaryDirectory(prefix="cpxl-calc-") as tmp:
+    with _LOCK, safeio.temp_dir("calc") as tmp:
         book = Path(tmp) / ("book" + pkg.extension)
         _write_normalized(pkg, sheets, aliases, book)
         register_cp_functions()
@@ -1113,6 +1114,12 @@ def calc_workbook(
             raise EvaluateError(f"无法写入输出文件 {dst}：{ex.strerror or ex}") from None
         except Exception as ex:
             log.debug("evaluation failed", exc_info=True)
+            from .read import invalid_characters
+
+            bad = invalid_characters(src)
+            if bad:  # name the cells, not the parser's position
+                where = "、".join(f"{sheet}!{cell}（{ref}）" for sheet, cell, ref in bad[:5]) + (" 等" if len(bad) > 5 else "")
+                raise EvaluateError(f"工作簿含 XML 不允许的字符引用，无法计算：{where}；请重新输入这些单元格：{src}") from None
             raise EvaluateError(f"无法计算工作簿 {src}：{type(ex).__name__}: {ex}") from ex
     finally:
         pkg.close()

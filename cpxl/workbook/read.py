@@ -7,8 +7,12 @@ located by ``sheet!cell``; the file itself is only ever opened for reading.
 
 from __future__ import annotations
 
+import bisect
+import io
+import os
 import posixpath
 import re
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -380,10 +384,14 @@ class Workbook:
     ``get_sheet_by_name``, which raises :class:`SheetTooLarge` for a sheet beyond :data:`MAX_CELLS`.
     """
 
-    def __init__(self, path: Path, calamine: CalamineWorkbook, parts: dict[str, str]):
+    def __init__(self, path: Path, calamine: CalamineWorkbook, parts: dict[str, str], handle=None,
+                 bad_chars: dict[str, dict[str, str]] | None = None):
         self.path, self._wb, self._parts = path, calamine, parts
         self._extents: dict[str, Extent] = {}
         self._zip: zipfile.ZipFile | None = None  # opened once: its directory is the costly part
+        self._handle = handle  # the open file calamine reads, for a name it cannot be given as text
+        self._repaired = bad_chars is not None  # invalid character references already replaced (the file's copy)
+        self.bad_chars: dict[str, dict[str, str]] = bad_chars or {}  # sheet -> cell -> the reference replaced
 
     def _zipfile(self) -> zipfile.ZipFile:
         if self._zip is None:
@@ -394,6 +402,38 @@ class Workbook:
         if self._zip is not None:
             self._zip.close()
             self._zip = None
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def read_grid(self, sheet: str, nrows: int | None = None) -> list[list]:
+        """The sheet's values as rows (``to_python``), after the size check. A sheet calamine refuses
+        because of character references XML does not allow (``&#xD800;``, a lone surrogate that some
+        programs write) is read from a copy with each replaced by U+FFFD; the cells are in
+        :attr:`bad_chars` (:meth:`char_findings`)."""
+        self.check_size(sheet)
+        kw = {"skip_empty_area": False} | ({"nrows": nrows} if nrows is not None else {})
+        try:
+            return self._wb.get_sheet_by_name(sheet).to_python(**kw)
+        except Exception:
+            if self._repaired or not self._repair():
+                raise
+        return self._wb.get_sheet_by_name(sheet).to_python(**kw)
+
+    def _repair(self) -> bool:
+        """Reopen calamine on a copy without invalid character references; False when there are none."""
+        self._repaired = True
+        repaired = repaired_copy(self._zipfile(), self._parts)
+        if repaired is None:
+            return False
+        data, self.bad_chars = repaired
+        self._wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return True
+
+    def char_findings(self, sheet: str) -> list[Finding]:
+        return [Finding(sheet, cell, "error", "bad_character",
+                        f"单元格含 XML 不允许的字符 {ref}（如孤立的代理项，多由其他程序写入），已按“\ufffd”读取；请重新输入该单元格")
+                for cell, ref in self.bad_chars.get(sheet, {}).items()]
 
     def __getattr__(self, name):
         return getattr(self._wb, name)
@@ -455,14 +495,43 @@ class Workbook:
                 )
 
 
+_FILE_KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+               (stat.S_ISSOCK, "套接字"))
+
+
+def regular_file(path: Path, what: str = "工作簿") -> os.stat_result:
+    """The file's status if it is a regular file (links followed); else UnreadableWorkbook saying what
+    it is. Never opens it (opening a FIFO would wait for a writer)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise UnreadableWorkbook(f"找不到文件：{path}" + ("（是指向不存在位置的链接）" if os.path.islink(path) else "")) from None
+    except OSError as exc:
+        raise UnreadableWorkbook(f"无法访问文件（{exc.strerror or exc}）：{path}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UnreadableWorkbook(f"这是一个文件夹，不是{what}：{path}")
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in _FILE_KINDS if test(st.st_mode)), "特殊文件")
+        raise UnreadableWorkbook(f"不是普通文件（{kind}），不是{what}：{path}")
+    return st
+
+
+def duplicate_member(names) -> str | None:
+    """A zip member name that occurs more than once (part names compare without case, as OPC says, and
+    with ``\\`` as ``/``): readers disagree on which copy counts, so such a package has no single meaning."""
+    seen = set()
+    for name in names:
+        key = name.replace("\\", "/").lstrip("/").lower()
+        if key in seen:
+            return name
+        seen.add(key)
+    return None
+
+
 def open_calamine(path: Path) -> Workbook:
     """Open an .xlsx after checking it really is one; every refusal is a one-line Chinese message."""
     path = Path(path)
-    if not path.exists():
-        raise UnreadableWorkbook(f"找不到文件：{path}")
-    if path.is_dir():
-        raise UnreadableWorkbook(f"这是一个文件夹，不是工作簿：{path}")
-    size = path.stat().st_size
+    size = regular_file(path).st_size
     if size == 0:
         raise UnreadableWorkbook(f"文件为空：{path}")
     if size > MAX_BYTES:
@@ -478,6 +547,9 @@ def open_calamine(path: Path) -> Workbook:
         raise UnreadableWorkbook(f"不是 Excel .xlsx 工作簿（可能是 CSV、文本或其他格式），请另存为 .xlsx：{path}")
     try:
         with zipfile.ZipFile(path) as zf:
+            dup = duplicate_member(zf.namelist())
+            if dup is not None:
+                raise UnreadableWorkbook(f"工作簿中的部件 {dup} 出现了不止一次（压缩包内有同名文件，不同程序会读到不同内容），拒绝读取：{path}")
             names = set(zf.namelist())
             if "xl/workbook.bin" in names:
                 raise UnreadableWorkbook(f"这是 .xlsb 二进制工作簿，请在 Excel 中另存为 .xlsx：{path}")
@@ -509,10 +581,134 @@ def open_calamine(path: Path) -> Workbook:
         raise
     except Exception as exc:  # defusedxml refusals, malformed workbook.xml
         raise UnreadableWorkbook(f"工作簿结构无法解析（{type(exc).__name__}），不是有效的 .xlsx：{path}") from None
+    handle = None
     try:
-        return Workbook(path, CalamineWorkbook.from_path(str(path)), parts)
+        try:
+            calamine, handle = calamine_open(path)
+        except Exception:
+            repaired = _repaired_open(path, parts)  # the shared strings hold an invalid character reference
+            if repaired is None:
+                raise
+            return repaired
+        return Workbook(path, calamine, parts, handle)
     except Exception as exc:  # calamine's own errors carry English text only
+        if handle is not None:
+            handle.close()
         raise UnreadableWorkbook(f"无法读取工作簿：{path}（{exc}）") from None
+
+
+def calamine_open(path: Path):
+    """(CalamineWorkbook, open file or None). calamine takes a name as UTF-8 text: a name holding bytes of
+    another encoding (a GBK name on Linux, see :mod:`cpxl.fsnames`) is opened here and handed over as a
+    file (the caller closes it after the workbook)."""
+    from cpxl.fsnames import has_escapes
+
+    if not has_escapes(str(path)):
+        return CalamineWorkbook.from_path(str(path)), None
+    fh = open(path, "rb")  # noqa: SIM115 - closed with the workbook
+    try:
+        return CalamineWorkbook.from_filelike(fh), fh
+    except BaseException:
+        fh.close()
+        raise
+
+
+def _repaired_open(path: Path, parts: dict[str, str]) -> Workbook | None:
+    with zipfile.ZipFile(path) as zf:
+        repaired = repaired_copy(zf, parts)
+    if repaired is None:
+        return None
+    data, bad = repaired
+    return Workbook(path, CalamineWorkbook.from_filelike(io.BytesIO(data)), parts, bad_chars=bad)
+
+
+# ---- character references XML does not allow ----------------------------------------------------------
+
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
+_SST_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*)>\s*<(?:[A-Za-z_][\w.-]*:)?v>\s*([0-9]+)\s*<")
+_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,3}[0-9]{1,7})[\"']")
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>]")
+
+
+def _invalid_ref(m: re.Match) -> bool:
+    cp = int(m[1], 16) if m[1] else int(m[2])
+    return not (cp in (0x9, 0xA, 0xD) or 0x20 <= cp <= 0xD7FF or 0xE000 <= cp <= 0xFFFD or 0x10000 <= cp <= 0x10FFFF)
+
+
+def _fix_refs(xml: bytes) -> tuple[bytes, list[tuple[int, str]]]:
+    """The XML with every invalid character reference replaced by U+FFFD, and (position, reference) of each."""
+    found: list[tuple[int, str]] = []
+
+    def sub(m: re.Match) -> bytes:
+        if not _invalid_ref(m):
+            return m[0]
+        found.append((m.start(), m[0].decode("ascii")))
+        return "\ufffd".encode()
+
+    return _CHARREF.sub(sub, xml), found
+
+
+def invalid_characters(path: Path) -> list[tuple[str, str, str]]:
+    """(sheet, cell, reference) of every character reference XML does not allow, for tools that parse the
+    sheets as XML and must refuse such a workbook (the calculator): the message then names the cells."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            repaired = repaired_copy(zf, _sheet_parts(zf))
+    except Exception:  # noqa: BLE001 - the caller's own error stands
+        return []
+    if repaired is None:
+        return []
+    return [(sheet, cell, ref) for sheet, cells in repaired[1].items() for cell, ref in cells.items()]
+
+
+def repaired_copy(zf: zipfile.ZipFile, parts: dict[str, str]) -> tuple[bytes, dict[str, dict[str, str]]] | None:
+    """A copy of the workbook's XML parts (in memory; pictures and other binary parts left out) with
+    invalid character references replaced by U+FFFD, and sheet -> cell -> reference for each one found in
+    a sheet or in a shared string a cell uses. None when there is nothing to replace."""
+    by_part = {part: sheet for sheet, part in parts.items()}
+    sst_name = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
+    bad: dict[str, dict[str, str]] = {}
+    bad_strings: dict[int, str] = {}
+    out = io.BytesIO()
+    changed = False
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for info in zf.infolist():
+            if not info.filename.lower().endswith((".xml", ".rels")):
+                continue
+            data = zf.read(info)
+            fixed, found = _fix_refs(data) if b"&#" in data else (data, [])
+            if found:
+                changed = True
+                if info.filename == sst_name:
+                    starts = [m.start() for m in _SI.finditer(data)]
+
+                    for pos, ref in found:
+                        bad_strings.setdefault(bisect.bisect_right(starts, pos) - 1, ref)
+                elif info.filename in by_part:
+                    cells = bad.setdefault(by_part[info.filename], {})
+                    for pos, ref in found:
+                        start = max(data.rfind(b"<c ", 0, pos), data.rfind(b":c ", 0, pos))
+                        m = _CELL_START.match(data, data.rfind(b"<", 0, start + 1)) if start >= 0 else None
+                        cells.setdefault(m[1].decode() if m else "A1", ref)
+            z.writestr(info.filename, fixed)
+    if not changed:
+        return None
+    if bad_strings:  # the cells that show a repaired shared string
+        for sheet, part in parts.items():
+            try:
+                data = zf.read(part)
+            except KeyError:
+                continue
+            for m in _SST_CELL.finditer(data):
+                attrs = m[1]
+                if not re.search(rb"\bt\s*=\s*[\"']s[\"']", attrs):
+                    continue
+                index = int(m[2])
+                if index in bad_strings:
+                    ref = re.search(rb"\br\s*=\s*[\"']([A-Za-z]{1,3}[0-9]{1,7})[\"']", attrs)
+                    if ref:
+                        bad.setdefault(sheet, {}).setdefault(ref[1].decode(), bad_strings[index])
+    return out.getvalue(), bad
 
 
 def preflight(path: Path, sheets=()) -> Workbook:
@@ -577,7 +773,7 @@ def _read(path: Path, wb: Workbook, kind: str | None) -> Book:
             continue
         used.add(sheet)
         try:
-            grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=MAX_ROWS)
+            grid = wb.read_grid(sheet, MAX_ROWS)
         except SheetTooLarge as exc:
             findings.append(Finding(sheet, exc.cell, "error", "sheet_too_large", str(exc)))
             tables[table.id] = TableData(table, None)
@@ -592,6 +788,7 @@ def _read(path: Path, wb: Workbook, kind: str | None) -> Book:
                 Finding(sheet, f"A{MAX_ROWS + 1}", "error", "too_many_rows",
                         f"工作表有 {rows:,} 行，超过读取上限 {MAX_ROWS:,} 行；第 {MAX_ROWS + 1:,} 行起未读取，请删除多余的行或拆分数据")
             )
+        findings.extend(wb.char_findings(sheet))
         for ref, text in wb.error_cells(sheet).items():
             r, c = _row_col(ref)
             if r <= len(grid):

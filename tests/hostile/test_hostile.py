@@ -123,6 +123,7 @@ class Run:
     code: int
     stdout: str
     stderr: str
+    peak_mb: int | None = None  # peak resident memory of the command's process and the children it waited for
 
     @property
     def text(self) -> str:
@@ -132,12 +133,13 @@ class Run:
 OUTPUT_NAMES = {"calc": "计算结果.xlsx", "export": "报告.docx", "aggregate": "汇总.xlsx"}
 
 
-def argv(command: str, src: Path, out: Path) -> list[str]:
+def argv(command: str, src: Path, out: Path, template: Path | None = None) -> list[str]:
     if command == "check":
         return ["check", "--json", str(src)]
     if command == "aggregate":
         return ["aggregate", str(src), "-o", str(out / OUTPUT_NAMES[command]), "-j", "1"]
-    return [command, str(src), "-o", str(out / OUTPUT_NAMES[command])]
+    extra = ["--template", str(template)] if template is not None else []
+    return [command, str(src), "-o", str(out / OUTPUT_NAMES[command]), *extra]
 
 
 def run_inprocess(args: list[str]) -> Run:
@@ -156,12 +158,28 @@ CHILD = ("import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, ({
          "sys.argv = ['cpxl'] + sys.argv[1:]; runpy.run_module('cpxl.cli', run_name='__main__')").format(MEMORY_LIMIT)
 
 
-def run_child(args: list[str], timeout: float = 180) -> Run:
-    """The command in its own process, memory capped: a crash of native code cannot take pytest along."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="200")
-    p = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, timeout=timeout, env=env,
-                       cwd=ROOT)
-    return Run(p.returncode, p.stdout, p.stderr)
+def run_child(args: list[str], timeout: float = 180, env: dict | None = None) -> Run:
+    """The command in its own process, memory capped: a crash of native code cannot take pytest along.
+    Its peak resident memory (os.wait4: the process and every child it waited for) is measured."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="200", **(env or {}))
+    p = subprocess.Popen([sys.executable, "-c", CHILD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    streams: dict[str, bytes] = {}
+    readers = [threading.Thread(target=lambda k=k, f=f: streams.__setitem__(k, f.read())) for k, f in (("out", p.stdout), ("err", p.stderr))]
+    for t in readers:
+        t.start()
+    timer = threading.Timer(timeout, p.kill)
+    timer.start()
+    try:
+        _, status, usage = os.wait4(p.pid, 0)
+    finally:
+        timer.cancel()
+    for t in readers:
+        t.join()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    p.stdout.close()
+    p.stderr.close()
+    return Run(p.returncode, streams["out"].decode("utf-8", "replace"), streams["err"].decode("utf-8", "replace"),
+               usage.ru_maxrss // 1024)
 
 
 def digest(path: Path) -> str:
@@ -241,8 +259,13 @@ def test_hostile_input(case: C.Case, command: str, cases: Corpus, base: C.Base, 
     folder_before = [p.name for p in files_in(folder)]
     hits_before = listener.hits
 
-    args = argv(command, src, out)
-    run = run_child(args) if case.isolate else run_inprocess(args)
+    template = None
+    if case.template is not None:
+        (tmp_path / "template").mkdir()
+        template = case.template(base, tmp_path / "template")
+    args = argv(command, src, out, template)
+    measured = case.isolate or case.max_rss_mb or case.env
+    run = run_child(args, env=dict(case.env)) if measured else run_inprocess(args)
     text = run.text
 
     # never a traceback, always a documented exit code and a Chinese message
@@ -279,6 +302,18 @@ def test_hostile_input(case: C.Case, command: str, cases: Corpus, base: C.Base, 
                 assert C.SECRET not in body, f"{p.name}:{name} holds the secret file's content"
     if case.network:
         assert listener.hits == hits_before, "something connected to the network"
+    if case.max_rss_mb:
+        assert run.peak_mb is not None and run.peak_mb < case.max_rss_mb, f"peak memory {run.peak_mb} MB"
+    if case.words and command == "export":
+        assert case.words in run.text, run.text[-1500:]
+    if case.absent or case.present:
+        assert outputs, text[-1500:]
+        bodies = [(f"{p.name}:{name}", body) for p in outputs for name, body in member_texts(p)]
+        for word in case.absent:
+            hits = [where for where, body in bodies if word in body or word in where]
+            assert not hits, f"{word!r} is still in {hits}"
+        for word in case.present:
+            assert any(word in body for _, body in bodies), f"{word!r} was removed"
     _command_specific(case, command, run, out)
 
 
