@@ -191,7 +191,7 @@ def _check_method(obj, args, kwargs) -> None:
             items = _as_items(args[0])
             if _joined_length(items, owner) > MAX_STRING:
                 raise _too_long(_joined_length(items, owner))
-            args[0:1] = [items]  # noqa: the caller passes a list it owns
+            args[0:1] = [items]  # the caller passes a list it owns
     elif isinstance(owner, list):
         if name in ("append", "insert") and len(owner) + 1 > MAX_SEQUENCE:
             raise _too_many(len(owner) + 1)
