@@ -171,6 +171,8 @@ def localize_help(app: typer.Typer, *, width: int = 120) -> None:
         for group in sub.registered_groups:
             if default(group.cls, core.TyperGroup):
                 group.cls = group_cls
+            group.options_metavar = "[选项]"
+            group.subcommand_metavar = "命令 [参数]..."
             if group.typer_instance is not None:
                 walk(group.typer_instance)
 
