@@ -71,6 +71,43 @@ def _print_findings(findings, as_json: bool) -> tuple[int, int]:
     return errors, warnings
 
 
+# ---- messages, shared with the local page (cpxl ui) ----------------------------------------------------
+
+
+def calc_lines(result, output: Path) -> list[tuple[str, str]]:
+    lines = [("warning", f"{sheet}!{cell} — {text}") for sheet, cell, text in result.errors]
+    lines.append(("info", f"已计算 {result.formulas} 个公式，{len(result.errors)} 个结果为错误值；输出：{output}"))
+    return lines
+
+
+def export_lines(result) -> list[tuple[str, str]]:
+    lines = [("info", f"已导出报告：{result.path}（{result.tables} 张表，{result.figures} 幅图）")]
+    if result.pdf_path:
+        lines.append(("info", f"已导出 PDF：{result.pdf_path}"))
+    lines += [("warning", message) for message in result.messages]
+    if result.pending:
+        lines.append(("info", f"{len(result.pending)} 个章节尚无正文，已生成数据分析并标注【待补充】：请在“章节文字”表中填写后重新导出。"))
+    if result.errors or result.warnings:
+        lines.append(("error" if result.errors else "warning",
+                      f"工作簿检查：{result.errors} 个错误，{result.warnings} 个警告（用 cpxl check 查看位置）。"))
+    return lines
+
+
+def aggregate_lines(result, output: Path) -> list[tuple[str, str]]:
+    return [("error" if result.failed or not result.enterprises else "info",
+             f"已汇总 {result.enterprises}/{result.workbooks} 本企业审核工作簿（{result.failed} 本无法读取，"
+             f"{result.with_errors} 本有检查错误，见“R.7 检查结果”）：{output}")]
+
+
+def region_report_line(report: Path) -> str:
+    return f"已导出区域/行业审核报告：{report}"
+
+
+def _print_lines(lines) -> None:
+    for level, text in lines:
+        out.print({"warning": "[yellow]", "error": "[red]"}.get(level, "") + escape(text) + ("[/]" if level != "info" else ""))
+
+
 @app.command()
 @guarded
 def check(
@@ -129,9 +166,7 @@ def calc(
     finally:
         if bar is not None:
             bar.stop()
-    for sheet, cell, text in result.errors:
-        out.print(f"[yellow]{escape(f'{sheet}!{cell} — {text}')}[/]")
-    out.print(f"已计算 {result.formulas} 个公式，{len(result.errors)} 个结果为错误值；输出：{escape(str(output))}")
+    _print_lines(calc_lines(result, output))
     raise typer.Exit(1 if result.errors else 0)
 
 
@@ -205,15 +240,7 @@ def export(
         from cpxl.report import export_report
 
         result = export_report(book, output, kind=kind, template=template, pdf=pdf, force=force)
-    out.print(f"已导出报告：{escape(str(result.path))}（{result.tables} 张表，{result.figures} 幅图）")
-    if result.pdf_path:
-        out.print(f"已导出 PDF：{escape(str(result.pdf_path))}")
-    for message in result.messages:
-        out.print(f"[yellow]{escape(message)}[/]")
-    if result.pending:
-        out.print(f"{len(result.pending)} 个章节尚无正文，已生成数据分析并标注【待补充】：请在“章节文字”表中填写后重新导出。")
-    if result.errors or result.warnings:
-        out.print(f"工作簿检查：{result.errors} 个错误，{result.warnings} 个警告（用 cpxl check 查看位置）。")
+    _print_lines(export_lines(result))
     raise typer.Exit(1 if result.errors else 0)
 
 
@@ -255,14 +282,11 @@ def aggregate(
 
     with bar:
         result = run(paths, output, jobs=jobs, force=force, full_check=full_check, progress=progress, report=report)
-    out.print(
-        f"已汇总 {result.enterprises}/{result.workbooks} 本企业审核工作簿（{result.failed} 本无法读取，"
-        f"{result.with_errors} 本有检查错误，见“R.7 检查结果”）：{escape(str(output))}"
-    )
+    _print_lines(aggregate_lines(result, output))
     if report:
         with step("正在导出区域/行业审核报告…"):
             export_region_report(output, report, force=force)
-        out.print(f"已导出区域/行业审核报告：{escape(str(report))}")
+        _print_lines([("info", region_report_line(report))])
     raise typer.Exit(0 if result.enterprises and not result.failed else 1)
 
 
