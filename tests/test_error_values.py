@@ -122,7 +122,8 @@ def test_cli_exit_codes_with_error_values(demo, tmp_path):
     assert res.exit_code == 1, res.output
     assert '"rule": "error_value"' in res.output
     res = runner.invoke(app, ["export", str(broken), "-o", str(tmp_path / "b.docx")])
-    assert res.exit_code == 0 and "内部错误" not in res.output, res.output
+    # the report is written; the workbook has errors: exit 1
+    assert res.exit_code == 1 and "内部错误" not in res.output and (tmp_path / "b.docx").exists(), res.output
 
 
 def _patch_cell(path, dst, sheet_index: int, cell: str, xml: str):

@@ -19,7 +19,16 @@ from .read import Book, TableData, filled, column_title, normalize_text
 CheckFn = Callable[[Book, TableData], Iterable[Finding]]
 CHECKS: dict[str, CheckFn] = {}
 
-OPTION_ID = re.compile(r"^F\d{2,}$")
+OPTION_ID = re.compile(r"^F0*[1-9]\d*$")  # “F+顺序号” (DB4101/T 61 6.7.2): F1 and F01 both, not F0
+
+
+def option_key(value) -> str:
+    """The option an id refers to: F1, F01 and ｆ０１ are the same option (“F+顺序号”, the number counts, not
+    its zero padding); anything else is compared as its normalised upper-case text."""
+    text = normalize_text(value).upper().replace(" ", "")
+    if OPTION_ID.match(text):
+        return f"F{int(text[1:])}"
+    return text
 
 
 def check(name: str):
@@ -186,10 +195,10 @@ def _option_ids(book: Book, data: TableData) -> Iterator[Finding]:
     for index, value in data.frame["option_id"].items():
         if not filled(value):
             continue
-        text = normalize_text(value).upper()
+        text = option_key(value)
         where = _where(data, index, "option_id")
         if not OPTION_ID.match(text):
-            yield Finding(data.sheet, where, "error", "option_id", f"方案编号“{value}”不符合“F+顺序号”格式（如 F01）")
+            yield Finding(data.sheet, where, "error", "option_id", f"方案编号“{value}”不符合“F+顺序号”格式（如 F1 或 F01）")
         elif text in seen and not (steps and text == last):
             yield Finding(data.sheet, where, "error", "option_id_duplicate", f"方案编号“{value}”重复（首次出现在 {seen[text]}）")
         seen.setdefault(text, where)
@@ -245,7 +254,7 @@ def _option_ids_in(book: Book, table_id: str = "D.30") -> set[str]:
     data = book.tables.get(table_id)
     if data is None or data.frame.empty or "option_id" not in data.frame:
         return set()
-    return {normalize_text(v).upper() for v in data.frame["option_id"] if filled(v)}
+    return {option_key(v) for v in data.frame["option_id"] if filled(v)}
 
 
 @check("target_consistency")
@@ -287,7 +296,7 @@ def _target_consistency(book: Book, data: TableData) -> Iterator[Finding]:
             )
         if filled(row.get("options")) and options:
             for ref in re.findall(r"[A-Za-zＦｆ]\s*\d+", str(row["options"])):
-                if normalize_text(ref).upper() not in options:
+                if option_key(ref) not in options:
                     yield Finding(
                         data.sheet, _where(data, index, "options"), "error", "option_unknown", f"支撑方案“{ref}”不在表D.30备选方案中"
                     )
@@ -301,7 +310,7 @@ def _summary_counts(book: Book, data: TableData) -> Iterator[Finding]:
     if options is None or options.frame.empty or "cost_class" not in options.frame:
         return
     o = options.frame[options.frame["option_id"].map(filled)]
-    feasible = o[~o["option_id"].map(lambda v: normalize_text(v).upper()).isin(_option_ids_in(book, "D.32"))]
+    feasible = o[~o["option_id"].map(option_key).isin(_option_ids_in(book, "D.32"))]
     expected = {
         "方案数量（个）": feasible.groupby("cost_class").size(),
         "审核报告方案数量（个）": o.groupby("cost_class").size(),
