@@ -9,6 +9,7 @@ Every output is validated before any work (cpxl/preflight.py).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -240,7 +241,7 @@ def export(
     preflight.need_output(output, (".docx",), inputs=[book], force=force, what="报告文件")
     if pdf:
         preflight.need_output(output.with_suffix(".pdf"), (".pdf",), inputs=[book], force=force, what="PDF 文件")
-    if template is not None and not template.is_file():
+    if template is not None and not os.path.lexists(template):  # a FIFO or device: export says what it is
         raise CpxlError(f"找不到报告模板：{template}")
     with step("正在导出报告并转换 PDF…" if pdf else "正在导出报告…"):
         from cpxl.report import export_report

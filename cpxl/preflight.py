@@ -23,7 +23,15 @@ def office_locks(path: Path) -> list[Path]:
     path = Path(path)
     name = path.name
     candidates = {f"~${name}", f"~${name[1:]}", f"~${name[2:]}", f".~lock.{name}#"}
-    return sorted(p for p in (path.parent / c for c in candidates if len(c) > 2 + len(path.suffix)) if p.is_file())
+    return sorted(p for p in (path.parent / c for c in candidates if len(c) > 2 + len(path.suffix)) if _is_file(p))
+
+
+def _is_file(path: Path) -> bool:
+    """False too where the name cannot exist (a lock name over the file system's 255 bytes)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def need_input(path: Path) -> Path:

@@ -26,14 +26,14 @@ def _copy(src: Path, dst: Path) -> Path:
     return dst
 
 
-def _broken(demo_paths, tmp_path) -> Path:
+def _broken(demo_workbooks, tmp_path) -> Path:
     """The demo workbook with one error: text in a numeric input cell."""
     from cpxl.workbook.read import read_workbook
 
-    book = read_workbook(demo_paths[0])
+    book = read_workbook(demo_workbooks[0])
     data = book["D.6"]
     path = tmp_path / "有错误.xlsx"
-    wb = openpyxl.load_workbook(demo_paths[0])
+    wb = openpyxl.load_workbook(demo_workbooks[0])
     wb[data.sheet][data.cells.at[0, "output_2"]] = "很多"
     wb.save(path)
     return path
@@ -42,13 +42,13 @@ def _broken(demo_paths, tmp_path) -> Path:
 # ---- exit codes --------------------------------------------------------------------------------------
 
 
-def test_export_of_a_workbook_with_errors_writes_the_report_and_exits_1(demo_paths, tmp_path):
-    book = _broken(demo_paths, tmp_path)
+def test_export_of_a_workbook_with_errors_writes_the_report_and_exits_1(demo_workbooks, tmp_path):
+    book = _broken(demo_workbooks, tmp_path)
     out = tmp_path / "报告.docx"
     res = runner.invoke(app, ["export", str(book), "-o", str(out)])
     assert res.exit_code == 1, res.output
     assert out.is_file() and "个错误" in res.output
-    clean = runner.invoke(app, ["export", str(demo_paths[0]), "-o", str(tmp_path / "干净.docx")])
+    clean = runner.invoke(app, ["export", str(demo_workbooks[0]), "-o", str(tmp_path / "干净.docx")])
     assert clean.exit_code == 0, clean.output
 
 
@@ -64,15 +64,18 @@ def test_exit_codes_are_documented():
     assert "退出码" in result.output
 
 
+@pytest.mark.slow  # the whole demo (four kinds, 24 enterprises aggregated) twice
 def test_demo_twice_overwrites_only_its_own_files(tmp_path):
     target = tmp_path / "示例"
     target.mkdir()
     (target / "我的.xlsx").write_bytes(b"mine")
     first = runner.invoke(app, ["demo", str(target)])
+    written = sorted(p.name for p in target.iterdir())
     second = runner.invoke(app, ["demo", str(target)])
     assert first.exit_code == 0 and second.exit_code == 0, second.output
     assert (target / "我的.xlsx").read_bytes() == b"mine"
-    assert len(list(target.glob("示例-*"))) == 4
+    assert sorted(p.name for p in target.iterdir()) == written  # the same files, rewritten
+    assert len([n for n in written if n.endswith((".xlsx", ".docx")) and n.startswith("示例-")]) == 8  # 4 kinds × (workbook, report)
     refused = runner.invoke(app, ["demo", str(target), "--no-force"])
     assert refused.exit_code == 2 and "已存在" in refused.output
 
@@ -80,12 +83,12 @@ def test_demo_twice_overwrites_only_its_own_files(tmp_path):
 # ---- refuse before working ---------------------------------------------------------------------------
 
 
-def test_aggregate_refuses_a_bad_report_before_writing_the_workbook(demo_paths, tmp_path):
+def test_aggregate_refuses_a_bad_report_before_writing_the_workbook(demo_workbooks, tmp_path):
     xlsx = tmp_path / "x.xlsx"
-    res = runner.invoke(app, ["aggregate", str(demo_paths[0]), "-o", str(xlsx), "--report", str(tmp_path / "r.txt")])
+    res = runner.invoke(app, ["aggregate", str(demo_workbooks[0]), "-o", str(xlsx), "--report", str(tmp_path / "r.txt")])
     assert res.exit_code == 2 and ".docx" in res.output, res.output
     assert not xlsx.exists()
-    res = runner.invoke(app, ["aggregate", str(demo_paths[0]), "-o", str(tmp_path / "x.docx")])
+    res = runner.invoke(app, ["aggregate", str(demo_workbooks[0]), "-o", str(tmp_path / "x.docx")])
     assert res.exit_code == 2 and ".xlsx" in res.output and not (tmp_path / "x.docx").exists()
 
 
@@ -98,11 +101,11 @@ def test_aggregate_refuses_a_bad_report_before_writing_the_workbook(demo_paths, 
         ["new", "audit", "{tmp}/n.xls"],
     ],
 )
-def test_a_bad_output_is_refused_before_any_work(demo_paths, tmp_path, monkeypatch, args):
+def test_a_bad_output_is_refused_before_any_work(demo_workbooks, tmp_path, monkeypatch, args):
     (tmp_path / "file").write_text("a file, not a folder")
     args = [a.format(tmp=tmp_path) for a in args]
     if args[0] in ("export", "calc"):
-        args.insert(1, str(demo_paths[0]))
+        args.insert(1, str(demo_workbooks[0]))
     read = []
     monkeypatch.setattr("cpxl.workbook.read.read_workbook", lambda *a, **k: read.append(a))
     res = runner.invoke(app, args)
@@ -111,12 +114,12 @@ def test_a_bad_output_is_refused_before_any_work(demo_paths, tmp_path, monkeypat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
-def test_an_unwritable_folder_is_found_by_a_probe_file(demo_paths, tmp_path, monkeypatch):
+def test_an_unwritable_folder_is_found_by_a_probe_file(demo_workbooks, tmp_path, monkeypatch):
     def refuse(*a, **k):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("cpxl.preflight.tempfile.mkstemp", refuse)
-    res = runner.invoke(app, ["export", str(demo_paths[0]), "-o", str(tmp_path / "r.docx")])
+    res = runner.invoke(app, ["export", str(demo_workbooks[0]), "-o", str(tmp_path / "r.docx")])
     assert res.exit_code == 2 and "无法在输出位置写入" in res.output, res.output
 
 
@@ -139,8 +142,8 @@ def test_a_missing_input_is_refused_before_heavy_imports(tmp_path, command):
 # ---- Office lock files -------------------------------------------------------------------------------
 
 
-def test_an_input_open_in_excel_gives_a_warning(demo_paths, tmp_path):
-    book = _copy(demo_paths[0], tmp_path / "审核.xlsx")
+def test_an_input_open_in_excel_gives_a_warning(demo_workbooks, tmp_path):
+    book = _copy(demo_workbooks[0], tmp_path / "审核.xlsx")
     (tmp_path / "~$审核.xlsx").write_bytes(b"owner")
     res = runner.invoke(app, ["check", str(book)])
     assert res.exit_code == 0, res.output
@@ -148,10 +151,10 @@ def test_an_input_open_in_excel_gives_a_warning(demo_paths, tmp_path):
 
 
 @pytest.mark.parametrize("lock", ["~$报告.docx", "~$port-2026.docx"])
-def test_an_output_open_in_word_is_refused(demo_paths, tmp_path, lock):
+def test_an_output_open_in_word_is_refused(demo_workbooks, tmp_path, lock):
     name = "报告.docx" if lock == "~$报告.docx" else "report-2026.docx"
     (tmp_path / lock).write_bytes(b"owner")
-    res = runner.invoke(app, ["export", str(demo_paths[0]), "-o", str(tmp_path / name), "--force"])
+    res = runner.invoke(app, ["export", str(demo_workbooks[0]), "-o", str(tmp_path / name), "--force"])
     assert res.exit_code == 2 and "锁定文件" in res.output and lock in res.output, res.output
     assert not (tmp_path / name).exists()
 
@@ -172,7 +175,7 @@ def test_step_shows_a_spinner_only_on_a_terminal(monkeypatch):
     assert plain.getvalue() == ""
 
 
-def test_commands_name_their_steps(demo_paths, tmp_path, monkeypatch):
+def test_commands_name_their_steps(demo_workbooks, tmp_path, monkeypatch):
     import contextlib
 
     steps = []
@@ -182,10 +185,10 @@ def test_commands_name_their_steps(demo_paths, tmp_path, monkeypatch):
         return contextlib.nullcontext()
 
     monkeypatch.setattr(cli, "step", record)
-    assert runner.invoke(app, ["export", str(demo_paths[0]), "-o", str(tmp_path / "r.docx")]).exit_code == 0
-    assert runner.invoke(app, ["calc", str(demo_paths[0]), "-o", str(tmp_path / "c.xlsx")]).exit_code == 0
+    assert runner.invoke(app, ["export", str(demo_workbooks[0]), "-o", str(tmp_path / "r.docx")]).exit_code == 0
+    assert runner.invoke(app, ["calc", str(demo_workbooks[0]), "-o", str(tmp_path / "c.xlsx")]).exit_code == 0
     assert "正在导出报告…" in steps and "正在计算公式…" in steps
-    res = runner.invoke(app, ["aggregate", str(demo_paths[0]), "-o", str(tmp_path / "a.xlsx"), "--report", str(tmp_path / "a.docx"),
+    res = runner.invoke(app, ["aggregate", str(demo_workbooks[0]), "-o", str(tmp_path / "a.xlsx"), "--report", str(tmp_path / "a.docx"),
                               "--jobs", "1"])
     assert res.exit_code == 0, res.output
     assert "正在导出区域/行业审核报告…" in steps
@@ -220,19 +223,19 @@ def test_usage_errors_are_chinese():
 # ---- option ids --------------------------------------------------------------------------------------
 
 
-def test_option_ids_f1_and_f01_are_the_same_option(demo_paths, tmp_path):
+def test_option_ids_f1_and_f01_are_the_same_option(demo_workbooks, tmp_path):
     from cpxl.workbook.check import check_book, option_key
     from cpxl.workbook.read import read_workbook
 
     assert option_key("F1") == option_key("F01") == option_key("ｆ０１") == option_key("F001")
     assert option_key("F10") != option_key("F1")
-    book = read_workbook(demo_paths[0])
+    book = read_workbook(demo_workbooks[0])
     d30 = book["D.30"]
     first, second, third = (d30.cells.at[i, "option_id"] for i in range(3))
     baseline = {(f.sheet, f.cell, f.rule) for f in check_book(book)}
 
     short = tmp_path / "短编号.xlsx"
-    wb = openpyxl.load_workbook(demo_paths[0])
+    wb = openpyxl.load_workbook(demo_workbooks[0])
     wb[d30.sheet][first] = "F1"  # the later tables still say F01: the same option
     wb[d30.sheet][second] = "F2"
     wb.save(short)

@@ -143,8 +143,12 @@ def _patch_cell(path, dst, sheet_index: int, cell: str, xml: str):
 def test_libreoffice_style_unknown_function_cell(demo, tmp_path):
     """LibreOffice saves a function it does not know in lower case, without a prefix, with #NAME? cached:
     ``<c t="e"><f aca="false">IF(E6="","",cp_per_unit(…))</f><v>#NAME?</v></c>``. The check warns, the
-    headless calculation still computes it."""
-    path, book = demo
+    headless calculation still computes it. (Only a ``--functions cp`` workbook has CP_ calls.)"""
+    from cpxl.demo import demo_data
+    from cpxl.workbook.build import build_workbook, save_workbook
+
+    path = save_workbook(build_workbook("audit", demo_data("audit"), functions="cp"), tmp_path / "cp.xlsx")
+    book = read_workbook(path)
     sheet, cell = _row_cell(book, "D.7", "per_unit_1")
     saved = tmp_path / "saved.xlsx"
     wb = openpyxl.load_workbook(path)

@@ -66,11 +66,8 @@ def test_cross_references_use_report_numbers(audit_pdf):
     assert "表 4-" in body and "图 5-" in body
 
 
-def test_park_report_pages(lo, tmp_path):
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_report_data import park_data, write
-
-    book = write("park", park_data(), tmp_path / "park.xlsx")
+def test_park_report_pages(lo, park_workbook, tmp_path):
+    book = park_workbook
     result = export_report(book, tmp_path / "park.docx", pdf=True)
     assert _pages(result.pdf_path) <= 22
 

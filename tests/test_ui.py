@@ -82,11 +82,11 @@ def test_localhost_is_accepted(client, session):
 
 
 @pytest.mark.parametrize("token", [None, "", "wrong"])
-def test_state_changes_need_the_token(client, session, demo_paths, token):
+def test_state_changes_need_the_token(client, session, demo_workbooks, token):
     headers = {"host": HOST, "X-File-Name": "a.xlsx"}
     if token is not None:
         headers[ui.TOKEN_HEADER] = token
-    r = client.post("/api/files", headers=headers, content=demo_paths[0].read_bytes())
+    r = client.post("/api/files", headers=headers, content=demo_workbooks[0].read_bytes())
     assert r.status_code == 403 and "令牌" in r.json()["error"]
     assert not session.uploads
     r = client.post("/api/jobs", headers={k: v for k, v in headers.items() if k != "X-File-Name"}, json={"action": "calc", "files": []})
@@ -119,9 +119,9 @@ def test_the_size_limit_is_the_readers(client, session, monkeypatch):
     assert not session.uploads and not any(p.is_file() for p in session.root.rglob("*"))
 
 
-def test_uploads_are_private_addressed_by_id_and_removed(client, session, demo_paths):
+def test_uploads_are_private_addressed_by_id_and_removed(client, session, demo_workbooks):
     assert stat.S_IMODE(session.root.stat().st_mode) == 0o700
-    r = _upload(client, session, demo_paths[0].read_bytes(), name="../../etc/~$审核:工作簿.xlsx")
+    r = _upload(client, session, demo_workbooks[0].read_bytes(), name="../../etc/~$审核:工作簿.xlsx")
     body = r.json()
     assert r.status_code == 200 and body["kind"] == "audit" and body["errors"] == 0
     assert body["name"] == "审核_工作簿.xlsx"
@@ -151,8 +151,8 @@ def test_a_bad_workbook_gives_the_command_lines_message(client, session, tmp_pat
     assert body["error"] == str(exc.value).replace(str(tmp_path) + os.sep, "")
 
 
-def test_calc_export_and_aggregate_jobs(client, session, demo_paths, tmp_path):
-    r = _upload(client, session, demo_paths[0].read_bytes(), name="清泉-审核工作簿.xlsx")
+def test_calc_export_and_aggregate_jobs(client, session, demo_workbooks, tmp_path):
+    r = _upload(client, session, demo_workbooks[0].read_bytes(), name="清泉-审核工作簿.xlsx")
     ident = r.json()["id"]
     job = client.post("/api/jobs", headers=_h(session), json={"action": "calc", "files": [ident]}).json()
     job = _wait(client, session, job["id"])
@@ -244,35 +244,35 @@ def served():
     assert not session.root.exists(), "the private folder is removed at shutdown"
 
 
-def _broken_copy(demo_paths, tmp_path) -> Path:
+def _broken_copy(demo_workbooks, tmp_path) -> Path:
     from cpxl.workbook.read import read_workbook
 
-    data = read_workbook(demo_paths[0])["D.6"]
+    data = read_workbook(demo_workbooks[0])["D.6"]
     path = tmp_path / "有错误的工作簿.xlsx"
-    wb = openpyxl.load_workbook(demo_paths[0])
+    wb = openpyxl.load_workbook(demo_workbooks[0])
     wb[data.sheet][data.cells.at[0, "output_2"]] = "很多"
     wb.save(path)
     return path, f"{data.sheet}!{data.cells.at[0, 'output_2']}"
 
 
 @pytest.mark.slow
-def test_the_page_in_chromium(browser, served, demo_paths, tmp_path):
+def test_the_page_in_chromium(browser, served, demo_workbooks, tmp_path):
     from docx import Document
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     url, session = served
-    broken, where = _broken_copy(demo_paths, tmp_path)
+    broken, where = _broken_copy(demo_workbooks, tmp_path)
     wait = WebDriverWait(browser, 120)
     browser.get(url)
     assert browser.title == "cpxl 清洁生产审核"
-    browser.find_element(By.ID, "file-input").send_keys(f"{demo_paths[0]}\n{broken}")
+    browser.find_element(By.ID, "file-input").send_keys(f"{demo_workbooks[0]}\n{broken}")
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#files tbody tr")) == 2
                and "正在检查" not in d.find_element(By.ID, "files").text)
     rows = {r.get_attribute("data-name"): r.find_element(By.CSS_SELECTOR, "td.result").text
             for r in browser.find_elements(By.CSS_SELECTOR, "#files tbody tr")}
-    assert rows[demo_paths[0].name] == "0 个错误，0 个警告"
+    assert rows[demo_workbooks[0].name] == "0 个错误，0 个警告"
     assert rows[broken.name].startswith("1 个错误")
 
     # the findings table: located, filterable, sortable
