@@ -163,7 +163,10 @@ def test_signal_removes_temporary_folders(command, sig, demo, tmp_path):
         try:
             while proc.poll() is None:
                 if any(name.startswith(folder) for name in _cpxl_dirs(tmpdir)):
-                    proc.send_signal(sig)  # at once: the fast calc may save the whole output in a tenth of a second
+                    # soon, not at once: the folder is made a moment before the code that removes it runs, and
+                    # the fast calc saves a whole region workbook in about a tenth of a second
+                    time.sleep(0.02)
+                    proc.send_signal(sig)
                     break
                 time.sleep(0.002)
             stdout, stderr = proc.communicate(timeout=120)
