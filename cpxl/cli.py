@@ -182,9 +182,9 @@ def calc(
 def demo(
     directory: Path = typer.Argument(Path("cpxl-demo"), help="输出目录（默认 ./cpxl-demo）"),
     force: bool = typer.Option(True, "--force/--no-force",
-                               help="覆盖目录中上次生成的示例文件（默认；只覆盖示例自己的四个文件，目录中其他文件不动）"),
+                               help="覆盖目录中上次生成的示例文件（默认；只覆盖示例自己的文件，目录中其他文件不动）"),
 ):
-    """生成内置示例：一家啤酒厂（审核重点：酿造车间）的完整审核、验收工作簿和报告，并打印检查结果。再次运行时覆盖上次生成的示例文件。"""
+    """生成内置示例：啤酒厂（审核重点：酿造车间）的审核和验收工作簿、化工园区的园区工作簿、24 家啤酒企业汇总的区域工作簿，各附报告，并打印检查结果。再次运行时覆盖上次生成的示例文件。"""
     from cpxl.demo import ACCEPTANCE_FILE, AUDIT_FILE
 
     directory = Path(directory)
