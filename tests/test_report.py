@@ -459,3 +459,28 @@ def test_checkboxes_tick_only_what_the_workbook_says():
     assert checkboxes(("国有", "民营", "其他"), "民营") == "☐国有　☑民营　☐其他____"
     assert checkboxes(("国有", "民营", "其他"), "股份制") == "☐国有　☐民营　☑其他股份制"
     assert checkboxes(("国有", "民营", "其他"), None) == "☐国有　☐民营　☐其他____"  # blank: nothing ticked
+
+
+def test_column_widths_use_the_templates_table_font():
+    """The park guide prints tables in 小四 (12 pt), DB4101/T 61 in 五号 (10.5 pt): a number's column is
+    planned for the size it is printed in (“16.6375”: (6 digits × 0.5 em + “.” 0.33 em) × 1.08 margin + 0.56 em
+    padding = 3.33 × 1.08 + 0.56 = 4.1564 em → 4.1564 × 10.5 pt × 20 = 873 dxa at 五号, × 12 pt × 20 = 998 dxa at 小四)."""
+    from docx import Document
+
+    from cpxl.report.export import style_map
+    from cpxl.report.tables import Page, plan_widths
+    from cpxl.report.templates import template_path
+    from cpxl.tables.model import Column
+
+    assert style_map(Document(str(template_path("park")))).font("表格文字").size == 12
+    assert style_map(Document(str(template_path("audit")))).font("表格文字").size == 10.5
+    from cpxl.report import tables as T
+
+    cols = [Column("v", "值", type="number"), Column("t", "说明")]
+    body = [["16.6375", "工业园区清洁生产评价指标的计算方法与数据来源说明" * 4]]
+    at_10, _ = plan_widths(cols, ["值", "说明"], body, Page(), em_pt=10.5)
+    at_12, _ = plan_widths(cols, ["值", "说明"], body, Page(), em_pt=12)
+    need = (6 * 0.5 + 0.33) * T.LATIN_SAFETY + T.PAD_EM
+    # the number's column keeps its minimum, the text column takes the rest of the page
+    assert abs(at_10[0] - need * 10.5 * 20) <= 1 and abs(at_12[0] - need * 12 * 20) <= 1
+    assert round(need * 10.5 * 20) == 873 and round(need * 12 * 20) == 998

@@ -105,6 +105,17 @@ ANNEX_COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
     "R.4": (("companies",), "清洁生产审核问题涉及企业名单"),
 }
 
+def _park_value_in_unit(row: dict) -> dict:
+    """表P.1 园区值 in the unit the row prints (附表1): a share entered as 35 % (0.35) reads 35 next to “%”."""
+    value = row.get("value")
+    if text(row.get("unit")) == "%" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {**row, "value": round(value * 100, 10)}
+    return row
+
+
+#: Rows shown in the unit of their printed table rather than as stored.
+ROW_DISPLAY = {"P.1": _park_value_in_unit}
+
 #: Columns of long explanations printed as numbered notes under the table instead of a column.
 NOTE_COLUMNS: dict[str, str] = {"R.3": "remark"}
 
@@ -649,7 +660,8 @@ class Builder:
                     xml.append(self.para(annex_forms.e4_signatures(values, fields)))
                     xml.append(annex_forms.e4_xml(values, fields, self.styles, self.page))
                     xml.append(self.keep(self.para("企业清洁生产审核成果汇总", "表注")))
-            grid, wide = grid_xml(cols, part.rows, styles=self.styles, page=self.page, years=self.years, near=self.near,
+            rows = [ROW_DISPLAY[t.id](r) for r in part.rows] if t.id in ROW_DISPLAY else part.rows
+            grid, wide = grid_xml(cols, rows, styles=self.styles, page=self.page, years=self.years, near=self.near,
                                   far=self.far, totals=self.d.totals.get(t.id) if part.key == t.id else _part_totals(t, part.rows),
                                   total_label=t.total_label, trailer=trailer)
             xml.append(grid)

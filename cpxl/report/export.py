@@ -186,16 +186,18 @@ def style_map(doc) -> X.StyleMap:
 
 
 def _fonts(style) -> X.Font:
-    east = latin = None
+    east = latin = size = None
     s = style
-    while s is not None and (east is None or latin is None):
+    while s is not None and (east is None or latin is None or size is None):
         rpr = s.element.find(qn("w:rPr"))
         f = rpr.find(qn("w:rFonts")) if rpr is not None else None
         if f is not None:
             east = east or f.get(qn("w:eastAsia"))
             latin = latin or f.get(qn("w:ascii"))
+        if size is None and s.font.size is not None:
+            size = s.font.size.pt
         s = s.base_style
-    return X.Font(east or "宋体", latin or X.LATIN)
+    return X.Font(east or "宋体", latin or X.LATIN, size)
 
 
 def page_of(doc) -> Page:

@@ -38,10 +38,12 @@ def attr(text) -> str:
 
 @dataclass(frozen=True)
 class Font:
-    """Fonts of a style as resolved from the template: east-Asian and Latin typefaces."""
+    """Fonts of a style as resolved from the template: east-Asian and Latin typefaces, and the size [pt]
+    (None: not set in the template)."""
 
     east: str = "宋体"
     latin: str = LATIN
+    size: float | None = None
 
 
 @dataclass

@@ -202,7 +202,7 @@ def longest_token(s: str) -> float:
     return max((text_em(t) for t in tokens(s)), default=0.0)
 
 
-#: Table font size assumed for widths [pt] (五号, DB4101/T 61 附录C C.2.3 d).
+#: Table font size assumed for widths [pt] when the template does not say (五号, DB4101/T 61 附录C C.2.3 d).
 EM_PT = 10.5
 PAD_EM = 0.56  # cell margins (2 × 57 dxa = 0.54 em) and border
 BOLD = 1.0  # bold header text: CJK glyphs keep their width, Latin is covered by LATIN_SAFETY
@@ -213,7 +213,7 @@ TEXT_CAP_EM = 24.0  # a text column never asks for more than this per line
 
 
 def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]], page: Page, *,
-                compact: bool = False) -> tuple[list[int], bool]:
+                compact: bool = False, em_pt: float = EM_PT) -> tuple[list[int], bool]:
     """Column widths [dxa] and whether the table needs a landscape page.
 
     Each column's minimum is its longest unbreakable piece in the 五号 table font — a number, an id, a
@@ -247,7 +247,7 @@ def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]
             is_text.append(True)
         minimum.append(need + PAD_EM)
         desired.append(want + PAD_EM)
-    em = EM_PT * 20  # dxa per em
+    em = em_pt * 20  # dxa per em
     minimum = [m * em for m in minimum]
     desired = [d * em for d in desired]
     landscape = sum(minimum) > page.portrait
@@ -319,10 +319,11 @@ def grid_xml(cols: list[Column], rows: list[dict], *, styles: X.StyleMap, page: 
     if body and len(body[-1]) < len(cols) and totals is not None:  # the total row: its label spans the first columns
         last = body[-1]
         plain.append([""] * (len(cols) - len(last) + 1) + [cell.text for cell in last[1:]])
-    widths, landscape = plan_widths(cols, leaf, plain, page)
+    em_pt = styles.font("表格文字").size or EM_PT  # the template's table text (五号, or 小四 in the park report)
+    widths, landscape = plan_widths(cols, leaf, plain, page, em_pt=em_pt)
     if landscape and len(body) <= COMPACT_ROWS:
         # a short table alone on a landscape page: tighter headers and text columns, if that fits portrait
-        narrow, wide = plan_widths(cols, leaf, plain, page, compact=True)
+        narrow, wide = plan_widths(cols, leaf, plain, page, compact=True, em_pt=em_pt)
         if not wide:
             widths, landscape = narrow, False
     for label, value in trailer or []:
