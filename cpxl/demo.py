@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from cpxl.tables import registry
+from cpxl.tables.frames import section_text_rows
 from cpxl.workbook.build import build_workbook, save_computed
 
 AUDIT_FILE = "示例-清泉啤酒-审核工作簿.xlsx"
@@ -1215,14 +1216,8 @@ ACCEPTANCE_TEXTS = {
 
 
 def _section_texts(kind: str) -> list[dict]:
-    table = registry(kind)["章节文字"]
-    rows = []
-    for printed in table.rows:
-        row = dict(zip(table.row_keys, printed))
-        key = row["number"] or row["title"]
-        text = (ACCEPTANCE_TEXTS.get(key) if kind == "acceptance" and key in ACCEPTANCE_TEXTS else None) or SECTION_TEXTS.get(key)
-        rows.append({**row, "text": text} if text else row)
-    return rows
+    texts = {**SECTION_TEXTS, **ACCEPTANCE_TEXTS} if kind == "acceptance" else SECTION_TEXTS
+    return section_text_rows(kind, texts)
 
 
 # ---- the workbooks ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cpxl.tables import registry
+from cpxl.tables.frames import section_text_rows
 
 PARK_FILE = "示例-中原新材料化工园区-园区审核工作簿.xlsx"
 
@@ -99,16 +99,6 @@ SECTION_TEXTS = {
 }
 
 
-def _section_texts() -> list[dict]:
-    table = registry("park")["章节文字"]
-    rows = []
-    for printed in table.rows:
-        row = dict(zip(table.row_keys, printed))
-        text = SECTION_TEXTS.get(row["number"] or row["title"])
-        rows.append({**row, "text": text} if text else row)
-    return rows
-
-
 def park_data() -> dict[str, object]:
     """build_workbook("park", …) data of the demo park."""
     from cpxl.calc import park_eval
@@ -117,4 +107,4 @@ def park_data() -> dict[str, object]:
 
     p2 = [{f"v_{j}": x for j, x in enumerate(park_eval._series(BASE_DATA, key))} for key, _l, _u, _used in PARK_INPUTS if key]
     p1 = [{"state": STATES[p.no]} if p.no in STATES else {} for p in PARK_INDICATORS]
-    return {"封面信息": COVER, "B.1": B1, "B.2": B2, "B.3": B3, "B.4": B4, "P.1": p1, "P.2": p2, "章节文字": _section_texts()}
+    return {"封面信息": COVER, "B.1": B1, "B.2": B2, "B.3": B3, "B.4": B4, "P.1": p1, "P.2": p2, "章节文字": section_text_rows("park", SECTION_TEXTS)}

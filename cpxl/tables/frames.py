@@ -214,6 +214,16 @@ OPTION_REQUIREMENT = ("6.8.2.1–6.8.2.5 第{i}个中/高费方案（按表ECO.1
                       "可行性结论。写一行“【数据分析】”插入由表ECO.1计算的经济评估（净现值、内部收益率、投资回收期）。")
 
 
+def section_text_rows(kind: str, texts) -> list[dict]:
+    """`章节文字` rows of `kind` as build data, each with the text `texts` gives for its 章节号 (or title)."""
+    rows = []
+    for number, title, requirement in section_rows(kind):
+        row = {"number": number, "title": title, "requirement": requirement}
+        text = texts.get(number or title)
+        rows.append({**row, "text": text} if text else row)
+    return rows
+
+
 def section_rows(kind: str) -> tuple[tuple[str, str, str], ...]:
     """Rows of the `章节文字` sheet: (章节号, 标题, 编写要求); audit and acceptance add 7.2.1–7.2.8 for the
     options' feasibility analyses."""
