@@ -16,6 +16,8 @@ the acceptance-report extras.
 
 from __future__ import annotations
 
+from cpxl.calc.economics import IRR_TOLERANCE, NPV_TOLERANCE
+
 from .dsl import YES_NO, choice, fld, num, seq, text
 from .model import Column, Table
 
@@ -479,12 +481,14 @@ _BLANK = (
     + _I + "<=0," + _Y + "<=0," + _Y + "<>INT(" + _Y + ')),"",'
 )
 _F = "{c[cash_flow]}{r}"
-# Verdict text of cpxl.calc.economics.assess; tolerances are half the printed unit (0.01 万元, 0.01 %).
-_NPV_OK = "{c[npv]}{r}>=-0.005"
-_IRR_OK = "{c[irr]}{r}>=基准折现率-0.00005"
+# Verdict text of cpxl.calc.economics.assess, with its tolerances (half the printed unit: 0.01 万元, 0.01 %).
+_NPV_TOL = f"{NPV_TOLERANCE:.3f}"
+_IRR_TOL = f"{IRR_TOLERANCE:.5f}"
+_NPV_OK = "{c[npv]}{r}>=-" + _NPV_TOL
+_IRR_OK = "{c[irr]}{r}>=基准折现率-" + _IRR_TOL
 _REASONS = (
-    'IF({c[npv]}{r}<-0.005,"；净现值 "&TEXT({c[npv]}{r},"0.00")&" 万元 < 0","")'
-    '&IF({c[irr]}{r}="","；内部收益率不存在",IF({c[irr]}{r}<基准折现率-0.00005,'
+    'IF({c[npv]}{r}<-' + _NPV_TOL + ',"；净现值 "&TEXT({c[npv]}{r},"0.00")&" 万元 < 0","")'
+    '&IF({c[irr]}{r}="","；内部收益率不存在",IF({c[irr]}{r}<基准折现率-' + _IRR_TOL + ','
     '"；内部收益率 "&TEXT({c[irr]}{r},"0.00%")&" < 贴现率 "&TEXT(基准折现率,"0.00%"),""))'
     '&IF({c[payback]}{r}="","；计算期内无法回收投资",IF({c[payback]}{r}>允许投资回收期,'
     '"；投资回收期 "&TEXT({c[payback]}{r},"0.00")&" 年 > 允许 "&允许投资回收期&" 年",""))'
