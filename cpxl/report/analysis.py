@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from cpxl.calc import indicators
 from cpxl.calc import parameters as P
 
-from .compute import Derived, co2_by_year, d4_fields, d12_totals, feasibility_options, filled, material_totals, num, text
+from .compute import Derived, co2_by_year, d12_totals, feasibility_options, filled, material_totals, num, text
 from .tables import fmt_number
 
 
@@ -222,7 +222,7 @@ def plan(f: Facts) -> list[str]:
 
 
 def company(f: Facts) -> list[str]:
-    v = d4_fields(f.d)
+    v = f.d.fields.get("D.4", {})
     if not any(filled(x) for x in v.values()):
         return []
     bits = []

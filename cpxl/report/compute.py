@@ -137,11 +137,7 @@ def _sum_values(values) -> float | None:
 
 
 def _sum(f: Frame, key: str) -> float | None:
-    if f.empty or key not in f:
-        return None
-    vals = [num(x) for x in f[key]]
-    vals = [x for x in vals if x is not None]
-    return sum(vals) if vals else None
+    return None if f.empty or key not in f else _sum_values(f[key])
 
 
 def _set(f: Frame, idx, key: str, fn: Callable[[], object], d: Derived, where: str) -> None:
@@ -695,10 +691,6 @@ RECOMPUTE: dict[str, Callable[[Derived], None]] = {
 }
 # D.6 feeds the per-unit values, D.11 feeds D.12, R.2 feeds R.3: recompute in this order.
 _ORDER = list(RECOMPUTE)
-
-
-def d4_fields(d: Derived) -> dict[str, object]:
-    return dict(d.fields.get("D.4", {}))
 
 
 # ---- option feasibility (DB4101/T 61 6.8.2.4; DB11/T 1156—2022 7.5.5) ------------------------------------

@@ -26,7 +26,7 @@ from . import charts, diagrams
 from . import ooxml as X
 from . import precision as P
 from .analysis import Facts, generate, n
-from .compute import Derived, OptionEconomics, d4_fields, d12_totals, derive, feasibility_options, filled, num, text
+from .compute import Derived, OptionEconomics, d12_totals, derive, feasibility_options, filled, num, text
 from . import annex_forms
 from .tables import Page, field_pairs, fmt, form_xml, grid_xml, has_data
 from .templates import TITLES
@@ -644,7 +644,7 @@ class Builder:
         xml = [self.caption(part.label, part.title, label_style)]
         wide = False
         if t.fields and not t.columns:
-            values = d4_fields(self.d) if t.id == "D.4" else self.d.fields.get(t.id, {})
+            values = self.d.fields.get(t.id, {})
             xml.append(form_xml(field_pairs(t, values), styles=self.styles, page=self.page))
         elif t.id in ("E.1", "E.2", "E.3") and t.columns:
             xml = self.annex_forms(part)
