@@ -23,6 +23,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from cpxl.calc import carbon, energy
 from cpxl.tables import registry
 from cpxl.tables.frames import section_text_rows
 from cpxl.workbook.build import build_workbook, save_computed
@@ -229,11 +230,15 @@ D11 = [
     {"no": "4", "energy": "柴油", "origin": "外购", "total_unit": "kg", "total_1": DIESEL_KG[0], "total_2": DIESEL_KG[1], "total_3": DIESEL_KG[2], "unit_unit": "kg/kL"},
 ]
 
-#: 天然气's coefficient is a range in GB/T 2589-2020; the supplier's heating value fixes it.
+#: 天然气's coefficient is a range in GB/T 2589-2020; the supplier's heating value fixes it at 气田天然气's
+#: [kgce/m³]. 电力 at its 当量值 [kgce/kWh] (GB/T 2589-2020 表A.1).
+GAS_COEF = energy.coefficient("气田天然气").value
+POWER_COEF = energy.coefficient("电力").value
+
 PARAMETERS = _fixed(
     "参数",
     "name",
-    {"天然气": {"value": 1.2143, "note": "按供气单位提供的低位发热值 35 590 kJ/m³ 折算"}},
+    {"天然气": {"value": GAS_COEF, "note": "按供气单位提供的低位发热值 35 590 kJ/m³ 折算"}},
 )
 
 # ---- 4.1.3 环保现状 D.13–D.23 ----------------------------------------------------------------------------
@@ -627,10 +632,6 @@ for _i, _row in enumerate(D35, 1):
 
 # ---- energy and benefit sums --------------------------------------------------------------------------
 
-GAS_COEF = 1.2143  # kgce/m³ (参数 天然气)
-POWER_COEF = 0.1229  # kgce/kWh (GB/T 2589-2020 当量值)
-
-
 def _saved(options: list[dict], key: str) -> float:
     return sum(o["savings"].get(key, 0) for o in options)
 
@@ -995,8 +996,8 @@ _AFTER_POWER = POWER_KWH[2] - _saved(_FEASIBLE, "power")
 
 
 def _co2(gas_m3: float, power_kwh: float) -> float:
-    """tCO₂ of natural gas (as standard coal × 2.7725 tCO₂/tce) and grid power (0.5306 tCO₂/MWh), 表E.4 注b."""
-    return round(gas_m3 * GAS_COEF / 1000 * 2.7725 + power_kwh / 1000 * 0.5306)
+    """tCO₂ of natural gas (as standard coal) and grid power at the default factors, DB4101/T 61 表E.4 注b."""
+    return round(carbon.co2_from_tce(gas_m3 * GAS_COEF) + carbon.co2(power_kwh, "电力"))
 
 
 ACC3 = [
@@ -1010,7 +1011,7 @@ ACC3 = [
     {"no": "8", "category": "污染物排放", "indicator": "氮氧化物排放量", "unit": "t/a", "before": 0.57, "after": 0.50, "remark": "节约天然气相应减排"},
     {"no": "9", "category": "碳排放", "indicator": "二氧化碳排放量（天然气、电力）", "unit": "tCO₂/a", "before": _co2(GAS_M3[2], POWER_KWH[2]),
      "after": _co2(_AFTER_GAS, _AFTER_POWER),
-     "remark": "天然气按标准煤2.7725 tCO₂/tce，电力按0.5306 tCO₂/MWh"},
+     "remark": f"天然气按标准煤{carbon.COAL_CO2_FACTOR.value} tCO₂/tce，电力按{carbon.GRID_CO2_FACTOR.value} tCO₂/MWh"},
 ]
 
 # ---- 附录E ---------------------------------------------------------------------------------------------
