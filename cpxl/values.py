@@ -115,3 +115,26 @@ def parse_date(value) -> tuple[date | None, str | None]:
         except ValueError:
             pass
     return None, f"应为日期（如 2025-03-01），实为“{str(value)[:30]}”"
+
+
+#: Money units as auditors write them → factor to 万元, the money unit of every table (blank: 万元).
+MONEY_UNITS = {"": 1.0, "元": 1e-4, "千元": 0.1, "万元": 1.0, "百万元": 100.0, "亿元": 1e4}
+_AMOUNT = re.compile(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(百万元|千元|万元|亿元|元)")
+
+
+def money(value) -> float | None:
+    """An amount of money [万元] in a cell: a number as it is (the tables' unit is 万元); in text, the first
+    amount written with its unit (“年节约12.5万元” → 12.5, “15000元/a” → 1.5, “节电3万kWh，节约2.4万元”
+    → 2.4), or a text that is only a number (“3.2” → 3.2). None when no amount is written (“减少排放”).
+
+    >>> money("约8万元/年"), money("1,500元"), money("减少排放")
+    (8.0, 0.15, None)
+    """
+    x = as_number(value)
+    if x is not None or not filled(value):
+        return x
+    text = unicodedata.normalize("NFKC", str(value)).replace(",", "").replace("\u2212", "-")
+    m = _AMOUNT.search(text)
+    if m:
+        return float(m[1]) * MONEY_UNITS[m[2]]
+    return text_number(text)

@@ -110,3 +110,26 @@ def test_not_numbers_for_either(text):
     from cpxl.values import parse_number, text_number
 
     assert text_number(text) is None and parse_number(text)[0] is None and parse_number(text)[1]
+
+
+@pytest.mark.parametrize(
+    "value, wan_yuan",
+    [
+        (3.2, 3.2),  # a number cell is already in 万元, the tables' unit
+        ("3.2", 3.2),  # a text that is only a number
+        ("年节约12.5万元", 12.5),
+        ("约8万元/年", 8.0),
+        ("15000元/a", 1.5),  # 15 000 元 ÷ 10 000 元/万元
+        ("1,500 元", 0.15),
+        ("２千元", 0.2),  # full width: 2 × 1 000 元 ÷ 10 000
+        ("投资0.5亿元", 5000.0),  # 0.5 × 10^8 元 ÷ 10^4
+        ("节电3万kWh，节约2.4万元", 2.4),  # the first amount with a money unit, not the first number
+        ("减少排放", None),
+        ("约8", None),  # a number in words is not an amount without its unit
+        (None, None),
+    ],
+)
+def test_money_in_wan_yuan(value, wan_yuan):
+    from cpxl.values import money
+
+    assert money(value) == (pytest.approx(wan_yuan, rel=1e-12) if wan_yuan is not None else None)

@@ -17,7 +17,9 @@ import pandas as pd
 
 from cpxl.calc import balance, carbon, economics, energy, indicators, pollution, water
 from cpxl.calc import parameters as P
+from cpxl.calc.benchmark import quartile
 from cpxl.tables.balances import INTERNAL_FLOWS
+from cpxl.values import money
 from cpxl.workbook.read import Book, filled
 from cpxl.workbook.read import as_number as num
 
@@ -595,11 +597,6 @@ def _r2(d: Derived) -> None:
                      f"表R.2“{text(f.at[idx, 'company'])}”{key}")
 
 
-def quartile(values: list[float], q: int) -> float:
-    """Excel QUARTILE (inclusive): linear interpolation between order statistics."""
-    return float(np.percentile(np.asarray(values, dtype=float), 25 * q, method="linear"))
-
-
 def _r3(d: Derived) -> None:
     from cpxl.tables.region import BENCHMARK_ORDER
 
@@ -725,13 +722,6 @@ class OptionEconomics:
 
 #: Service life used for depreciation when the workbook gives none [a] (《企业清洁生产审核手册》: 设备寿命期).
 DEFAULT_LIFE = 10.0
-_MONEY = re.compile(r"(-?\d+(?:\.\d+)?)\s*万元")
-
-
-def first_money(textual) -> float | None:
-    """The first “… 万元” amount in a benefit text (表D.30 经济效益 is free text)."""
-    m = _MONEY.search(str(textual or "").replace(",", ""))
-    return float(m[1]) if m else None
 
 
 def feasibility_options(d: Derived) -> list[OptionEconomics]:
@@ -764,7 +754,7 @@ def feasibility_options(d: Derived) -> list[OptionEconomics]:
             inv = num(d31.get("investment"))
         saving, src = sources.get(oid, (None, ""))
         if saving is None:
-            saving = first_money(r.get("econ_benefit"))
+            saving = money(r.get("econ_benefit"))  # 表D.30 经济效益 is free text
             src = "表D.30预期经济效益" if saving is not None else ""
         life = DEFAULT_LIFE
         e = eco.get(oid)
