@@ -13,8 +13,6 @@ import re
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from cpxl.report import analysis as A
@@ -42,15 +40,9 @@ def books():
     return {kind: read_workbook(TEMPLATES / name) for kind, name in FILES.items()}
 
 
-def _frame(table, rows: list[dict]) -> pd.DataFrame:
-    cols = {}
-    for c in table.columns:
-        vals = [typed(c, r.get(c.key))[0] for r in rows]
-        cols[c.key] = np.array([np.nan if v is None else v for v in vals] if c.numeric else vals,
-                               dtype=float if c.numeric else object)
-    cols["_row"] = np.arange(len(rows), dtype=object)
-    cols["_section"] = np.array([None] * len(rows), dtype=object)
-    return pd.DataFrame(cols)
+def _rows(table, rows: list[dict]) -> list[dict]:
+    """Rows as the reader gives them: each value typed as its column declares, the sheet row numbered from 0."""
+    return [{c.key: typed(c, r.get(c.key))[0] for c in table.columns} | {"_row": i, "_section": None} for i, r in enumerate(rows)]
 
 
 def case(books, kind: str = "audit", cover: dict | None = None, params: dict | None = None, **tables) -> A.Facts:
@@ -62,14 +54,14 @@ def case(books, kind: str = "audit", cover: dict | None = None, params: dict | N
     data[COVER.id] = dataclasses.replace(data[COVER.id], fields=fields)
     for key, rows in tables.items():
         tid = key.replace("_", ".")
-        data[tid] = dataclasses.replace(data[tid], frame=_frame(data[tid].table, rows))
+        data[tid] = dataclasses.replace(data[tid], rows=_rows(data[tid].table, rows))
     if params:
-        f = data["参数"].frame.copy()
+        rows = [dict(r) for r in data["参数"].rows]
         for name, value in params.items():
-            hit = f.index[f["name"] == name]
+            hit = [r for r in rows if r["name"] == name]
             assert len(hit) == 1, name
-            f.loc[hit[0], "value"] = value
-        data["参数"] = dataclasses.replace(data["参数"], frame=f)
+            hit[0]["value"] = value
+        data["参数"] = dataclasses.replace(data["参数"], rows=rows)
     b = dataclasses.replace(book, tables=data)
     return A.Facts(derive(b), kind, b.years)
 

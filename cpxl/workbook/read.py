@@ -15,22 +15,22 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from cpxl.errors import UnreadableWorkbook
 from cpxl.values import EXCEL_ERRORS, as_number, filled, normalize_text, parse_date, parse_number  # noqa: F401 (re-exported)
 from cpxl.tables import KIND_NAMES, KINDS, Registry, registry
-from cpxl.tables.common import COVER, PARAMETERS, SECTION_TEXT
+from cpxl.tables.common import COVER
 from cpxl.tables.model import Column, Field, Table
 
 from .findings import Finding
 from .layout import Layout, is_section_label
+from .model import Book, CellRefs, TableData
 
 MAX_BYTES = 200 * 1024 * 1024  # larger files are refused rather than exhausting memory
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # zip-bomb guard on the declared uncompressed size
@@ -42,122 +42,6 @@ MAX_SHARED_STRINGS = 256 * 1024 * 1024  # xl/sharedStrings.xml, loaded whole on 
 
 NOTE_PREFIXES = ("注", "备注：", "说明：", "数据来源：")
 TOTAL_LABELS = ("合计", "汇总", "总计", "小计")
-
-
-_NO_ROWS = pd.DataFrame()  # shared by tables without rows (forms, missing sheets): never modified
-
-
-class CellRefs:
-    """The cell address of each value, derived from its row number and its column's letter:
-    ``cells.at[index, key]`` → ``"F12"`` (the indexing of a DataFrame, without building one)."""
-
-    def __init__(self, letters: dict[str, str] | None = None, rows: list[int] | None = None):
-        self._letters, self._rows = letters or {}, rows or []
-
-    @property
-    def at(self) -> CellRefs:
-        return self
-
-    def __getitem__(self, index_key) -> str:
-        index, key = index_key
-        return f"{self._letters[key]}{self._rows[index]}"
-
-    def __contains__(self, key) -> bool:
-        return key in self._letters
-
-    def row(self, index) -> dict[str, str]:
-        r = self._rows[index]
-        return {key: f"{letter}{r}" for key, letter in self._letters.items()}
-
-
-@dataclass
-class TableData:
-    """One table as read: typed values and, in the same shape, the cell address of each value."""
-
-    table: Table
-    sheet: str | None  # None when the sheet is missing
-    frame: pd.DataFrame = field(default_factory=lambda: _NO_ROWS)  # read-only when empty
-    cells: CellRefs = field(default_factory=CellRefs)
-    totals: dict[str, object] = field(default_factory=dict)  # total row values by column key
-    total_cells: dict[str, str] = field(default_factory=dict)
-    fields: dict[str, object] = field(default_factory=dict)  # form values by field key
-    field_cells: dict[str, str] = field(default_factory=dict)
-    bad_cells: set[str] = field(default_factory=set)  # cells already reported as unreadable
-
-    @property
-    def present(self) -> bool:
-        return self.sheet is not None
-
-    @property
-    def empty(self) -> bool:
-        """Nothing the auditor typed: no input values besides the printed row labels."""
-        if self.fields and any(filled(v) for k, v in self.fields.items() if not self.table.field(k).computed):
-            return False
-        if self.frame.empty:
-            return True
-        keys = [c.key for c in self.table.columns if not c.computed and c.key not in self.table.row_keys]
-        return not any(self.frame[k].map(filled).any() for k in keys if k in self.frame)
-
-    def cell(self, index, key: str) -> str:
-        return f"{self.sheet}!{self.cells.at[index, key]}"
-
-
-@dataclass
-class Book:
-    path: Path
-    kind: str
-    registry: Registry
-    tables: dict[str, TableData]
-    findings: list[Finding]
-    extra_sheets: list[str]
-
-    def __getitem__(self, table_id: str) -> TableData:
-        return self.tables[table_id]
-
-    @property
-    def cover(self) -> dict[str, object]:
-        return self.tables[COVER.id].fields
-
-    @property
-    def base_year(self) -> int | None:
-        y = self.cover.get("base_year")
-        return int(y) if isinstance(y, (int, float)) and not pd.isna(y) else None
-
-    @property
-    def years(self) -> tuple[int, int, int] | None:
-        """The three years of 审核考察期 (DB4101/T 61 3.9), oldest first."""
-        b = self.base_year
-        return (b - 2, b - 1, b) if b else None
-
-    def flag(self, key: str) -> bool:
-        return str(self.cover.get(key) or "").strip() == "是"
-
-    def applies(self, table: Table) -> bool:
-        return {
-            "always": True,
-            "双有": self.flag("double_toxic"),
-            "双超": self.flag("double_exceed"),
-            "超能耗限额": self.flag("energy_limit"),
-            "专家": self.flag("expert"),
-            "上一轮": (self.cover.get("round") or 1) > 1,
-            "acceptance": self.kind == "acceptance",
-        }.get(table.applies, True)
-
-    @property
-    def parameters(self) -> list[tuple]:
-        """(类别, 名称, 数值) rows of `参数` the auditor filled."""
-        data = self.tables.get(PARAMETERS.id)
-        if data is None or data.frame.empty:
-            return []
-        f = data.frame
-        return [(r.category, r.name, r.value) for r in f.itertuples() if filled(r.name) and filled(r.value)]
-
-    @property
-    def section_texts(self) -> dict[str, str]:
-        data = self.tables.get(SECTION_TEXT.id)
-        if data is None or data.frame.empty:
-            return {}
-        return {str(r.number if filled(r.number) else r.title): r.text for r in data.frame.itertuples() if filled(r.text)}
 
 
 # ---- values ----------------------------------------------------------------------------------------
@@ -748,21 +632,26 @@ def find_sheet(table: Table, sheet_names: list[str]) -> str | None:
     return None
 
 
-def read_workbook(path: Path, kind: str | None = None) -> Book:
+def read_workbook(path: Path, kind: str | None = None, *, only: Collection[str] | None = None) -> Book:
+    """The workbook's tables (of `kind`, else the kind its sheets show). ``only``: the ids of the tables to
+    read; the book then holds those of them that belong to its kind of report (表D.38 and 表E.4, of the
+    acceptance report, are not read in an audit workbook), and the other sheets are never parsed."""
     path = Path(path)
     wb = open_calamine(path)
     try:
-        return _read(path, wb, kind)
+        return _read(path, wb, kind, only)
     finally:
         wb.close()
 
 
-def _read(path: Path, wb: Workbook, kind: str | None) -> Book:
+def _read(path: Path, wb: Workbook, kind: str | None, only: Collection[str] | None = None) -> Book:
     names = list(wb.sheet_names)
     kind = kind or detect_kind(names)
     if kind not in KINDS:
         raise UnreadableWorkbook(f"未知的工作簿类型“{kind}”，可选：{'、'.join(KINDS)}")
     reg = registry(kind)
+    if only is not None:
+        reg = Registry(kind, [t for t in reg if t.id in only and (t.applies != "acceptance" or kind == "acceptance")])
     findings: list[Finding] = []
     tables: dict[str, TableData] = {}
     used = set()
@@ -801,7 +690,7 @@ def _read(path: Path, wb: Workbook, kind: str | None) -> Book:
             f"不是完整的{KIND_NAMES[kind]}工作簿：缺少 {len(missing)}/{len(reg.tables)} 张标准工作表"
             f"（如“{missing[0]}”“{missing[-1]}”），请用 cpxl new 生成的模板填写：{path}"
         )
-    extra = [n for n in names if n not in used and n != "目录"]
+    extra = [n for n in names if n not in used and n != "目录"] if only is None else []
     return Book(path, kind, reg, tables, findings, extra)
 
 
@@ -899,7 +788,7 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
     letters = [get_column_letter(j) for j in range(1, len(cols) + 1)]
     label_at = keys.index(table.name_key) if table.name_key else None
     total_labels = set(TOTAL_LABELS) | ({normalize_text(table.total_label)} if table.total_label else set())
-    values: dict[str, list] = {k: [] for k in (*keys, "_row", "_section")}
+    rows: list[dict] = []
     section = None
     n = len(cols)
     for r in range(layout.data_row, len(grid) + 1):
@@ -925,21 +814,16 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
                 data.totals[col.key] = value if col.numeric or problem else raw[j]
                 data.total_cells[col.key] = ref
             continue
+        values = {"_row": r, "_section": section}
         for j, col in enumerate(cols):
             value, problem = typed(col, raw[j])
             ref = f"{letters[j]}{r}"
-            values[col.key].append(value)
+            values[col.key] = value
             if problem:
                 label = raw[label_at] if label_at is not None else None
                 name = f"（{label}）" if filled(label) else ""
                 data.bad_cells.add(ref)
                 findings.append(Finding(sheet, ref, problem.severity, problem.rule, f"“{column_title(col, years)}”{name}{problem}"))
-        values["_row"].append(r)
-        values["_section"].append(section)
-    # One DataFrame per table, columns typed as declared (numbers as float, NaN for blanks).
-    frame = {}
-    for key, vals in values.items():
-        numeric = key in keys and table.column(key).numeric
-        frame[key] = np.array([np.nan if v is None else v for v in vals] if numeric else vals, dtype=float if numeric else object)
-    data.frame = pd.DataFrame(frame)
-    data.cells = CellRefs(dict(zip(keys, letters)), values["_row"])
+        rows.append(values)
+    data.rows = rows
+    data.cells = CellRefs(dict(zip(keys, letters)), [row["_row"] for row in rows])
