@@ -27,7 +27,7 @@ PROVINCE = 40_000  # enterprise workbooks a year
 def run_one(n: int, jobs: int, directory: Path, full: bool = False) -> dict:
     """Aggregate the first n workbooks of ``directory`` with ``jobs`` processes (in this interpreter);
     ``full`` checks every table of each workbook (cpxl aggregate --full-check)."""
-    from cpxl.aggregate import Aggregator, _add_benchmark_sheets, find_workbooks, iter_summaries, region_data
+    from cpxl.aggregate import Aggregator, add_benchmark_sheets, find_workbooks, iter_summaries, region_data
     from cpxl.workbook.build import build_workbook, save_workbook
 
     items = find_workbooks([directory])[:n]
@@ -38,7 +38,7 @@ def run_one(n: int, jobs: int, directory: Path, full: bool = False) -> dict:
     t1 = time.perf_counter()
     data, bench = region_data(agg)
     wb = build_workbook("region", data)
-    _add_benchmark_sheets(wb, agg, bench)
+    add_benchmark_sheets(wb, agg, bench)
     with tempfile.TemporaryDirectory() as tmp:
         out = save_workbook(wb, Path(tmp) / "区域.xlsx")
         size = out.stat().st_size
