@@ -4,8 +4,9 @@ Used where openpyxl cannot do the job: writing a formula cell's cached value nex
 formula, and copying every other part of a workbook byte for byte.
 
 Safety: XML is parsed with entity resolution and network access off and without
-``huge_tree``; the zip's declared sizes are checked before anything is read so that a
-"zip bomb" is refused instead of filling memory.
+``huge_tree``; the zip's declared sizes are checked by the package guard
+(:mod:`cpxl.workbook.package`) before anything is read, so that a "zip bomb" is refused
+instead of filling memory.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from pathlib import Path
 
 from lxml import etree
 
-# Limits for a hostile or broken file; real audit workbooks are far below them.
-MAX_MEMBER_BYTES = 1 << 30  # one part, uncompressed
-MAX_TOTAL_BYTES = 4 << 30  # whole package, uncompressed
-MAX_RATIO = 1000  # uncompressed / compressed, per part above 1 MiB
+from cpxl.errors import UnreadableWorkbook
+
+from .package import check_sizes
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -104,17 +104,11 @@ class Package:
 
 
 def _check_sizes(path: Path, zf: zipfile.ZipFile) -> None:
-    total = 0
-    for info in zf.infolist():
-        total += info.file_size
-        too_big = info.file_size > MAX_MEMBER_BYTES
-        too_packed = info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(
-            info.compress_size, 1
-        )
-        if too_big or too_packed or total > MAX_TOTAL_BYTES:
-            raise PackageError(
-                f"文件解压后过大或压缩比异常（部件 {info.filename}），拒绝处理：{path}"
-            )
+    """The package guard's size limits (the reader's: ``check`` and ``calc`` refuse the same files)."""
+    try:
+        check_sizes(path, zf)
+    except UnreadableWorkbook as exc:
+        raise PackageError(str(exc)) from None
 
 
 def _rels_path(part: str) -> str:

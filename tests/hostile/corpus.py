@@ -468,12 +468,13 @@ def _tail_cut(base, d):
     return p
 
 
-def _corrupt_member(base, d):
-    """Bytes in the middle of the biggest deflated member flipped: CRC or inflate fails."""
-    p = d / "损坏部件.xlsx"
+def _corrupt_member(base, d, sheet: str | None = None, name: str = "损坏部件.xlsx"):
+    """Bytes in the middle of the biggest deflated member (or of `sheet`'s part) flipped: CRC or inflate fails."""
+    p = d / name
     shutil.copy(base.path, p)
     with zipfile.ZipFile(p) as z:
-        info = max(z.infolist(), key=lambda i: i.compress_size)
+        part = sheet_parts(base.path)[base.sheet(sheet)] if sheet else None
+        info = z.getinfo(part) if part else max(z.infolist(), key=lambda i: i.compress_size)
         start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     data = bytearray(p.read_bytes())
     mid = start + info.compress_size // 2
@@ -1171,7 +1172,10 @@ def build_cases() -> list[Case]:
         Case("truncated-half", _truncated(0.5, "截断一半.xlsx"), refused="损坏"),
         Case("truncated-tail", _tail_cut, refused="损坏"),
         Case("truncated-head", _truncated(0.02, "只有开头.xlsx"), refused="损坏"),
-        Case("corrupt-member", _corrupt_member, refused="损坏"),
+        # a reader verifies each part it inflates: the aggregation, which reads some sheets only, is refused
+        # when one of those is damaged
+        Case("corrupt-member", _corrupt_member, refused="损坏", commands=ALL - {"aggregate"}),
+        Case("corrupt-aggregated-member", lambda b, d: _corrupt_member(b, d, "D.6", "损坏的D6.xlsx"), refused="损坏"),
         Case("zip-no-workbook", _zip_no_workbook, refused="没有 Excel 工作簿内容"),
         Case("docx-as-xlsx", _docx_as_xlsx, refused="没有 Excel 工作簿内容"),
         Case("zip-password", _zip_encrypted_member, refused="密码"),
