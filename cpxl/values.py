@@ -27,9 +27,11 @@ def _nan(value) -> bool:
 
 def filled(value) -> bool:
     """Something is in the cell: not None, NaN or blank text."""
-    if value is None or _nan(value):
+    if value is None:
         return False
-    return not (isinstance(value, str) and not value.strip())
+    if isinstance(value, str):
+        return not value.isspace() and value != ""
+    return not _nan(value)
 
 
 def as_number(value) -> float | None:

@@ -36,7 +36,7 @@ AGGREGATED_TABLES = (
 )  # fmt: skip — D.32 because D.36's check counts the feasible options
 
 #: The tables the report's energy and CO₂ derivation (cpxl.report.compute, 表D.11 → 表D.12) reads.
-ENERGY_TABLES = ("封面信息", "D.6", "D.11", "D.12")
+ENERGY_TABLES = ("封面信息", "D.11", "D.12")
 
 MAX_FINDINGS = 30  # findings listed per workbook in R.7; the rest are counted
 BASE = 3  # year column of the base year: y3 of 审核考察期 (DB4101/T 61 3.8, 3.9)

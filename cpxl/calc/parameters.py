@@ -178,11 +178,14 @@ def _match_category(text: str) -> str | None:
     return aliases.get(c)
 
 
+#: (category, name as compared) -> name of the default parameter (the first of equal ones)
+_NAME_KEYS = dict(reversed([((cat, _clean(name)), name) for cat, name in _DEFAULT_BY_KEY]))
+
+
 def _match_name(category: str, text: str) -> str | None:
-    c = _clean(text)
-    for (cat, name) in _DEFAULT_BY_KEY:
-        if cat == category and _clean(name) == c:
-            return name
+    name = _NAME_KEYS.get((category, _clean(text)))
+    if name is not None:
+        return name
     if category == C_COEF:
         try:
             name, _ = energy.resolve_name(text)

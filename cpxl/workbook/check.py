@@ -72,6 +72,16 @@ def _row_name(data: TableData, index) -> str:
     return f"（{value}）" if filled(value) else ""
 
 
+def _has(data: TableData, key: str) -> bool:
+    """The table was read with this column (its sheet is present)."""
+    return data.present and any(c.key == key for c in data.table.columns)
+
+
+def _column(data: TableData, key: str) -> Iterator[tuple[int, object]]:
+    """(row index, value) of one column."""
+    return ((index, row[key]) for index, row in enumerate(data.rows))
+
+
 # ---- generic rules -------------------------------------------------------------------------------
 
 
@@ -157,7 +167,7 @@ def _units_present(book: Book, data: TableData) -> Iterator[Finding]:
         ]
         if not measured:
             continue
-        for index, row in data.frame.iterrows():
+        for index, row in enumerate(data.rows):
             if not filled(row[col.key]) and any(filled(row[c.key]) for c in measured):
                 yield Finding(
                     data.sheet, _where(data, index, col.key), "error", "units_missing", f"“{'／'.join(col.group) or col.label}”的单位未填写{_row_name(data, index)}"
@@ -169,12 +179,12 @@ def _production(book: Book, data: TableData) -> Iterator[Finding]:
     """Per-unit values divide by D.6 output (DB4101/T 61 表D.7、D.10–D.12): the main product of `封面信息`
     must be listed, and an output of 0 makes its per-unit values undefined."""
     main = normalize_text(book.cover.get("main_product"))
-    products = {normalize_text(p) for p in data.frame["product"] if filled(p)}
+    products = {normalize_text(row["product"]) for row in data.rows if filled(row["product"])}
     if main and products and main not in products:
         cover = book.tables["封面信息"]
         yield Finding(cover.sheet, cover.field_cells["main_product"], "error", "main_product",
                       f"单耗基准产品“{book.cover['main_product']}”不在表D.6产品名称中，单耗无法计算")
-    for index, row in data.frame.iterrows():
+    for index, row in enumerate(data.rows):
         for i in (1, 2, 3):
             if row[f"output_{i}"] == 0:
                 severity = "error" if normalize_text(row["product"]) == main else "warning"
@@ -186,12 +196,12 @@ def _production(book: Book, data: TableData) -> Iterator[Finding]:
 @check("option_ids")
 def _option_ids(book: Book, data: TableData) -> Iterator[Finding]:
     """Option ids are “F+顺序号”, F01, F02 … (DB4101/T 61 6.7.2), unique within a list of options."""
-    if "option_id" not in data.frame:
+    if not _has(data, "option_id"):
         return
     seen: dict[str, str] = {}
     steps = data.table.id == "D.35"  # one option spans several step rows there
     last = None
-    for index, value in data.frame["option_id"].items():
+    for index, value in _column(data, "option_id"):
         if not filled(value):
             continue
         text = option_key(value)
@@ -207,9 +217,9 @@ def _option_ids(book: Book, data: TableData) -> Iterator[Finding]:
 @check("option_category")
 def _option_category(book: Book, data: TableData) -> Iterator[Finding]:
     """方案类型 is one of the eight categories of DB11/T 1156 附录 A."""
-    if "category" not in data.frame:
+    if not _has(data, "category"):
         return
-    for index, value in data.frame["category"].items():
+    for index, value in _column(data, "category"):
         if filled(value) and normalize_text(value) not in EIGHT_CATEGORIES:
             yield Finding(
                 data.sheet,
@@ -223,13 +233,12 @@ def _option_category(book: Book, data: TableData) -> Iterator[Finding]:
 @check("plan_dates")
 def _plan_dates(book: Book, data: TableData) -> Iterator[Finding]:
     """Plan dates: each end on or after its start; phases (D.3) and steps (D.35) in order."""
-    f = data.frame
-    if "start" not in f or "end" not in f:
+    if not (_has(data, "start") and _has(data, "end")):
         return
     previous = None
-    group_key = "option_id" if "option_id" in f else None
+    group_key = "option_id" if _has(data, "option_id") else None
     group = None
-    for index, row in f.iterrows():
+    for index, row in enumerate(data.rows):
         start, end = row["start"], row["end"]
         if group_key and filled(row[group_key]) and row[group_key] != group:
             group, previous = row[group_key], None
@@ -251,9 +260,9 @@ def _plan_dates(book: Book, data: TableData) -> Iterator[Finding]:
 
 def _option_ids_in(book: Book, table_id: str = "D.30") -> set[str]:
     data = book.tables.get(table_id)
-    if data is None or data.frame.empty or "option_id" not in data.frame:
+    if data is None or not _has(data, "option_id"):
         return set()
-    return {option_key(v) for v in data.frame["option_id"] if filled(v)}
+    return {option_key(v) for _, v in _column(data, "option_id") if filled(v)}
 
 
 @check("target_consistency")

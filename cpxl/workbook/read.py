@@ -86,6 +86,8 @@ def typed(item: Column | Field, value) -> tuple[object, Problem | None]:
     """Convert a raw cell value to the column's type: (value, problem). The one place cell values are parsed:
     an error value becomes None and an ``error_value`` problem — an error in an input cell, a warning in a
     computed one (a formula the saving program could not compute: its inputs still yield the report)."""
+    if value is None:  # most cells of a table: blank is blank whatever the type
+        return None, None
     code = error_value(value)
     if code is not None:
         if item.computed:
