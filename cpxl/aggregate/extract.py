@@ -42,7 +42,6 @@ MAX_FINDINGS = 30  # findings listed per workbook in R.7; the rest are counted
 BASE = 3  # year column of the base year: y3 of 审核考察期 (DB4101/T 61 3.8, 3.9)
 
 
-
 def read_enterprise(path: Path, *, full: bool = False) -> Book:
     """The enterprise workbook as a :class:`cpxl.workbook.model.Book` holding the tables the aggregation
     uses (:data:`AGGREGATED_TABLES`), or every table with ``full``. Opened for reading only.
@@ -397,8 +396,6 @@ def performance(book: Book, params: ParameterSet | None = None) -> dict[str, dic
         if key in expected:
             plan[key] = max(0.0, expected[key] - (impl.get(key) or 0.0))
     return {"已实施": impl, "拟实施": plan}
-
-
 
 
 def summarize(path: Path, name: str | None = None, *, full: bool = False) -> dict:

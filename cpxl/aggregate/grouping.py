@@ -73,7 +73,6 @@ def region_category(aspect: str, *texts: str) -> str:
     return _REGION_BY_ASPECT.get(aspect, "其他")
 
 
-
 class Grouper:
     """Groups texts by :func:`normalize_name`, joining near-identical keys (difflib ratio ≥ ``cutoff``,
     compared within the same first two characters)."""
@@ -100,7 +99,6 @@ class Grouper:
             block.append(k)
         self.alias[k] = target
         return target
-
 
 
 def credit_key(code) -> str:

@@ -112,8 +112,6 @@ def iter_summaries(items: Sequence[tuple[Path, str]], *, jobs: int | None = None
                     proc.join(5)
 
 
-
-
 def modified(path: Path) -> float:
     """The file's modification time, 0 when it cannot be read (duplicates keep the newest workbook)."""
     try:
