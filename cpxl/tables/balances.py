@@ -384,7 +384,7 @@ SCO1 = Table(
     section="4.4.2",
     source=SRC_1156 + "7.2.9；" + SRC_61 + "6.5.4",
     report=Report(note="注：首行为权重值 W，总分 = Σ W × R（权重总和计分排序法）。", blank_columns=False),
-    derive="weighted_score",
+    derive="focus_scores",
     note=(
         "首行为各因素权重值W（默认值为常用取值，未经标准确认，由审核小组确定，本轮审核内保持不变）；"
         "其余每行一个备选审核重点，各因素得分R取1～10；总分 = Σ W×R，按总分由高到低排序。"
@@ -419,7 +419,7 @@ SCO2 = Table(
     section="6.3",
     source=SRC_1156 + "7.4.3；" + SRC_61 + "6.7.3",
     report=Report(note="注：首行为权重值 W，总分 = Σ W × R（权重总和计分排序法）。", blank_columns=False),
-    derive="weighted_score",
+    derive="option_scores",
     note=(
         "对定性判断后初步可行的重点（中/高费）方案，用权重总和计分排序法进一步筛选和排序（7.4.3）。"
         "首行为权重值W（默认值仅为示例，由审核小组确定）；各方案得分R取1～10；方案编号与表D.30一致。"

@@ -97,6 +97,7 @@ PARAMETERS = Table(
         Column("effective", "采用值", type="number", formula='=IF({c[value]}{r}="",{c[default]}{r},{c[value]}{r})', width=10),
     ),
     row_keys=("category", "name", "value", "unit", "source", "note", "default"),
+    derive="adopted_value",
 )
 
 #: Defined names of the 参数 columns the native formulas look up by name (INDEX/MATCH).
