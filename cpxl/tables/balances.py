@@ -18,6 +18,15 @@ from __future__ import annotations
 
 from cpxl.calc.economics import IRR_TOLERANCE, NPV_TOLERANCE
 
+from .checks import (
+    LevelOrder,
+    MaterialBalance,
+    OptionIds,
+    RowBalance,
+    Shares,
+    UnitsPresent,
+    WeightedScore,
+)
 from .dsl import YES_NO, choice, fld, num, seq, text
 from .model import Column, Report, Table
 
@@ -105,7 +114,7 @@ BAL1 = Table(
         "中间产品、循环物料计入所在单元操作的平衡，不计入审核重点总体平衡。"
         "涉有毒有害物质的，应在“主要成分”列注明成分和含量（7.3.4 c）。"
     ),
-    checks=("balance", "units_present"),
+    checks=(MaterialBalance(tolerance="物料平衡允许偏差"), UnitsPresent()),
     fields=(
         fld("total_in", "审核重点输入总量", type="number", formula=_overall("输入", _IN_ALL), hint="不含中间产品、循环物料",
             unit_from="qty_unit"),
@@ -176,7 +185,12 @@ BAL2 = Table(
         "列入重点监控用水单位名录、取用地下水、废水直接排向环境水体的企业应建立水平衡（7.3.3.1）。"
     ),
     optional=True,
-    checks=("water_balance",),
+    checks=(
+        RowBalance(
+            "fresh", ("consumed", "discharged", "leaked"),
+            tolerance="水平衡允许偏差", what="水平衡", clause="GB/T 12452",
+        ),
+    ),
     total_label="合计",
     columns=(
         seq(),
@@ -238,7 +252,12 @@ BAL3 = Table(
         "能量利用率 = 有效利用能量/供入能量。列入重点用能单位名单或超能耗限额企业应建立能量平衡（7.3.3.1）。"
     ),
     optional=True,
-    checks=("energy_balance",),
+    checks=(
+        RowBalance(
+            "supplied", ("effective", "loss_flue", "loss_surface", "loss_other"),
+            tolerance="能量平衡允许偏差", what="能量平衡", clause="GB/T 3484",
+        ),
+    ),
     total_label="合计",
     columns=(
         seq(),
@@ -296,7 +315,13 @@ BAL4 = Table(
         "“双超”“双有”企业应建立特征污染因子平衡（7.3.3.1）。"
     ),
     optional=True,
-    checks=("pollutant_balance",),
+    checks=(
+        Shares(("capture_eff", "removal_eff")),
+        RowBalance(
+            "generated", ("removed", "stack", "fugitive"),
+            tolerance="特征污染因子平衡允许偏差", what="特征污染因子", clause="DB11/T 1156 7.3.7",
+        ),
+    ),
     columns=(
         seq(),
         text("pollutant", "污染因子", required=True, width=14),
@@ -390,7 +415,7 @@ SCO1 = Table(
         "其余每行一个备选审核重点，各因素得分R取1～10；总分 = Σ W×R，按总分由高到低排序。"
     ),
     optional=True,
-    checks=("weighted_score",),
+    checks=(WeightedScore(),),
     columns=(
         Column("no", "序号", width=10),
         text("candidate", "备选审核重点", required=True, width=18, hint="车间、工序、环节或部位"),
@@ -425,7 +450,7 @@ SCO2 = Table(
         "首行为权重值W（默认值仅为示例，由审核小组确定）；各方案得分R取1～10；方案编号与表D.30一致。"
     ),
     optional=True,
-    checks=("option_ids", "weighted_score"),
+    checks=(OptionIds(), WeightedScore()),
     columns=(
         Column("no", "序号", width=10),
         text("option_id", "方案编号", required=True, width=9),
@@ -474,7 +499,7 @@ IND1 = Table(
         "定性指标不填数值，直接在“达到级别”单元格填写 I级/II级/III级/未达III级（覆盖公式）。"
         "未发布评价指标体系的行业，可以同类企业先进水平、企业历史最好水平等作为基准值（6.5.3.1 a）。"
     ),
-    checks=("indicator_levels",),
+    checks=(LevelOrder(),),
     columns=(
         seq(),
         text("level1", "一级指标", required=True, width=14),
@@ -535,7 +560,7 @@ ECO1 = Table(
         "贴现率、所得税率和允许投资回收期取“参数”表。只有环境效益、无明显经济效益的方案可不做经济评价（6.8.2.4.3）。"
     ),
     optional=True,
-    checks=("option_ids",),
+    checks=(OptionIds(),),
     columns=(
         text("option_id", "方案编号", required=True, width=9, hint="F+顺序号，与表D.30一致"),
         text("name", "方案名称", required=True, width=24),
@@ -607,7 +632,7 @@ ACC2 = Table(
     derive="investment_change",
     note="审核评估阶段已确定实施的方案发生调整时填写；调整的中/高费方案应参考6.8.2从技术、环境、经济等方面进行可行性分析。",
     optional=True,
-    checks=("option_ids",),
+    checks=(OptionIds(),),
     columns=(
         seq(),
         text("option_id", "方案编号", required=True, width=9),

@@ -6,6 +6,15 @@ Columns follow the printed tables column by column; multi-level headers are kept
 
 from __future__ import annotations
 
+from .checks import (
+    MainProductOutput,
+    OptionCategory,
+    OptionCounts,
+    OptionIds,
+    PlanDates,
+    TargetConsistency,
+    UnitsPresent,
+)
 from .dsl import HAVE, YES_NO, choice, date, fld, num, seq, text, years
 from .model import EIGHT_CATEGORIES, Column, Report, Split, Table
 
@@ -92,7 +101,7 @@ D3 = Table(
     rows=tuple((n, p) for n, p in zip("一二三四五六七", PHASES)),
     row_keys=("no", "phase"),
     free_rows=0,
-    checks=("plan_dates",),
+    checks=(PlanDates(),),
     label_key="phase",
 )
 
@@ -157,7 +166,7 @@ D6 = Table(
     section="4.1.2",
     source=SRC + "D.6",
     report=Report(figures=("output_trend",)),
-    checks=("units_present", "production"),
+    checks=(UnitsPresent(), MainProductOutput()),
     columns=(
         seq(),
         text("product", "产品名称", required=True, width=18),
@@ -177,7 +186,7 @@ D7 = Table(
     source=SRC + "D.7",
     report=Report(note="注：单耗 = 总耗 ÷ 对应产品产量（表D.6）。", figures=("material_index",)),
     derive="per_unit_of_its_product",
-    checks=("units_present",),
+    checks=(UnitsPresent(),),
     columns=(
         seq(),
         text("product", "产品/单元", required=True, width=14),
@@ -253,7 +262,7 @@ D11 = Table(
     source=SRC + "D.11",
     report=Report(note="注：单耗 = 总耗 ÷ 单耗基准产品产量（表D.6）。", figures=("energy_index",)),
     derive="per_unit_of_main_product",
-    checks=("units_present",),
+    checks=(UnitsPresent(),),
     columns=(
         seq(),
         text("energy", "能源类别", required=True, width=14, hint="名称与参数表折标准煤系数一致，如 原煤、天然气、电力"),
@@ -478,7 +487,7 @@ D18 = Table(
     rows=(("工业废水",), ("生活污水",), ("合计",)),
     row_keys=("category",),
     free_rows=8,
-    checks=("units_present",),
+    checks=(UnitsPresent(),),
     label_key="pollutant",
 )
 
@@ -613,7 +622,7 @@ D24 = Table(
     section="4.5",
     source=SRC + "D.24",
     note="相对值为相对基准期值的降低（提高）幅度：降低类指标 =（基准期值 − 目标值）÷ 基准期值 × 100%。",
-    checks=("target_consistency", "units_present"),
+    checks=(TargetConsistency(relative=True), UnitsPresent()),
     columns=(
         seq(),
         text("indicator", "指标项", required=True, width=24),
@@ -697,7 +706,7 @@ D25 = Table(
     source=SRC + "D.25",
     report=Report(split=Split("stage", "{value}阶段备选方案汇总表", places=(("预审核", "4.6"), ("审核", "5.3")))),
     note="“阶段”为预审核的方案列入预审核阶段方案汇总，为审核的列入审核阶段提出方案汇总。",
-    checks=("option_category",),
+    checks=(OptionCategory(),),
     columns=(
         seq(),
         choice("stage", "阶段", OPTION_STAGES, required=True, width=9),
@@ -801,7 +810,7 @@ D30 = Table(
     section="6.2",
     source=SRC + "D.30",
     report=Report(figures=("options_by_class",)),
-    checks=("option_ids", "option_category"),
+    checks=(OptionIds(), OptionCategory()),
     columns=(
         option_id(),
         option_category(),
@@ -832,7 +841,7 @@ D31 = Table(
         )
     ),
     derive="cost_class_of_option",
-    checks=("option_ids",),
+    checks=(OptionIds(),),
     columns=(
         seq(),
         option_id(),
@@ -857,7 +866,7 @@ D32 = Table(
     section="6.3",
     source=SRC + "D.32",
     optional=True,
-    checks=("option_ids", "option_category"),
+    checks=(OptionIds(), OptionCategory()),
     columns=(
         seq(),
         option_id(),
@@ -880,7 +889,7 @@ D33 = Table(
     source=SRC + "D.33",
     derive="expected_against_targets",
     note="单位、基准期值和近期目标取自表D.24；相对值按表D.24的方向计算。",
-    checks=("target_consistency",),
+    checks=(TargetConsistency(),),
     columns=(
         *_target_columns(),
         num("exp_abs", "绝对值", group=("预期完成情况",), required=True),
@@ -898,7 +907,7 @@ D34 = Table(
     source=SRC + "D.34",
     report=Report(figures=("implemented_by_class",)),
     note="效益以年度计。",
-    checks=("option_ids", "option_category", "plan_dates"),
+    checks=(OptionIds(), OptionCategory(), PlanDates(group_by="option_id")),
     columns=(
         option_id(),
         option_category(),
@@ -924,7 +933,7 @@ D35 = Table(
     section="7.5",
     source=SRC + "D.35",
     note="每个方案按方案提出、筹备资金、设备购置、设备安装、调试运行等步骤各填一行，编号重复填写。",
-    checks=("plan_dates", "option_ids"),
+    checks=(PlanDates(group_by="option_id"), OptionIds(steps=True)),
     columns=(
         seq(),
         text("option_id", "编号", required=True, width=8, hint="F+顺序号，与表D.30一致"),
@@ -1000,7 +1009,7 @@ D36 = Table(
     report=Report(sections=(("acceptance", None),)),
     derive="implementation_summary",
     note=ENV_NOTE,
-    checks=("totals",),
+    checks=(OptionCounts(),),
     columns=(
         text("category", "类别", group=("项目",), required=True, width=16),
         text("item", "名称", group=("项目",), required=True, width=24),
@@ -1094,7 +1103,7 @@ D38 = Table(
     report=Report(split=Split("cost_class", "{value}方案实施效益表", places=(("无/低费", "9.2"), ("中/高费", "9.3")))),
     applies="acceptance",
     note="无/低费方案与中/高费方案分别列表（按“费用类别”）；计算过程在正文中详细说明。",
-    checks=("option_ids", "option_category", "plan_dates"),
+    checks=(OptionIds(), OptionCategory(), PlanDates(group_by="option_id")),
     columns=(
         option_id(),
         option_category("方案分类"),
@@ -1135,7 +1144,7 @@ D39 = Table(
     derive="implementation_rates",
     applies="acceptance",
     note="实施率 = 方案实施完成数量 ÷ 方案数量（有调整的按调整后方案数量）× 100%。",
-    checks=("totals",),
+    checks=(OptionCounts(),),
     columns=(
         text("item", "项目", required=True, width=26),
         num("low", "无/低费", hint="实施率按本列计算（%）"),
@@ -1248,7 +1257,7 @@ D42 = Table(
     derive="achieved_against_targets",
     applies="acceptance",
     note="单位、基准期值和近期目标取自表D.24；相对值和是否完成按表D.24的方向计算。",
-    checks=("target_consistency",),
+    checks=(TargetConsistency(),),
     columns=(
         *_target_columns(),
         num("act_abs", "绝对值", group=("目标完成情况",), required=True),
@@ -1306,7 +1315,7 @@ E1 = Table(
     source=SRC_E + "E.1",
     report=Report(form="row_pairs"),
     note="每条合理化建议填写一行；报告附件中选取代表性建议，每条生成一张建议表。",
-    checks=("option_category",),
+    checks=(OptionCategory(),),
     columns=(
         seq(),
         text("name", "姓名", required=True, width=10),
@@ -1562,7 +1571,7 @@ E4 = Table(
     + tuple((E4_CATEGORIES[1], n, u) for n, u in _E4_RESOURCES),
     row_keys=("category", "indicator", "unit"),
     free_rows=4,
-    checks=("units_present",),
+    checks=(UnitsPresent(),),
     label_key="indicator",
 )
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .checks import Check
+
 ColumnType = Literal["text", "number", "integer", "percent", "date", "year"]
 
 #: Report kinds (one workbook template and one report frame each).
@@ -196,7 +198,7 @@ class Table:
     applies: Condition = "always"
     optional: bool = False  # may stay empty even when it applies (e.g. D.29 without experts)
     note: str = ""
-    checks: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()  # rules beyond the columns' own (cpxl.tables.checks)
     kinds: tuple[str, ...] = ("audit", "acceptance")
     report: Report | None = PLAIN  # placed in the report as a numbered table, as said; None: not printed
     label_key: str | None = None  # the column holding a row's name (total-row label, messages)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from cpxl.calc.park import PARK_GROUPS, PARK_INDICATORS, ParkIndicator
 
+from .checks import ParkSelection
 from .dsl import YES_NO, choice, date, num, seq, text, years
 from .model import Annex, Column, Report, Split, Table
 
@@ -202,7 +203,7 @@ P1 = Table(
         "百分比类指标输入时带%号（如 35%）；次数类填次数；定性指标（序号9、12、22）在“定性指标情况”列选择。"
         "差距按“单位”列计（%类为百分点），0 表示已达到先进水平。"
     ),
-    checks=("park_selection",),
+    checks=(ParkSelection(),),
     free_rows=0,
     columns=(
         text("category", "分类", width=10),

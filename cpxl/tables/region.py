@@ -7,6 +7,7 @@ the option list (7.4.2) and the option performance (7.4.3). Report sections foll
 
 from __future__ import annotations
 
+from .checks import UnitsPresent
 from .dsl import choice, num, seq, text
 from .model import Annex, Column, Report, Summary, Table
 
@@ -121,7 +122,7 @@ R2 = Table(
         "单位产品、单位产值指标自动计算，供表R.3对标。产值按可比价计。"
     ),
     report=None,
-    checks=("units_present",),
+    checks=(UnitsPresent(),),
     columns=(
         seq(),
         text("company", "企业名称", required=True, width=22, hint="与表R.1企业名称一致"),
