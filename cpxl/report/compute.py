@@ -157,12 +157,13 @@ def _row_label(f: Frame, idx, key: str) -> str:
 
 
 def _adopted(d: Derived, table: Table) -> None:
-    """采用值 = 数值, or 默认值 where 数值 is blank (the sheet's formula; cpxl.calc.parameters merges the same
-    rows, validating them, for every other derivation)."""
+    """采用值 = 数值, or 默认值 where 数值 is blank, as the sheet's ``=IF(数值="",默认值,数值)`` (a blank
+    默认值 then reads 0, as a formula's reference to an empty cell does). Every other derivation takes the
+    settings from cpxl.calc.parameters, which merges the same rows and validates them."""
     f = d.frames[table.id]
     for idx in f.index:
-        value = f.at[idx, "value"]
-        _set(f, idx, "effective", lambda v=value, i=idx: v if filled(v) else f.at[i, "default"], d, "")
+        value, default = f.at[idx, "value"], f.at[idx, "default"]
+        _set(f, idx, "effective", lambda v=value, dv=default: v if filled(v) else dv if filled(dv) else 0, d, "")
 
 
 # ---- 4.1.2 per-unit consumption (DB4101/T 61—2023 表D.7、D.10、D.11、D.12) ------------------------------
