@@ -50,7 +50,7 @@ D1 = Table(
     short="审核小组",
     section="3.1",
     source=SRC + "D.1",
-    report=Report(split=Split("team", "清洁生产审核{value}成员构成与职责分工表")),
+    report=Report(split=Split("team", "清洁生产审核{value}成员构成与职责分工表")),  # 6.4.1 a) 分别列表
     note="注：各小组若有人员变化，需备注说明。领导小组与工作小组分别填写（“小组”列）。",
     columns=(
         choice("team", "小组", ("领导小组", "工作小组"), required=True, width=12),
@@ -833,7 +833,7 @@ D31 = Table(
     short="筛选后可行方案",
     section="6.3",
     source=SRC + "D.31",
-    report=Report(
+    report=Report(  # 6.7.3: the 无/低费 and the 中/高费 options listed apart
         split=Split(
             "cost_class",
             places=(("无/低费", None), ("中/高费", None)),
@@ -1006,7 +1006,7 @@ D36 = Table(
     short="预期效益汇总",
     section="8",
     source=SRC + "D.36",
-    report=Report(sections=(("acceptance", None),)),
+    report=Report(sections=(("acceptance", None),)),  # the acceptance report's chapter 8 is 审核评估情况 (附录B.2)
     derive="implementation_summary",
     note=ENV_NOTE,
     checks=(OptionCounts(),),
@@ -1100,6 +1100,7 @@ D38 = Table(
     short="方案实施效益",
     section="9.2",
     source=SRC + "D.38",
+    # 7.3.2 无/低费方案 in 9.2, 7.3.3 中/高费方案 in 9.3
     report=Report(split=Split("cost_class", "{value}方案实施效益表", places=(("无/低费", "9.2"), ("中/高费", "9.3")))),
     applies="acceptance",
     note="无/低费方案与中/高费方案分别列表（按“费用类别”）；计算过程在正文中详细说明。",

@@ -202,7 +202,8 @@ class Table:
     kinds: tuple[str, ...] = ("audit", "acceptance")
     report: Report | None = PLAIN  # placed in the report as a numbered table, as said; None: not printed
     label_key: str | None = None  # the column holding a row's name (total-row label, messages)
-    derive: str | None = None  # the derivation of its computed values, by name (cpxl.report.compute)
+    derive: str | None = None  # its computed values' derivation, by name (cpxl.report.compute.DERIVATIONS);
+    # derivations run in sheet order, so one may use the values derived for the tables before it
 
     def section_in(self, kind: str) -> str | None:
         """The report section of this table in a `kind` report (None or "": not printed)."""
