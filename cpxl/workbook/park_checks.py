@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 from cpxl.calc import park_eval
 from cpxl.calc.park import PARK_INDICATORS, indicator
-
 from cpxl.tables.checks import ParkSelection
 
 from .check import run
