@@ -87,8 +87,8 @@ def compare_derivation(book_path: Path, computed: Path) -> tuple[int, list[str]]
     n, out = 0, []
     for t in book.registry:
         data = book.tables.get(t.id)
-        if data is None or not data.present or t.id not in d.frames or t.id == "参数":
-            continue  # 参数 采用值 is cpxl.calc.parameters' merge, not a derived column
+        if data is None or not data.present or t.id not in d.frames:
+            continue
         f = d.frames[t.id]
         for col in t.columns:
             if not col.computed or col.key not in f:

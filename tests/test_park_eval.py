@@ -183,10 +183,10 @@ def _park_book(tmp_path, p1_rows: dict[int, dict], inputs: dict):
 
 
 def _selection_findings(book):
-    from cpxl.workbook import park_checks  # noqa: F401 - registers park_selection
-    from cpxl.workbook.check import CHECKS
+    from cpxl.tables.checks import ParkSelection
+    from cpxl.workbook.check import run
 
-    return list(CHECKS["park_selection"](book, book.tables["P.1"]))
+    return list(run(ParkSelection(), book, book.tables["P.1"]))
 
 
 def test_check_passes_for_the_sample_park(tmp_path):

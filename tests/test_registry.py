@@ -7,6 +7,7 @@ import re
 import pytest
 
 from cpxl.tables import enterprise
+from cpxl.tables.checks import OptionCategory, OptionIds, PlanDates, TargetConsistency
 from cpxl.tables.common import COVER
 from cpxl.tables.model import EIGHT_CATEGORIES, KINDS, YEAR_PLACEHOLDERS, Table
 
@@ -208,7 +209,7 @@ def test_option_ids_and_checks():
         has_id = any(c.key == "option_id" for c in t.columns)
         assert has_id == (t.id in OPTION_TABLES), t.id
         if has_id:
-            assert "option_ids" in t.checks, t.id
+            assert any(isinstance(c, OptionIds) for c in t.checks), t.id
 
 
 def test_eight_categories_on_every_option_type():
@@ -216,7 +217,7 @@ def test_eight_categories_on_every_option_type():
         for c in t.columns:
             if c.label in ("方案类型", "方案分类", "建议类别"):
                 assert c.key == "category" and c.choices == EIGHT_CATEGORIES, (t.id, c.label)
-                assert "option_category" in t.checks, t.id
+                assert OptionCategory() in t.checks, t.id
     for tid in CATEGORY_TABLES:
         assert BY_ID[tid].column("category").choices == EIGHT_CATEGORIES
     assert BY_ID["D.38"].column("category").label == "方案分类"
@@ -237,15 +238,13 @@ def test_option_totals():
         assert col.total and col.unit == "万元" and col.type == "number"
 
 
-def test_known_check_names():
-    from cpxl.workbook.check import CHECKS
-
-    known = set(CHECKS)
-    for t in TABLES:
-        assert set(t.checks) <= known, (t.id, t.checks)
-    assert {"plan_dates", "option_ids"} <= set(BY_ID["D.35"].checks)
-    for tid in ("D.24", "D.33", "D.42"):
-        assert "target_consistency" in BY_ID[tid].checks
+def test_declared_checks():
+    # D.35 lists one row per step of an option: its dates restart per option, its ids repeat on consecutive rows
+    assert {PlanDates(group_by="option_id"), OptionIds(steps=True)} <= set(BY_ID["D.35"].checks)
+    assert PlanDates() in BY_ID["D.3"].checks
+    assert TargetConsistency(relative=True) in BY_ID["D.24"].checks
+    for tid in ("D.33", "D.42"):
+        assert TargetConsistency() in BY_ID[tid].checks
 
 
 # --- applicability ---------------------------------------------------------------------------------------

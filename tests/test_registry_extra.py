@@ -9,6 +9,7 @@ import re
 import pytest
 
 from cpxl.tables import balances, park, region, registry
+from cpxl.tables.checks import OptionIds
 from cpxl.tables.common import COVER
 from cpxl.tables.frames import frame
 from cpxl.tables.model import KINDS, YEAR_PLACEHOLDERS, Table
@@ -258,13 +259,19 @@ def test_computed_cells_stay_blank_for_blank_rows():
                 assert c.formula.startswith("=IF(") and '""' in c.formula, (t.id, c.key)
 
 
-def test_check_names():
-    named = {n for t in EXTRA for n in t.checks}
-    assert named == {
-        "balance", "water_balance", "energy_balance", "pollutant_balance", "weighted_score", "indicator_levels",
-        "park_selection", "option_ids", "units_present",
+def test_declared_checks():
+    from cpxl.tables import checks as C
+
+    declared = {type(c) for t in EXTRA for c in t.checks}
+    assert declared == {
+        C.MaterialBalance, C.RowBalance, C.Shares, C.WeightedScore, C.LevelOrder, C.ParkSelection, C.OptionIds,
+        C.UnitsPresent,
     }
-    assert balances.BAL1.checks[0] == "balance" and balances.BAL2.checks == ("water_balance",)
+    assert balances.BAL1.checks[0] == C.MaterialBalance(tolerance="物料平衡允许偏差")
+    # GB/T 12452: Vf = Vco + Vd + Vl, within 参数 水平衡允许偏差
+    assert balances.BAL2.checks == (
+        C.RowBalance("fresh", ("consumed", "discharged", "leaked"), tolerance="水平衡允许偏差", what="水平衡", clause="GB/T 12452"),
+    )
 
 
 # --- balances (DB11/T 1156 7.3, GB/T 12452, GB/T 3484) ----------------------------------------------------
@@ -326,7 +333,7 @@ def test_focus_criteria_named_in_the_manual():
 
 
 def test_option_scoring_has_option_ids():
-    assert "option_id" in keys(balances.SCO2) and "option_ids" in balances.SCO2.checks
+    assert "option_id" in keys(balances.SCO2) and OptionIds() in balances.SCO2.checks
     assert [label for _, label, _ in balances.OPTION_CRITERIA][:4] == ["环境效果", "经济可行性", "技术可行性", "可实施性"]
 
 

@@ -157,14 +157,6 @@ def test_input_file_untouched_by_reading(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_every_named_check_in_the_registry_exists():
-    from cpxl.tables import KINDS
-    from cpxl.workbook.check import CHECKS
-
-    used = {name for kind in KINDS for table in registry(kind) for name in table.checks}
-    assert used <= set(CHECKS), used - set(CHECKS)
-
-
 def test_rows_under_section_headings_keep_their_section(tmp_path):
     """表D.5 groups equipment under 一、主要生产设备 / 二、辅助生产设备 / 三、环保设施设备."""
     rows = [

@@ -19,6 +19,7 @@ from cpxl.calc import balance, carbon, economics, energy, indicators, pollution,
 from cpxl.calc import parameters as P
 from cpxl.calc.benchmark import quartile
 from cpxl.tables.balances import INTERNAL_FLOWS
+from cpxl.tables.model import Table
 from cpxl.values import money
 from cpxl.workbook.read import Book, filled
 from cpxl.workbook.read import as_number as num
@@ -89,16 +90,16 @@ def derive(book: Book) -> Derived:
             continue
         frame = data.frame.copy() if table.columns else pd.DataFrame()
         for col in table.columns:  # cached formula results are not used
-            if col.computed and col.key in frame and not _keeps_typed(table.id, col.key):
+            if col.computed and col.key in frame and not col.typed_over:
                 frame[col.key] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
         d.frames[table.id] = frame
         d.fields[table.id] = {k: (None if table.field(k).computed else v) for k, v in data.fields.items()}
-    for table_id in _ORDER:
-        if table_id in d.frames:
+    for table in book.registry:  # in sheet order: D.6 feeds the per-unit values, D.11 feeds D.12, R.2 feeds R.3
+        if table.derive and table.id in d.frames:
             try:
-                RECOMPUTE[table_id](d)
+                DERIVATIONS[table.derive](d, table)
             except (ValueError, KeyError, TypeError, ZeroDivisionError) as exc:  # one table's bad data
-                d.note(f"表{table_id}", exc)
+                d.note(f"表{table.id}", exc)
     for table in book.registry:
         if table.id in d.frames and table.total_label:
             f = d.frames[table.id]
@@ -125,11 +126,6 @@ def _joined_cover_fields(d: Derived) -> None:
     put("D.4", "industry", f"{industry}（{code}）" if code else industry)
     for key, first, second in (("company_contact", "contact", "phone"), ("consultant_rep", "consultant_lead", "consultant_phone")):
         put("E.3", key, " ".join(x for x in (text(cover.get(first)), text(cover.get(second))) if x))
-
-
-def _keeps_typed(table_id: str, key: str) -> bool:
-    # IND.1: a qualitative indicator's level is typed over the formula (the sheet's note says so)
-    return table_id == "IND.1" and key in ("grade_before", "grade_after")
 
 
 def _sum_values(values) -> float | None:
@@ -159,26 +155,38 @@ def _row_label(f: Frame, idx, key: str) -> str:
     return text(f.at[idx, key]) if key in f else ""
 
 
+# ---- 参数 ------------------------------------------------------------------------------------------------
+
+
+def _adopted(d: Derived, table: Table) -> None:
+    """采用值 = 数值, or 默认值 where 数值 is blank, as the sheet's ``=IF(数值="",默认值,数值)`` (a blank
+    默认值 then reads 0, as a formula's reference to an empty cell does). Every other derivation takes the
+    settings from cpxl.calc.parameters, which merges the same rows and validates them."""
+    f = d.frames[table.id]
+    for idx in f.index:
+        value, default = f.at[idx, "value"], f.at[idx, "default"]
+        _set(f, idx, "effective", lambda v=value, dv=default: v if filled(v) else dv if filled(dv) else 0, d, "")
+
+
 # ---- 4.1.2 per-unit consumption (DB4101/T 61—2023 表D.7、D.10、D.11、D.12) ------------------------------
 
 
-def _per_unit_main(table_id: str, label_key: str):
-    def run(d: Derived) -> None:
-        f = d.frames[table_id]
-        for idx in f.index:
-            for i in (1, 2, 3):
-                total = num(f.at[idx, f"total_{i}"])
-                if total is None:
-                    _set(f, idx, f"per_unit_{i}", lambda: None, d, "")
-                    continue
-                out = d.output(i)
-                # 单耗 = 总耗 / 单耗基准产品产量 (表D.10、D.11 单耗)
-                _set(f, idx, f"per_unit_{i}", lambda t=total, o=out: indicators.per_unit(t, o) if o else None, d,
-                     f"表{table_id}“{_row_label(f, idx, label_key)}”单耗")
-    return run
+def _per_unit_main(d: Derived, table: Table) -> None:
+    """单耗 of every row against the main product's output (表D.10、D.11; rows named by `Table.name_key`)."""
+    f = d.frames[table.id]
+    for idx in f.index:
+        for i in (1, 2, 3):
+            total = num(f.at[idx, f"total_{i}"])
+            if total is None:
+                _set(f, idx, f"per_unit_{i}", lambda: None, d, "")
+                continue
+            out = d.output(i)
+            # 单耗 = 总耗 / 单耗基准产品产量 (表D.10、D.11 单耗)
+            _set(f, idx, f"per_unit_{i}", lambda t=total, o=out: indicators.per_unit(t, o) if o else None, d,
+                 f"表{table.id}“{_row_label(f, idx, table.name_key)}”单耗")
 
 
-def _d7(d: Derived) -> None:
+def _d7(d: Derived, table: Table) -> None:
     f = d.frames["D.7"]
     for idx in f.index:
         product = text(f.at[idx, "product"])
@@ -204,7 +212,7 @@ def d11_quantity(d: Derived, name: str, i: int) -> tuple[float | None, str | Non
     return (sum(vals) if vals else None), unit
 
 
-def _d12(d: Derived) -> None:
+def _d12(d: Derived, table: Table) -> None:
     f = d.frames["D.12"]
     for idx in f.index:
         name = text(f.at[idx, "name"])
@@ -270,7 +278,7 @@ def co2_uncounted(d: Derived, i: int) -> list[str]:
 # ---- 环保、目标 ------------------------------------------------------------------------------------------
 
 
-def _d23(d: Derived) -> None:
+def _d23(d: Derived, table: Table) -> None:
     f = d.frames["D.23"]
     for idx in f.index:
         quota, base = num(f.at[idx, "quota"]), num(f.at[idx, "base"])
@@ -293,9 +301,9 @@ def relative(base, value, direction) -> float | None:
     return round(-r if indicators.parse_direction(direction or "降低") == "higher" else r, 2)
 
 
-def _target_table(table_id: str, value_key: str, rel_key: str, met: bool):
-    def run(d: Derived) -> None:
-        f = d.frames[table_id]
+def _target_table(value_key: str, rel_key: str, met: bool):
+    def run(d: Derived, table: Table) -> None:
+        f = d.frames[table.id]
         targets = _targets(d)
         for idx in f.index:
             t = targets.get(text(f.at[idx, "indicator"]))
@@ -305,12 +313,12 @@ def _target_table(table_id: str, value_key: str, rel_key: str, met: bool):
                 _set(f, idx, key, lambda k=key: t.get(k), d, "")
             direction = text(t.get("direction")) or "降低"
             _set(f, idx, rel_key, lambda: relative(t.get("base"), f.at[idx, value_key], direction), d,
-                 f"表{table_id}“{text(f.at[idx, 'indicator'])}”相对值")
+                 f"表{table.id}“{text(f.at[idx, 'indicator'])}”相对值")
             if met:
                 near, act = num(t.get("near_abs")), num(f.at[idx, value_key])
                 # 是否完成: 实际值达到近期目标 (表D.42; DB4101/T 61 7.3.5.2)
                 _set(f, idx, "met", lambda: indicators.target_met(near, act, direction) if near is not None and act is not None else None,
-                     d, f"表{table_id}“{text(f.at[idx, 'indicator'])}”是否完成")
+                     d, f"表{table.id}“{text(f.at[idx, 'indicator'])}”是否完成")
     return run
 
 
@@ -324,17 +332,17 @@ def option_classes(d: Derived) -> dict[str, str]:
     return {text(r["option_id"]): text(r.get("cost_class")) for r in f.to_dict("records") if text(r.get("option_id"))}
 
 
-def _d31(d: Derived) -> None:
+def _d31(d: Derived, table: Table) -> None:
     f = d.frames["D.31"]
     classes = option_classes(d)
     for idx in f.index:
         _set(f, idx, "cost_class", lambda: classes.get(text(f.at[idx, "option_id"])) or None, d, "")
 
 
-def _pair_totals(table_id: str, pairs: tuple[tuple[str, str, str], ...], rates: dict[str, tuple[str, str]] | None = None):
+def _pair_totals(pairs: tuple[tuple[str, str, str], ...], rates: dict[str, tuple[str, str]] | None = None):
     """合计 = 无/低费 + 中/高费 (表D.36、D.39、D.40、D.41); rate rows are the ratio of the summed rows."""
-    def run(d: Derived) -> None:
-        f = d.frames[table_id]
+    def run(d: Derived, table: Table) -> None:
+        f = d.frames[table.id]
         by_item = {text(f.at[i, "item"]): i for i in f.index} if "item" in f else {}
         for idx in f.index:
             item = text(f.at[idx, "item"]) if "item" in f else ""
@@ -350,21 +358,21 @@ def _pair_totals(table_id: str, pairs: tuple[tuple[str, str, str], ...], rates: 
                         sa = sum(x for x in a if x is not None)
                         sb = sum(x for x in b if x is not None)
                         return round(sa / sb * 100, 2) if sb else None
-                    _set(f, idx, total, ratio, d, f"表{table_id}“{item}”")
+                    _set(f, idx, total, ratio, d, f"表{table.id}“{item}”")
                     continue
                 a, b = num(f.at[idx, low]), num(f.at[idx, high])
                 _set(f, idx, total, lambda a=a, b=b: None if a is None and b is None else (a or 0) + (b or 0), d, "")
     return run
 
 
-def _d39_rates(d: Derived) -> None:
+def _d39_rates(d: Derived, table: Table) -> None:
     f = d.frames["D.39"]
     items = {text(f.at[i, "item"]): i for i in f.index}
     adjusted = items.get("调整后方案数量（若有，个）")
     planned = "审核报告方案数量（个）"
     if adjusted is not None and any(num(f.at[adjusted, c]) for c in ("low", "high")):
         planned = "调整后方案数量（若有，个）"
-    _pair_totals("D.39", (("low", "high", "total"),), {"实施率（%）": ("方案实施完成数量（个）", planned)})(d)
+    _pair_totals((("low", "high", "total"),), {"实施率（%）": ("方案实施完成数量（个）", planned)})(d, table)
 
 
 # ---- E.4 审核绩效汇总表 -------------------------------------------------------------------------------------
@@ -373,7 +381,7 @@ _E4_ENERGY = {"节电": "电力", "节煤": "标准煤", "节油": "原油", "�
 _E4_UNITS = {"吨": "t", "度": "kWh", "m³": "m³"}
 
 
-def _e4(d: Derived) -> None:
+def _e4(d: Derived, table: Table) -> None:
     fields = d.fields.setdefault("E.4", {})
     d38 = d.frame("D.38")
     rows = d38.to_dict("records") if not d38.empty else []
@@ -418,7 +426,7 @@ def material_totals(d: Derived) -> tuple[float | None, float | None]:
     return (sum(ins) if ins else None), (sum(outs) if outs else None)
 
 
-def _bal1(d: Derived) -> None:
+def _bal1(d: Derived, table: Table) -> None:
     f = d.frames["BAL.1"]
     tol = d.param(P.K_MATERIAL_TOL)
     sums: dict[str, tuple[list[float], list[float]]] = {}
@@ -442,7 +450,7 @@ def _bal1(d: Derived) -> None:
         fields["verdict"] = balance.balance_ok([total_in], [total_out], tol)
 
 
-def _bal2(d: Derived) -> None:
+def _bal2(d: Derived, table: Table) -> None:
     f = d.frames["BAL.2"]
     for idx in f.index:
         fresh, reused = num(f.at[idx, "fresh"]), num(f.at[idx, "reused"])
@@ -456,7 +464,7 @@ def _bal2(d: Derived) -> None:
              d, f"表BAL.2“{name}”平衡偏差")
 
 
-def _bal3(d: Derived) -> None:
+def _bal3(d: Derived, table: Table) -> None:
     f = d.frames["BAL.3"]
     for idx in f.index:
         sup, eff = num(f.at[idx, "supplied"]), num(f.at[idx, "effective"])
@@ -469,7 +477,7 @@ def _bal3(d: Derived) -> None:
              f"表BAL.3“{name}”平衡偏差")
 
 
-def _bal4(d: Derived) -> None:
+def _bal4(d: Derived, table: Table) -> None:
     f = d.frames["BAL.4"]
     for idx in f.index:
         g, ce, re_ = (num(f.at[idx, k]) for k in ("generated", "capture_eff", "removal_eff"))
@@ -485,9 +493,9 @@ def _bal4(d: Derived) -> None:
 # ---- scoring and levels ----------------------------------------------------------------------------------
 
 
-def _scoring(table_id: str, keys: tuple[str, ...], name_key: str):
-    def run(d: Derived) -> None:
-        f = d.frames[table_id]
+def _scoring(keys: tuple[str, ...], name_key: str):
+    def run(d: Derived, table: Table) -> None:
+        f = d.frames[table.id]
         weight_rows = [i for i in f.index if text(f.at[i, "no"]) == "权重值W"]
         if not weight_rows:
             return
@@ -502,7 +510,7 @@ def _scoring(table_id: str, keys: tuple[str, ...], name_key: str):
                 continue
             # 总分 = Σ W·R (权重总和计分排序法, DB11/T 1156 7.2.9、7.4.3)
             _set(f, idx, "score", lambda r=r: indicators.weighted_score([w[j] for j in used], [x or 0 for x in r]), d,
-                 f"表{table_id}“{text(f.at[idx, name_key])}”总分")
+                 f"表{table.id}“{text(f.at[idx, name_key])}”总分")
             if num(f.at[idx, "score"]) is not None:
                 scores[idx] = num(f.at[idx, "score"])
         for idx, s in scores.items():
@@ -510,7 +518,7 @@ def _scoring(table_id: str, keys: tuple[str, ...], name_key: str):
     return run
 
 
-def _ind1(d: Derived) -> None:
+def _ind1(d: Derived, table: Table) -> None:
     f = d.frames["IND.1"]
     for idx in f.index:
         levels = [num(f.at[idx, k]) for k in ("level_1", "level_2", "level_3")]
@@ -524,14 +532,14 @@ def _ind1(d: Derived) -> None:
                  f"表IND.1“{text(f.at[idx, 'indicator'])}”达到级别")
 
 
-def _acc2(d: Derived) -> None:
+def _acc2(d: Derived, table: Table) -> None:
     f = d.frames["ACC.2"]
     for idx in f.index:
         a, b = num(f.at[idx, "inv_before"]), num(f.at[idx, "inv_after"])
         _set(f, idx, "inv_change", lambda: b - a if a is not None and b is not None else None, d, "")
 
 
-def _acc3(d: Derived) -> None:
+def _acc3(d: Derived, table: Table) -> None:
     f = d.frames["ACC.3"]
     for idx in f.index:
         a, b = num(f.at[idx, "before"]), num(f.at[idx, "after"])
@@ -558,7 +566,7 @@ def park_results(d: Derived):
     return list(evaluate(d.book)[0].values()) if "P.1" in d.book.tables else []
 
 
-def _p1(d: Derived) -> None:
+def _p1(d: Derived, table: Table) -> None:
     from cpxl.calc.park import ADVANCED
 
     f = d.frames["P.1"]
@@ -581,7 +589,7 @@ def _p1(d: Derived) -> None:
 # ---- region (京津冀清洁生产协同审核导则 7.2.6、7.4.2) ----------------------------------------------------------
 
 
-def _r2(d: Derived) -> None:
+def _r2(d: Derived, table: Table) -> None:
     from cpxl.tables.region import BASES, REGION_INDICATORS
 
     f = d.frames["R.2"]
@@ -597,7 +605,7 @@ def _r2(d: Derived) -> None:
                      f"表R.2“{text(f.at[idx, 'company'])}”{key}")
 
 
-def _r3(d: Derived) -> None:
+def _r3(d: Derived, table: Table) -> None:
     from cpxl.tables.region import BENCHMARK_ORDER
 
     r2 = d.frame("R.2")
@@ -620,7 +628,7 @@ def _r3(d: Derived) -> None:
             _set(f, idx, k, lambda val=val: val, d, "")
 
 
-def _r5(d: Derived) -> None:
+def _r5(d: Derived, table: Table) -> None:
     f = d.frames["R.5"]
     for idx in f.index:
         inv, ben = num(f.at[idx, "investment"]), num(f.at[idx, "benefit"])
@@ -632,7 +640,7 @@ def _r5(d: Derived) -> None:
 # ---- ECO.1 中/高费方案经济评价 (DB11/T 1156—2022 7.5.5；《企业清洁生产审核手册》) -------------------------------
 
 
-def _eco1(d: Derived) -> None:
+def _eco1(d: Derived, table: Table) -> None:
     """F, N, NPV, IRR and the verdict of each option row, as the sheet computes them: I = 总投资 − 补贴,
     P = 年收入增加额 + 年运行费用节省额, Y whole years; N and IRR blank when F ≤ 0."""
     f = d.frames["ECO.1"]
@@ -656,38 +664,36 @@ def _eco1(d: Derived) -> None:
         _set(f, idx, "verdict", lambda: economics.econ_ok(i0, flow, years, rate, max_pb), d, where + "经济可行性")
 
 
-RECOMPUTE: dict[str, Callable[[Derived], None]] = {
-    "D.7": _d7,
-    "D.10": _per_unit_main("D.10", "category"),
-    "D.11": _per_unit_main("D.11", "energy"),
-    "D.12": _d12,
-    "D.23": _d23,
-    "D.31": _d31,
-    "D.33": _target_table("D.33", "exp_abs", "exp_rel", met=False),
-    "D.36": _pair_totals("D.36", (("low", "high", "total"),),
-                         {"实施率（%）": ("已完成方案数量（个）", "方案数量（个）"), "投资完成率（%）": ("已实现投资", "预期投资")}),
-    "D.39": _d39_rates,
-    "D.40": _pair_totals("D.40", (("audit_low", "audit_high", "audit_total"), ("year_low", "year_high", "year_total"))),
-    "D.41": _pair_totals("D.41", (("audit_low", "audit_high", "audit_total"), ("year_low", "year_high", "year_total"))),
-    "D.42": _target_table("D.42", "act_abs", "act_rel", met=True),
-    "E.4": _e4,
-    "BAL.1": _bal1,
-    "BAL.2": _bal2,
-    "BAL.3": _bal3,
-    "BAL.4": _bal4,
-    "SCO.1": _scoring("SCO.1", ("waste", "consumption", "env_cost", "toxic", "potential", "market", "workshop", "other"), "candidate"),
-    "SCO.2": _scoring("SCO.2", ("environment", "economy", "technology", "feasibility", "other"), "option_id"),
-    "IND.1": _ind1,
-    "ECO.1": _eco1,
-    "ACC.2": _acc2,
-    "ACC.3": _acc3,
-    "P.1": _p1,
-    "R.2": _r2,
-    "R.3": _r3,
-    "R.5": _r5,
+#: The derivations a table's declaration names in `Table.derive`; each fills its table's computed values.
+DERIVATIONS: dict[str, Callable[[Derived, Table], None]] = {
+    "adopted_value": _adopted,
+    "per_unit_of_its_product": _d7,
+    "per_unit_of_main_product": _per_unit_main,
+    "standard_coal": _d12,
+    "within_quota": _d23,
+    "cost_class_of_option": _d31,
+    "expected_against_targets": _target_table("exp_abs", "exp_rel", met=False),
+    "implementation_summary": _pair_totals((("low", "high", "total"),),
+                                           {"实施率（%）": ("已完成方案数量（个）", "方案数量（个）"), "投资完成率（%）": ("已实现投资", "预期投资")}),
+    "implementation_rates": _d39_rates,
+    "class_totals": _pair_totals((("audit_low", "audit_high", "audit_total"), ("year_low", "year_high", "year_total"))),
+    "achieved_against_targets": _target_table("act_abs", "act_rel", met=True),
+    "performance_summary": _e4,
+    "material_balance": _bal1,
+    "water_balance": _bal2,
+    "energy_balance": _bal3,
+    "pollutant_balance": _bal4,
+    "focus_scores": _scoring(("waste", "consumption", "env_cost", "toxic", "potential", "market", "workshop", "other"), "candidate"),
+    "option_scores": _scoring(("environment", "economy", "technology", "feasibility", "other"), "option_id"),
+    "indicator_levels": _ind1,
+    "option_economics": _eco1,
+    "investment_change": _acc2,
+    "reduction": _acc3,
+    "park_evaluation": _p1,
+    "per_product_and_per_value": _r2,
+    "benchmarks": _r3,
+    "payback": _r5,
 }
-# D.6 feeds the per-unit values, D.11 feeds D.12, R.2 feeds R.3: recompute in this order.
-_ORDER = list(RECOMPUTE)
 
 
 # ---- option feasibility (DB4101/T 61 6.8.2.4; DB11/T 1156—2022 7.5.5) ------------------------------------

@@ -47,27 +47,6 @@ def cn_number(k: int) -> str:
 
 # ---- where tables go -----------------------------------------------------------------------------------------
 
-#: Tables printed as separate tables by the value of one (unprinted) column: (column, {value: section or
-#: None for the table's own}, caption per value). DB4101/T 61 6.4.1 a) 领导小组和工作小组分别列表; D.25 in
-#: 4.6 and 5.3 (6.5.6, 6.6.3); D.31 无/低费 and 中/高费 (6.7.3); D.38 in 9.2 and 9.3 (7.3.2, 7.3.3).
-SPLITS: dict[str, tuple[str, dict[str, str | None] | None, Callable[[str], str]]] = {
-    "D.1": ("team", None, lambda v: f"清洁生产审核{v}成员构成与职责分工表"),
-    "B.1": ("team", None, lambda v: f"清洁生产审核{v}组成及职责分配表"),
-    "D.25": ("stage", {"预审核": "4.6", "审核": "5.3"}, lambda v: f"{v}阶段备选方案汇总表"),
-    "D.31": ("cost_class", {"无/低费": None, "中/高费": None},
-             lambda v: {"无/低费": "筛选后可行无/低费清洁生产方案汇总表", "中/高费": "初步可行中/高费清洁生产方案汇总表"}[v]),
-    "D.38": ("cost_class", {"无/低费": "9.2", "中/高费": "9.3"}, lambda v: f"{v}方案实施效益表"),
-}
-
-#: Registry columns the standard does not print (kept in the workbook to split or sum by them).
-HIDDEN: dict[str, set[str]] = {"D.24": {"direction"}, "D.30": {"cost_class"}, "D.34": {"cost_class"},
-                               "R.1": {"workbook"}}  # the file an enterprise's data was read from: not for the report
-
-#: Where a report kind places a table differently from its registry section (None: not printed).
-#: The acceptance report's chapter 8 is 审核评估情况 (附录B.2): D.36 belongs to the audit report's
-#: 结论 only, D.37 goes to 11.4 审核档案建立情况 (7.5.4).
-SECTION_OVERRIDES: dict[str, dict[str, str | None]] = {"acceptance": {"D.36": None, "D.37": "11.4"}}
-
 #: Sentences for tables that do not apply, by the table's condition (DB4101/T 61 6.5.1.2.4 c) etc.).
 NOT_APPLICABLE = {
     "双有": "企业不属于“双有”企业，{what}不适用。",
@@ -83,46 +62,16 @@ CONDITION_FIELDS = {"双有": ("double_toxic", "是否为“双有”企业"), "
                     "超能耗限额": ("energy_limit", "是否超能耗限额"), "专家": ("expert", "是否聘请行业专家"),
                     "上一轮": ("round", "审核轮次")}
 
-#: Source notes printed under tables whose values the exporter computes.
-NOTES = {
-    "D.7": "注：单耗 = 总耗 ÷ 对应产品产量（表D.6）。",
-    "D.10": "注：单耗 = 总耗 ÷ 单耗基准产品产量（表D.6）。",
-    "D.11": "注：单耗 = 总耗 ÷ 单耗基准产品产量（表D.6）。",
-    "D.12": "注：折标准煤系数按 GB/T 2589-2020 表A.1、表B.1（参数表可修改），总耗 = 表D.11 实物消耗量 × 折标准煤系数；单耗 = 总耗 ÷ 单耗基准产品产量。",
-    "BAL.1": "注：平衡偏差 =（输入 − 输出）÷ 输入；中间产品、循环物料不计入总体平衡（DB11/T 1156—2022 7.3.4）。",
-    "BAL.2": "注：重复利用率 = Vr ÷ (Vf + Vr)；平衡偏差 = (Vf − Vco − Vd − Vl) ÷ Vf（GB/T 12452）。",
-    "SCO.1": "注：首行为权重值 W，总分 = Σ W × R（权重总和计分排序法）。",
-    "SCO.2": "注：首行为权重值 W，总分 = Σ W × R（权重总和计分排序法）。",
-    "R.3": "注：由各企业关键性指标统计；先进值取前 25% 分位值，降幅 =（中位数 − 先进值）÷ 中位数。",
-    "R.5": "注：投资回收期 = 投资 ÷ 年效益。",
-}
-
-
-#: Columns of long text moved out of a body table into an annex table (the body keeps the table
-#: narrow and short; the annex table repeats the row's number and name): table → (columns, annex title).
-ANNEX_COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
-    "P.1": (("requirement", "method", "source"), "工业园区清洁生产评价指标选取要求、计算方法及数据来源"),
-    "R.4": (("companies",), "清洁生产审核问题涉及企业名单"),
-}
-
-def _park_value_in_unit(row: dict) -> dict:
-    """表P.1 园区值 in the unit the row prints (附表1): a share entered as 35 % (0.35) reads 35 next to “%”."""
-    value = row.get("value")
-    if text(row.get("unit")) == "%" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return {**row, "value": round(value * 100, 10)}
-    return row
-
-
-#: Rows shown in the unit of their printed table rather than as stored.
-ROW_DISPLAY = {"P.1": _park_value_in_unit}
-
-#: Columns of long explanations printed as numbered notes under the table instead of a column.
-NOTE_COLUMNS: dict[str, str] = {"R.3": "remark"}
-
-#: Per-enterprise tables summarised in the body (by the value of one column), printed in full in the annex.
-SUMMARISED: dict[str, tuple[str, str, str]] = {
-    "R.6": ("status", "各企业清洁生产方案绩效明细表", "注：按实施状态汇总，企业数为有该状态方案的企业数；各企业明细见{annex}。"),
-}
+def _in_row_unit(row: dict, keys: tuple[str, ...]) -> dict:
+    """Shares on a row whose unit is “%” in per cent (表P.1 附表1: a share entered as 35 % (0.35) reads 35)."""
+    if text(row.get("unit")) != "%":
+        return row
+    shown = dict(row)
+    for key in keys:
+        value = row.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            shown[key] = round(value * 100, 10)
+    return shown
 
 
 @dataclass
@@ -209,15 +158,14 @@ def report_frame(kind: str, options: list[OptionEconomics]) -> list[Section]:
 
 
 def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str, list[Part]]:
-    """Section → printed table parts, in sheet order (a table goes to `Table.section`, split or moved as
-    :data:`SPLITS` and :data:`SECTION_OVERRIDES` say)."""
+    """Section → printed table parts, in sheet order (a table goes to its section in `kind`, split, summarised
+    or with an annex as its :class:`~cpxl.tables.model.Report` says)."""
     numbers = {s.number or s.title for s in sections}
-    overrides = SECTION_OVERRIDES.get(kind, {})
     out: dict[str, list[Part]] = {}
     for table in book.registry:
         if not table.report or kind not in table.kinds or (table.applies == "acceptance" and kind != "acceptance"):
             continue
-        section = overrides.get(table.id, table.section)
+        section = table.section_in(kind)
         if not section or section not in numbers:
             continue
         rows = _rows(d, table)
@@ -230,36 +178,33 @@ def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str
                 sentence = NOT_APPLICABLE.get(table.applies, "{what}不适用。").format(what=what)
             out.setdefault(section, []).append(Part(table, table.title, [], table.id, sentence=sentence))
             continue
-        if table.id in SPLITS and rows:
-            key, places, title = SPLITS[table.id]
-            values = list(dict.fromkeys(text(r.get(key)) for r in rows))
+        split = table.report.split
+        if split and rows:
+            places = dict(split.places)
+            values = list(dict.fromkeys(text(r.get(split.by)) for r in rows))
             if places:
                 values = [v for v in places if v in values] + [v for v in values if v not in places]
             for v in values:
-                sel = [r for r in rows if text(r.get(key)) == v]
-                where = (places or {}).get(v) or section
+                sel = [r for r in rows if text(r.get(split.by)) == v]
+                where = places.get(v) or section
                 if where not in numbers:
                     where = section
-                try:
-                    caption = title(v) if v else table.title
-                except KeyError:
-                    caption = table.title
-                out.setdefault(where, []).append(Part(table, caption, sel, f"{table.id}#{v}"))
+                out.setdefault(where, []).append(Part(table, split.title(v, table.title), sel, f"{table.id}#{v}"))
             continue
         part = Part(table, table.title, rows, table.id)
         annex = "附件" if "附件" in numbers else None
-        if rows and annex and table.id in SUMMARISED:
-            key, annex_title, _note = SUMMARISED[table.id]
-            full = dataclasses.replace(table, title=annex_title, section="附件")
-            part = Part(summary_table(table, key, rows), table.title, summary_rows(table, key, rows), table.id, all_rows=rows)
+        summary, moved = table.report.summary, table.report.annex
+        if rows and annex and summary:
+            full = dataclasses.replace(table, title=summary.title, section="附件")
+            part = Part(summary_table(table, summary.by, rows), table.title, summary_rows(table, summary.by, rows), table.id,
+                        all_rows=rows)
             # the wide list first: the report then ends on a portrait page, not on an empty one after a landscape section
-            out.setdefault(annex, []).insert(0, Part(full, annex_title, rows, f"{table.id}#annex"))
-        elif rows and annex and table.id in ANNEX_COLUMNS:
-            moved, annex_title = ANNEX_COLUMNS[table.id]
-            keep = [c for c in table.columns if c.key in ("no", table.label_key) or c.key in moved]
-            if any(filled(r.get(k)) for r in rows for k in moved):
-                sub = dataclasses.replace(table, title=annex_title, section="附件", columns=tuple(keep), total_label=None)
-                out.setdefault(annex, []).append(Part(sub, annex_title, rows, f"{table.id}#annex"))
+            out.setdefault(annex, []).insert(0, Part(full, summary.title, rows, f"{table.id}#annex"))
+        elif rows and annex and moved:
+            keep = [c for c in table.columns if c.key in ("no", table.label_key) or c.key in moved.columns]
+            if any(filled(r.get(k)) for r in rows for k in moved.columns):
+                sub = dataclasses.replace(table, title=moved.title, section="附件", columns=tuple(keep), total_label=None)
+                out.setdefault(annex, []).append(Part(sub, moved.title, rows, f"{table.id}#annex"))
         if not rows and not _has_fields(d, table):
             what = f"“{table.title}”"
             part.sentence = (f"本轮审核未填写{what}（选填），从略。" if table.optional
@@ -273,19 +218,18 @@ def _rows(d: Derived, table: Table) -> list[dict]:
         return []
     cols = list(table.columns)
     rows = [r for r in d.rows(table.id) if has_data(r, table, cols)]
-    if table.id == "R.3":  # indicators no enterprise reported
-        rows = [r for r in rows if num(r.get("count"))]
+    if table.report.rows_with:
+        rows = [r for r in rows if num(r.get(table.report.rows_with))]
     return rows
 
 
 def _has_fields(d: Derived, table: Table) -> bool:
+    """Whether a form is printed: some input filled, or a form a workbook of its kind prints blank."""
     if not table.fields:
         return False
     vals = d.fields.get(table.id, {})
     inputs = [f.key for f in table.fields if not f.computed]
-    if table.id == "D.4":
-        return any(filled(vals.get(k)) for k in inputs)
-    return any(filled(vals.get(k)) for k in inputs) or (table.id == "E.4" and d.book.kind == "acceptance")
+    return any(filled(vals.get(k)) for k in inputs) or d.book.kind in table.report.blank_form_in
 
 
 # ---- figures ------------------------------------------------------------------------------------------------------
@@ -297,8 +241,6 @@ def _years(f: Facts) -> list[str]:
 
 def fig_plan(f: Facts, part: Part) -> list[Figure]:
     tasks = [(text(r.get("phase")) or text(r.get("content")), _d(r.get("start")), _d(r.get("end"))) for r in part.rows]
-    if part.table.id == "B.2":
-        return []
     return [Figure("fig:D.3", "清洁生产审核工作计划甘特图", charts.gantt(tasks))]
 
 
@@ -475,23 +417,24 @@ def fig_region_perf(f: Facts, part: Part) -> list[Figure]:
     return [Figure("fig:R.6", "审核对象企业方案投资及年经济效益", charts.grouped(companies, [("投资（万元）", inv), ("年经济效益（万元/a）", econ)], "万元"))]
 
 
-FIGURES: dict[str, Callable[[Facts, Part], list[Figure]]] = {
-    "D.3": fig_plan,
-    "D.6": fig_output,
-    "D.7": fig_index("fig:D.7", "material", "per_unit", "主要原辅材料单耗变化趋势（指数）"),
-    "D.10": fig_water,
-    "D.11": fig_index("fig:D.11", "energy", "total", "各类能源消耗量变化趋势（指数）"),
-    "D.12": fig_energy,
-    "BAL.1": fig_material_balance,
-    "BAL.2": fig_water_balance,
-    "D.30": fig_options,
-    "D.34": fig_implemented,
-    "D.41": fig_econ,
-    "D.42": fig_targets,
-    "P.2": fig_park_data,
-    "B.3": fig_park_options,
-    "R.3": fig_region,
-    "R.6": fig_region_perf,
+#: The figure builders a table's declaration names in ``Report.figures``.
+FIGURE_BUILDERS: dict[str, Callable[[Facts, Part], list[Figure]]] = {
+    "gantt": fig_plan,
+    "output_trend": fig_output,
+    "material_index": fig_index("fig:D.7", "material", "per_unit", "主要原辅材料单耗变化趋势（指数）"),
+    "water_trend": fig_water,
+    "energy_index": fig_index("fig:D.11", "energy", "total", "各类能源消耗量变化趋势（指数）"),
+    "energy_trend": fig_energy,
+    "process_and_material_balance": fig_material_balance,
+    "water_balance": fig_water_balance,
+    "options_by_class": fig_options,
+    "implemented_by_class": fig_implemented,
+    "benefit_by_class": fig_econ,
+    "target_completion": fig_targets,
+    "park_value_added": fig_park_data,
+    "park_options_by_level": fig_park_options,
+    "benchmarks": fig_region,
+    "enterprise_performance": fig_region_perf,
 }
 
 
@@ -631,14 +574,15 @@ class Builder:
         t = part.table
         if part.sentence:
             return self.para(part.sentence), False
-        hide = ({SPLITS[t.id][0]} if t.id in SPLITS else set()) | HIDDEN.get(t.id, set())
+        shown = t.report
+        hide = {c.key for c in t.columns if not c.printed} | ({shown.split.by} if shown.split else set())
         annexed = f"{t.id}#annex" in self.labels and part.key == t.id
-        if annexed and t.id in ANNEX_COLUMNS:
-            hide |= set(ANNEX_COLUMNS[t.id][0])
-        if t.id in NOTE_COLUMNS:
-            hide.add(NOTE_COLUMNS[t.id])
+        if annexed and shown.annex:
+            hide |= set(shown.annex.columns)
+        if shown.note_column:
+            hide.add(shown.note_column)
         cols = [c for c in t.columns if c.key not in hide]
-        if not t.id.startswith(("D.", "E.")):  # tables beyond 附录D/E: leave out columns nobody filled
+        if not shown.blank_columns:
             cols = [c for c in cols if c.key in t.row_keys or any(filled(r.get(c.key)) for r in part.rows)] or cols
         label_style = "表题"
         xml = [self.caption(part.label, part.title, label_style)]
@@ -646,36 +590,36 @@ class Builder:
         if t.fields and not t.columns:
             values = self.d.fields.get(t.id, {})
             xml.append(form_xml(field_pairs(t, values), styles=self.styles, page=self.page))
-        elif t.id in ("E.1", "E.2", "E.3") and t.columns:
+        elif shown.form in ("row_pairs", "visit_register") and t.columns:
             xml = self.annex_forms(part)
         else:
             trailer = None
             if t.fields:
                 values = self.d.fields.get(t.id, {})
-                unit = next((text(r.get("qty_unit")) for r in part.rows if text(r.get("qty_unit"))), "") if t.id == "BAL.1" else ""
-                trailer = [(label, f"{value} {unit}" if unit and key in ("total_in", "total_out") else value)
-                           for (label, value), key in zip(field_pairs(t, values), [f.key for f in t.fields]) if value] if t.id != "E.4" else None
-                if t.id == "E.4":  # the prescribed form: seal and signature line, check boxes, then the results
+                if shown.form == "performance_summary":  # the prescribed form: seal and signature line, check boxes, then the results
                     fields = {f.key: f for f in t.fields}
                     xml.append(self.para(annex_forms.e4_signatures(values, fields)))
                     xml.append(annex_forms.e4_xml(values, fields, self.styles, self.page))
                     xml.append(self.keep(self.para("企业清洁生产审核成果汇总", "表注")))
-            rows = [ROW_DISPLAY[t.id](r) for r in part.rows] if t.id in ROW_DISPLAY else part.rows
+                else:
+                    trailer = [(label, self._with_unit(value, f, part.rows))
+                               for (label, value), f in zip(field_pairs(t, values), t.fields) if value]
+            rows = [_in_row_unit(r, shown.percent) for r in part.rows] if shown.percent else part.rows
             grid, wide = grid_xml(cols, rows, styles=self.styles, page=self.page, years=self.years, near=self.near,
                                   far=self.far, totals=self.d.totals.get(t.id) if part.key == t.id else _part_totals(t, part.rows),
                                   total_label=t.total_label, trailer=trailer)
             xml.append(grid)
-        note = NOTES.get(t.id) if part.key == t.id or t.section != "附件" else None
+        note = shown.note if part.key == t.id or t.section != "附件" else None
         if note:
             xml.append(self.para(self.xref(note), "表注"))
         if annexed:
             where = self.annex_names.get(f"{t.id}#annex", "")
-            if t.id in SUMMARISED:
-                xml.append(self.para(SUMMARISED[t.id][2].format(annex=where), "表注"))
-            elif t.id in ANNEX_COLUMNS:
-                xml.append(self.para(f"注：{'、'.join(c.label for c in t.columns if c.key in ANNEX_COLUMNS[t.id][0])}见{where}。", "表注"))
-        if t.id in NOTE_COLUMNS and part.rows:
-            key = NOTE_COLUMNS[t.id]
+            if shown.summary:
+                xml.append(self.para(shown.summary.note.format(annex=where), "表注"))
+            elif shown.annex:
+                xml.append(self.para(f"注：{'、'.join(c.label for c in t.columns if c.key in shown.annex.columns)}见{where}。", "表注"))
+        if shown.note_column and part.rows:
+            key = shown.note_column
             label = next((c.label for c in t.columns if c.key == key), "")
             lines = [(text(r.get(t.label_key)) if t.label_key else "", text(r.get(key))) for r in part.rows if text(r.get(key))]
             if lines:
@@ -692,6 +636,12 @@ class Builder:
         self.table_count += 1
         return "".join(xml), wide
 
+    @staticmethod
+    def _with_unit(value: str, f, rows: list[dict]) -> str:
+        """A form value below a grid followed by its unit, when the field takes it from a grid column."""
+        unit = next((text(r.get(f.unit_from)) for r in rows if text(r.get(f.unit_from))), "") if f.unit_from else ""
+        return f"{value} {unit}" if unit else value
+
     def annex_forms(self, part: Part) -> list[str]:
         """表E.1–E.3 in 附件: one form per row (a suggestion, a site visit, an expert), as printed in 附录E."""
         t = part.table
@@ -700,7 +650,7 @@ class Builder:
         for i, row in enumerate(part.rows, 1):
             label = f"{part.label}-{i}" if len(part.rows) > 1 else part.label
             out.append(self.caption(label, part.title, "表题"))
-            if t.id == "E.2":  # one 现场工作登记表 per visit, with its signature cells
+            if t.report.form == "visit_register":  # one 现场工作登记表 per visit, with its signature cells
                 values = {f.key: fmt(self.d.fields.get(t.id, {}).get(f.key), f) for f in t.fields}
                 out.append(annex_forms.e2_xml(values, row, {c.key: c for c in t.columns}, self.styles, self.page))
             else:
@@ -820,10 +770,10 @@ class Builder:
                     c[0] += 1
                     part.label = f"表 {chapter}-{c[0]}"
                 facts.labels[part.key] = part.label
-                builder = FIGURES.get(part.table.id) if not part.key.endswith("#annex") else None
-                if builder and part.rows:
+                drawn = part.rows and not part.key.endswith("#annex")
+                for name in part.table.report.figures if drawn else ():
                     try:
-                        figs = builder(facts, part)
+                        figs = FIGURE_BUILDERS[name](facts, part)
                     except (ValueError, TypeError, KeyError, ZeroDivisionError) as exc:
                         d.note(f"表{part.table.id}图", exc)
                         figs = []
@@ -946,7 +896,7 @@ def build_context(book, kind: str, tpl, styles: X.StyleMap, page: Page) -> Built
     return Builder(book, kind, tpl, styles, page).build()
 
 
-__all__ = ["build_context", "Built", "PENDING", "SPLITS", "report_frame", "placements", "cn_number"]
+__all__ = ["build_context", "Built", "PENDING", "FIGURE_BUILDERS", "report_frame", "placements", "cn_number"]
 
 
 _XREF = re.compile(r"表\s?((?:[A-Z]{1,3}\.\d+)(?:\s?[、和与及~～–-]\s?(?:表\s?)?[A-Z]{1,3}\.\d+)*)")

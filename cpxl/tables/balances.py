@@ -18,8 +18,17 @@ from __future__ import annotations
 
 from cpxl.calc.economics import IRR_TOLERANCE, NPV_TOLERANCE
 
+from .checks import (
+    LevelOrder,
+    MaterialBalance,
+    OptionIds,
+    RowBalance,
+    Shares,
+    UnitsPresent,
+    WeightedScore,
+)
 from .dsl import YES_NO, choice, fld, num, seq, text
-from .model import Column, Table
+from .model import Column, Report, Table
 
 SRC_1156 = "DB11/T 1156 "
 SRC_61 = "DB4101/T 61—2023 "
@@ -84,22 +93,33 @@ _UNIT_BLANK = '=IF(OR({c[unit_op]}{r}="",' + _IN_UNIT + "<=0," + _UNIT_OUTPUTS +
 # No overall deviation without inputs and outputs (blank outputs are not 0).
 _OVERALL_BLANK = '=IF(OR(N({f[total_in]})<=0,{f[total_out]}=""),"",'
 
+#: Tables beyond 附录D/E: the report leaves out the columns nobody filled.
+OWN_LAYOUT = Report(blank_columns=False)
+
 BAL1 = Table(
     id="BAL.1",
     title="审核重点物料平衡表",
     short="物料平衡",
     section="5.2.2",
     source=SRC_1156 + "7.3.3、7.3.4、附录B；" + SRC_61 + "6.6.2.3 a)",
+    report=Report(
+        note="注：平衡偏差 =（输入 − 输出）÷ 输入；中间产品、循环物料不计入总体平衡（DB11/T 1156—2022 7.3.4）。",
+        blank_columns=False,
+        figures=("process_and_material_balance",),
+    ),
+    derive="material_balance",
     note=(
         "每一物流一行，按单元操作填写输入、输出；同一单元操作内单位应一致（默认 t/a，间歇生产可用 t/批）。"
         "输入总量与输出总量偏差一般应在5%以内，否则应分析原因并重新实测或补充实测（7.3.4 b）。"
         "中间产品、循环物料计入所在单元操作的平衡，不计入审核重点总体平衡。"
         "涉有毒有害物质的，应在“主要成分”列注明成分和含量（7.3.4 c）。"
     ),
-    checks=("balance", "units_present"),
+    checks=(MaterialBalance(tolerance="物料平衡允许偏差"), UnitsPresent()),
     fields=(
-        fld("total_in", "审核重点输入总量", type="number", formula=_overall("输入", _IN_ALL), hint="不含中间产品、循环物料"),
-        fld("total_out", "审核重点输出总量", type="number", formula=_overall("输出", _OUT_ALL), hint="不含中间产品、循环物料"),
+        fld("total_in", "审核重点输入总量", type="number", formula=_overall("输入", _IN_ALL), hint="不含中间产品、循环物料",
+            unit_from="qty_unit"),
+        fld("total_out", "审核重点输出总量", type="number", formula=_overall("输出", _OUT_ALL), hint="不含中间产品、循环物料",
+            unit_from="qty_unit"),
         fld(
             "total_dev",
             "总体平衡偏差",
@@ -153,13 +173,24 @@ BAL2 = Table(
     short="水平衡",
     section="5.2.2",
     source=SRC_1156 + "7.3.3、7.3.5；GB/T 12452；" + SRC_61 + "6.6.2.3 b)",
+    report=Report(
+        note="注：重复利用率 = Vr ÷ (Vf + Vr)；平衡偏差 = (Vf − Vco − Vd − Vl) ÷ Vf（GB/T 12452）。",
+        blank_columns=False,
+        figures=("water_balance",),
+    ),
+    derive="water_balance",
     note=(
         "水量单位 m³/d（按 GB/T 12452 实测期日均值）。总用水量 Vt = 新水量 Vf + 重复利用水量 Vr；"
         "重复利用率 = Vr/Vt；平衡偏差 = (Vf − Vco − Vd − Vl)/Vf。"
         "列入重点监控用水单位名录、取用地下水、废水直接排向环境水体的企业应建立水平衡（7.3.3.1）。"
     ),
     optional=True,
-    checks=("water_balance",),
+    checks=(
+        RowBalance(
+            "fresh", ("consumed", "discharged", "leaked"),
+            tolerance="水平衡允许偏差", what="水平衡", clause="GB/T 12452",
+        ),
+    ),
     total_label="合计",
     columns=(
         seq(),
@@ -214,12 +245,19 @@ BAL3 = Table(
     short="能量平衡",
     section="5.2.2",
     source=SRC_1156 + "7.3.3、7.3.6；GB/T 3484；" + SRC_61 + "6.6.2.3 c)",
+    report=OWN_LAYOUT,
+    derive="energy_balance",
     note=(
         "能量单位 kgce/a（折标准煤，口径与表D.12一致；实测期数据折算为年值）。供入能量 = 有效利用能量 + 损失能量；"
         "能量利用率 = 有效利用能量/供入能量。列入重点用能单位名单或超能耗限额企业应建立能量平衡（7.3.3.1）。"
     ),
     optional=True,
-    checks=("energy_balance",),
+    checks=(
+        RowBalance(
+            "supplied", ("effective", "loss_flue", "loss_surface", "loss_other"),
+            tolerance="能量平衡允许偏差", what="能量平衡", clause="GB/T 3484",
+        ),
+    ),
     total_label="合计",
     columns=(
         seq(),
@@ -269,13 +307,21 @@ BAL4 = Table(
     short="特征污染物平衡",
     section="5.2.2",
     source=SRC_1156 + "7.3.7、7.2.5.6；" + SRC_61 + "6.6.2.3 d)",
+    report=OWN_LAYOUT,
+    derive="pollutant_balance",
     note=(
         "重点关注化学需氧量、氨氮、二氧化硫、氮氧化物、颗粒物、挥发性有机物（可以非甲烷总烃表征）、重金属等（7.3.7.1）。"
         "理论排放量 = 产生量 × (1 − 收集效率 × 去除效率)；平衡偏差 = (产生量 − 去除量 − 有组织排放量 − 无组织排放量)/产生量。"
         "“双超”“双有”企业应建立特征污染因子平衡（7.3.3.1）。"
     ),
     optional=True,
-    checks=("pollutant_balance",),
+    checks=(
+        Shares(("capture_eff", "removal_eff")),
+        RowBalance(
+            "generated", ("removed", "stack", "fugitive"),
+            tolerance="特征污染因子平衡允许偏差", what="特征污染因子", clause="DB11/T 1156 7.3.7",
+        ),
+    ),
     columns=(
         seq(),
         text("pollutant", "污染因子", required=True, width=14),
@@ -362,12 +408,14 @@ SCO1 = Table(
     short="审核重点计分",
     section="4.4.2",
     source=SRC_1156 + "7.2.9；" + SRC_61 + "6.5.4",
+    report=Report(note="注：首行为权重值 W，总分 = Σ W × R（权重总和计分排序法）。", blank_columns=False),
+    derive="focus_scores",
     note=(
         "首行为各因素权重值W（默认值为常用取值，未经标准确认，由审核小组确定，本轮审核内保持不变）；"
         "其余每行一个备选审核重点，各因素得分R取1～10；总分 = Σ W×R，按总分由高到低排序。"
     ),
     optional=True,
-    checks=("weighted_score",),
+    checks=(WeightedScore(),),
     columns=(
         Column("no", "序号", width=10),
         text("candidate", "备选审核重点", required=True, width=18, hint="车间、工序、环节或部位"),
@@ -395,12 +443,14 @@ SCO2 = Table(
     short="方案计分",
     section="6.3",
     source=SRC_1156 + "7.4.3；" + SRC_61 + "6.7.3",
+    report=Report(note="注：首行为权重值 W，总分 = Σ W × R（权重总和计分排序法）。", blank_columns=False),
+    derive="option_scores",
     note=(
         "对定性判断后初步可行的重点（中/高费）方案，用权重总和计分排序法进一步筛选和排序（7.4.3）。"
         "首行为权重值W（默认值仅为示例，由审核小组确定）；各方案得分R取1～10；方案编号与表D.30一致。"
     ),
     optional=True,
-    checks=("option_ids", "weighted_score"),
+    checks=(OptionIds(), WeightedScore()),
     columns=(
         Column("no", "序号", width=10),
         text("option_id", "方案编号", required=True, width=9),
@@ -441,13 +491,15 @@ IND1 = Table(
     short="清洁生产指标对标",
     section="4.3.1",
     source=SRC_61 + "6.5.3.1、7.3.5.4；《清洁生产评价指标体系编制通则（试行稿）》（2013）；" + SRC_1156 + "7.2.8 b)",
+    report=OWN_LAYOUT,
+    derive="indicator_levels",
     note=(
         "按企业所在行业现行清洁生产评价指标体系逐项填写（一级、二级指标及权重、Ⅰ/Ⅱ/Ⅲ级基准值）。"
         "定量指标的达到级别自动判定（“越小越好”指标值≤基准值即达到该级，“越大越好”≥基准值）；"
         "定性指标不填数值，直接在“达到级别”单元格填写 I级/II级/III级/未达III级（覆盖公式）。"
         "未发布评价指标体系的行业，可以同类企业先进水平、企业历史最好水平等作为基准值（6.5.3.1 a）。"
     ),
-    checks=("indicator_levels",),
+    checks=(LevelOrder(),),
     columns=(
         seq(),
         text("level1", "一级指标", required=True, width=14),
@@ -461,9 +513,9 @@ IND1 = Table(
         num("level_2", "Ⅱ级基准值", group=("基准值",)),
         num("level_3", "Ⅲ级基准值", group=("基准值",)),
         num("value_before", "企业现状值", group=("审核前（基准期{y3}年）",), hint="基准期实际值，应有计算过程或说明"),
-        Column("grade_before", "达到级别", group=("审核前（基准期{y3}年）",), **_level("value_before"), width=10),
+        Column("grade_before", "达到级别", group=("审核前（基准期{y3}年）",), **_level("value_before"), width=10, typed_over=True),
         num("value_after", "审核后值", group=("审核后",)),
-        Column("grade_after", "达到级别", group=("审核后",), **_level("value_after"), width=10),
+        Column("grade_after", "达到级别", group=("审核后",), **_level("value_after"), width=10, typed_over=True),
         text("remark", "计算说明/数据来源", width=24),
     ),
     label_key="indicator",
@@ -500,13 +552,15 @@ ECO1 = Table(
     short="方案经济评价",
     section="7.2",
     source=SRC_1156 + "7.5.5；" + SRC_61 + "6.8.2.4；《企业清洁生产审核手册》",
+    report=OWN_LAYOUT,
+    derive="option_economics",
     note=(
         "投资发生在第0年，年现金流量自第1年起等额：I = 总投资 − 补贴；P = 年收入增加额 + 年运行费用节省额；"
         "D = I/Y；T = P − D；E = T − 所得税；F = E + D；N = I/F；NPV = ΣF/(1+i)^j − I；IRR 使 NPV = 0。"
         "贴现率、所得税率和允许投资回收期取“参数”表。只有环境效益、无明显经济效益的方案可不做经济评价（6.8.2.4.3）。"
     ),
     optional=True,
-    checks=("option_ids",),
+    checks=(OptionIds(),),
     columns=(
         text("option_id", "方案编号", required=True, width=9, hint="F+顺序号，与表D.30一致"),
         text("name", "方案名称", required=True, width=24),
@@ -553,6 +607,7 @@ ACC1 = Table(
     short="评估意见落实",
     section="8",
     source=SRC_61 + "7.2",
+    report=OWN_LAYOUT,
     note="对照审核评估技术审查意见逐条说明企业落实情况和审核报告修改内容。",
     columns=(
         seq(),
@@ -573,9 +628,11 @@ ACC2 = Table(
     short="方案调整",
     section="9.1",
     source=SRC_61 + "7.3.1.2",
+    report=OWN_LAYOUT,
+    derive="investment_change",
     note="审核评估阶段已确定实施的方案发生调整时填写；调整的中/高费方案应参考6.8.2从技术、环境、经济等方面进行可行性分析。",
     optional=True,
-    checks=("option_ids",),
+    checks=(OptionIds(),),
     columns=(
         seq(),
         text("option_id", "方案编号", required=True, width=9),
@@ -609,6 +666,8 @@ ACC3 = Table(
     short="审核前后对比",
     section="9.5.1",
     source=SRC_61 + "7.3.5.1、7.3.5.4",
+    report=OWN_LAYOUT,
+    derive="reduction",
     note="削减量 = 审核前 − 审核后，削减率 = 削减量/审核前；负值表示较审核前增加。效益显著的指标应进行审核后平衡分析（7.3.5.1）。",
     columns=(
         seq(),

@@ -18,7 +18,7 @@ COVER = Table(
     short="",
     section="",
     source="DB4101/T 61—2023 附录A 图A.1–图A.4；表E.4",
-    report=False,
+    report=None,
     fields=(
         fld("company", "企业名称", required=True, hint="审核单位名称，与营业执照一致"),
         fld("credit_code", "统一社会信用代码"),
@@ -80,7 +80,7 @@ PARAMETERS = Table(
     short="",
     section="",
     source="GB/T 2589-2020 表A.1、表B.1；DB4101/T 61—2023 表E.4 注b；DB11/T 1156 7.3.4 b",
-    report=False,
+    report=None,
     free_rows=5,
     note=(
         "“数值”可由审核人按实测或地方规定修改；空白表示采用“默认值”。各表公式按名称取“采用值”"
@@ -97,6 +97,7 @@ PARAMETERS = Table(
         Column("effective", "采用值", type="number", formula='=IF({c[value]}{r}="",{c[default]}{r},{c[value]}{r})', width=10),
     ),
     row_keys=("category", "name", "value", "unit", "source", "note", "default"),
+    derive="adopted_value",
 )
 
 #: Defined names of the 参数 columns the native formulas look up by name (INDEX/MATCH).
@@ -123,7 +124,7 @@ CODES = Table(
     short="",
     section="",
     source="GB/T 2589-2020 表A.1、表B.1 能源名称；法定计量单位换算",
-    report=False,
+    report=None,
     free_rows=0,
     note=(
         "供公式查用，请勿修改。能源名称：常用名称对应的 GB/T 2589-2020 名称；单位换算：键为“系数单位|实物量单位”，"
@@ -149,7 +150,7 @@ SECTION_TEXT = Table(
     short="",
     section="",
     source="DB4101/T 61—2023 附录B；第6章、第7章",
-    report=False,
+    report=None,
     free_rows=0,
     note=("“正文文字”为空的章节，导出报告时生成数据分析并标注【待补充】；正文中单独一行“【数据分析】”处插入由数据生成的分析"
           "（7.2.x 为该方案的经济评估）。"),

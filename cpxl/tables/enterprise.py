@@ -6,8 +6,17 @@ Columns follow the printed tables column by column; multi-level headers are kept
 
 from __future__ import annotations
 
+from .checks import (
+    MainProductOutput,
+    OptionCategory,
+    OptionCounts,
+    OptionIds,
+    PlanDates,
+    TargetConsistency,
+    UnitsPresent,
+)
 from .dsl import HAVE, YES_NO, choice, date, fld, num, seq, text, years
-from .model import EIGHT_CATEGORIES, Column, Table
+from .model import EIGHT_CATEGORIES, Column, Report, Split, Table
 
 SRC = "DB4101/T 61—2023 附录D 表"
 SRC_E = "DB4101/T 61—2023 附录E 表"
@@ -41,6 +50,7 @@ D1 = Table(
     short="审核小组",
     section="3.1",
     source=SRC + "D.1",
+    report=Report(split=Split("team", "清洁生产审核{value}成员构成与职责分工表")),  # 6.4.1 a) 分别列表
     note="注：各小组若有人员变化，需备注说明。领导小组与工作小组分别填写（“小组”列）。",
     columns=(
         choice("team", "小组", ("领导小组", "工作小组"), required=True, width=12),
@@ -77,6 +87,7 @@ D3 = Table(
     short="工作计划",
     section="3.2",
     source=SRC + "D.3",
+    report=Report(figures=("gantt",)),
     note="计划时间具体到日（6.4.2），报告中以甘特图时间柱表示。",
     columns=(
         seq(),
@@ -90,7 +101,7 @@ D3 = Table(
     rows=tuple((n, p) for n, p in zip("一二三四五六七", PHASES)),
     row_keys=("no", "phase"),
     free_rows=0,
-    checks=("plan_dates",),
+    checks=(PlanDates(),),
     label_key="phase",
 )
 
@@ -154,7 +165,8 @@ D6 = Table(
     short="产品产量",
     section="4.1.2",
     source=SRC + "D.6",
-    checks=("units_present", "production"),
+    report=Report(figures=("output_trend",)),
+    checks=(UnitsPresent(), MainProductOutput()),
     columns=(
         seq(),
         text("product", "产品名称", required=True, width=18),
@@ -172,7 +184,9 @@ D7 = Table(
     short="原辅材料消耗",
     section="4.1.2",
     source=SRC + "D.7",
-    checks=("units_present",),
+    report=Report(note="注：单耗 = 总耗 ÷ 对应产品产量（表D.6）。", figures=("material_index",)),
+    derive="per_unit_of_its_product",
+    checks=(UnitsPresent(),),
     columns=(
         seq(),
         text("product", "产品/单元", required=True, width=14),
@@ -226,6 +240,8 @@ D10 = Table(
     short="水资源消耗",
     section="4.1.2",
     source=SRC + "D.10",
+    report=Report(note="注：单耗 = 总耗 ÷ 单耗基准产品产量（表D.6）。", figures=("water_trend",)),
+    derive="per_unit_of_main_product",
     note="注：水资源类别包括新鲜水、企业自回用中水、外购中水等。总耗单位 m³，单耗单位 m³/单耗基准产品单位。",
     columns=(
         seq(),
@@ -244,7 +260,9 @@ D11 = Table(
     short="能源消耗",
     section="4.1.2",
     source=SRC + "D.11",
-    checks=("units_present",),
+    report=Report(note="注：单耗 = 总耗 ÷ 单耗基准产品产量（表D.6）。", figures=("energy_index",)),
+    derive="per_unit_of_main_product",
+    checks=(UnitsPresent(),),
     columns=(
         seq(),
         text("energy", "能源类别", required=True, width=14, hint="名称与参数表折标准煤系数一致，如 原煤、天然气、电力"),
@@ -291,6 +309,12 @@ D12 = Table(
     short="综合能耗",
     section="4.1.2",
     source=SRC + "D.12；GB/T 2589-2020",
+    report=Report(
+        note="注：折标准煤系数按 GB/T 2589-2020 表A.1、表B.1（参数表可修改），总耗 = 表D.11 实物消耗量 × 折标准煤系数；"
+        "单耗 = 总耗 ÷ 单耗基准产品产量。",
+        figures=("energy_trend",),
+    ),
+    derive="standard_coal",
     note="折标准煤系数按GB/T 2589-2020，可在“参数”表修改；总耗由表D.11实物量折算。",
     columns=(
         seq(),
@@ -463,7 +487,7 @@ D18 = Table(
     rows=(("工业废水",), ("生活污水",), ("合计",)),
     row_keys=("category",),
     free_rows=8,
-    checks=("units_present",),
+    checks=(UnitsPresent(),),
     label_key="pollutant",
 )
 
@@ -569,6 +593,7 @@ D23 = Table(
     short="总量控制执行",
     section="4.1.3",
     source=SRC + "D.23",
+    derive="within_quota",
     columns=(
         seq(),
         text("pollutant", "主要污染物", required=True, width=16),
@@ -597,14 +622,14 @@ D24 = Table(
     section="4.5",
     source=SRC + "D.24",
     note="相对值为相对基准期值的降低（提高）幅度：降低类指标 =（基准期值 − 目标值）÷ 基准期值 × 100%。",
-    checks=("target_consistency", "units_present"),
+    checks=(TargetConsistency(relative=True), UnitsPresent()),
     columns=(
         seq(),
         text("indicator", "指标项", required=True, width=24),
         text("unit", "单位", required=True, width=12),
         # Not printed: whether the indicator improves by falling (单耗、排放量) or rising (回用率); the
         # relative values and 是否完成 (D.42) depend on it.
-        choice("direction", "方向", DIRECTIONS, required=True, width=8, hint="指标值越小越好填“降低”，越大越好填“提高”"),
+        choice("direction", "方向", DIRECTIONS, required=True, width=8, hint="指标值越小越好填“降低”，越大越好填“提高”", printed=False),
         num("base", "基准期值（{y3}年）", required=True, width=14),
         num("near_abs", "绝对值", group=("近期目标（{near}年）",), required=True),
         num("near_rel", "相对值", "%", group=("近期目标（{near}年）",), required=True),
@@ -668,7 +693,7 @@ def option_category(label: str = "方案类型") -> Column:
 def cost_class(**kw) -> Column:
     # Not printed in D.30/D.34/D.38: the reports split options by it (D.31 and D.38 are each printed as a
     # 无/低费 and a 中/高费 table) and D.36, D.39, D.40, D.41 and 表E.4 sum by it.
-    return choice("cost_class", "费用类别", COST_CLASSES, required=True, width=10, **kw)
+    return choice("cost_class", "费用类别", COST_CLASSES, required=True, width=10, printed=False, **kw)
 
 
 # D.25 is printed once for 4.6 (预审核阶段方案汇总) and once for 5.3 (审核阶段提出方案汇总); the
@@ -679,8 +704,9 @@ D25 = Table(
     short="阶段备选方案",
     section="4.6",
     source=SRC + "D.25",
+    report=Report(split=Split("stage", "{value}阶段备选方案汇总表", places=(("预审核", "4.6"), ("审核", "5.3")))),
     note="“阶段”为预审核的方案列入预审核阶段方案汇总，为审核的列入审核阶段提出方案汇总。",
-    checks=("option_category",),
+    checks=(OptionCategory(),),
     columns=(
         seq(),
         choice("stage", "阶段", OPTION_STAGES, required=True, width=9),
@@ -783,7 +809,8 @@ D30 = Table(
     short="备选方案汇总",
     section="6.2",
     source=SRC + "D.30",
-    checks=("option_ids", "option_category"),
+    report=Report(figures=("options_by_class",)),
+    checks=(OptionIds(), OptionCategory()),
     columns=(
         option_id(),
         option_category(),
@@ -806,7 +833,15 @@ D31 = Table(
     short="筛选后可行方案",
     section="6.3",
     source=SRC + "D.31",
-    checks=("option_ids",),
+    report=Report(  # 6.7.3: the 无/低费 and the 中/高费 options listed apart
+        split=Split(
+            "cost_class",
+            places=(("无/低费", None), ("中/高费", None)),
+            captions=(("无/低费", "筛选后可行无/低费清洁生产方案汇总表"), ("中/高费", "初步可行中/高费清洁生产方案汇总表")),
+        )
+    ),
+    derive="cost_class_of_option",
+    checks=(OptionIds(),),
     columns=(
         seq(),
         option_id(),
@@ -831,7 +866,7 @@ D32 = Table(
     section="6.3",
     source=SRC + "D.32",
     optional=True,
-    checks=("option_ids", "option_category"),
+    checks=(OptionIds(), OptionCategory()),
     columns=(
         seq(),
         option_id(),
@@ -852,8 +887,9 @@ D33 = Table(
     short="目标预期完成",
     section="7.3",
     source=SRC + "D.33",
+    derive="expected_against_targets",
     note="单位、基准期值和近期目标取自表D.24；相对值按表D.24的方向计算。",
-    checks=("target_consistency",),
+    checks=(TargetConsistency(),),
     columns=(
         *_target_columns(),
         num("exp_abs", "绝对值", group=("预期完成情况",), required=True),
@@ -869,8 +905,9 @@ D34 = Table(
     short="已实施方案效益",
     section="7.4",
     source=SRC + "D.34",
+    report=Report(figures=("implemented_by_class",)),
     note="效益以年度计。",
-    checks=("option_ids", "option_category", "plan_dates"),
+    checks=(OptionIds(), OptionCategory(), PlanDates(group_by="option_id")),
     columns=(
         option_id(),
         option_category(),
@@ -896,7 +933,7 @@ D35 = Table(
     section="7.5",
     source=SRC + "D.35",
     note="每个方案按方案提出、筹备资金、设备购置、设备安装、调试运行等步骤各填一行，编号重复填写。",
-    checks=("plan_dates", "option_ids"),
+    checks=(PlanDates(group_by="option_id"), OptionIds(steps=True)),
     columns=(
         seq(),
         text("option_id", "编号", required=True, width=8, hint="F+顺序号，与表D.30一致"),
@@ -969,8 +1006,10 @@ D36 = Table(
     short="预期效益汇总",
     section="8",
     source=SRC + "D.36",
+    report=Report(sections=(("acceptance", None),)),  # the acceptance report's chapter 8 is 审核评估情况 (附录B.2)
+    derive="implementation_summary",
     note=ENV_NOTE,
-    checks=("totals",),
+    checks=(OptionCounts(),),
     columns=(
         text("category", "类别", group=("项目",), required=True, width=16),
         text("item", "名称", group=("项目",), required=True, width=24),
@@ -1038,6 +1077,7 @@ D37 = Table(
     short="清洁生产档案",
     section="8",
     source=SRC + "D.37",
+    report=Report(sections=(("acceptance", "11.4"),)),  # 审核档案建立情况 (7.5.4)
     columns=(
         seq(),
         text("stage", "阶段", required=True, width=16),
@@ -1060,9 +1100,11 @@ D38 = Table(
     short="方案实施效益",
     section="9.2",
     source=SRC + "D.38",
+    # 7.3.2 无/低费方案 in 9.2, 7.3.3 中/高费方案 in 9.3
+    report=Report(split=Split("cost_class", "{value}方案实施效益表", places=(("无/低费", "9.2"), ("中/高费", "9.3")))),
     applies="acceptance",
     note="无/低费方案与中/高费方案分别列表（按“费用类别”）；计算过程在正文中详细说明。",
-    checks=("option_ids", "option_category", "plan_dates"),
+    checks=(OptionIds(), OptionCategory(), PlanDates(group_by="option_id")),
     columns=(
         option_id(),
         option_category("方案分类"),
@@ -1100,9 +1142,10 @@ D39 = Table(
     short="方案实施情况",
     section="9.4",
     source=SRC + "D.39",
+    derive="implementation_rates",
     applies="acceptance",
     note="实施率 = 方案实施完成数量 ÷ 方案数量（有调整的按调整后方案数量）× 100%。",
-    checks=("totals",),
+    checks=(OptionCounts(),),
     columns=(
         text("item", "项目", required=True, width=26),
         num("low", "无/低费", hint="实施率按本列计算（%）"),
@@ -1149,6 +1192,7 @@ D40 = Table(
     short="环境效益汇总",
     section="9.4",
     source=SRC + "D.40",
+    derive="class_totals",
     applies="acceptance",
     note=ENV_NOTE,
     columns=(
@@ -1184,6 +1228,8 @@ D41 = Table(
     short="经济效益汇总",
     section="9.4",
     source=SRC + "D.41",
+    report=Report(figures=("benefit_by_class",)),
+    derive="class_totals",
     applies="acceptance",
     columns=(
         seq(),
@@ -1208,9 +1254,11 @@ D42 = Table(
     short="目标完成情况",
     section="9.5.2",
     source=SRC + "D.42",
+    report=Report(figures=("target_completion",)),
+    derive="achieved_against_targets",
     applies="acceptance",
     note="单位、基准期值和近期目标取自表D.24；相对值和是否完成按表D.24的方向计算。",
-    checks=("target_consistency",),
+    checks=(TargetConsistency(),),
     columns=(
         *_target_columns(),
         num("act_abs", "绝对值", group=("目标完成情况",), required=True),
@@ -1266,8 +1314,9 @@ E1 = Table(
     short="合理化建议",
     section="附件",
     source=SRC_E + "E.1",
+    report=Report(form="row_pairs"),
     note="每条合理化建议填写一行；报告附件中选取代表性建议，每条生成一张建议表。",
-    checks=("option_category",),
+    checks=(OptionCategory(),),
     columns=(
         seq(),
         text("name", "姓名", required=True, width=10),
@@ -1297,6 +1346,7 @@ E2 = Table(
     short="现场工作登记",
     section="附件",
     source=SRC_E + "E.2",
+    report=Report(form="visit_register"),
     note="每开展1次现场技术服务填写1行（报告附件中每行生成1张登记表，由现场人员和审核单位联系人签名）。",
     fields=(
         fld("company", "审核单位名称", formula="={p[company]}"),
@@ -1323,6 +1373,7 @@ E3 = Table(
     short="专家意见",
     section="附件",
     source=SRC_E + "E.3",
+    report=Report(form="row_pairs"),
     applies="专家",
     optional=True,
     note="须行业专家本人签名；每位专家（每次意见）填写一行。",
@@ -1492,6 +1543,8 @@ E4 = Table(
     short="审核绩效汇总",
     section="附件",
     source=SRC_E + "E.4；环办科财函〔2022〕136号",
+    report=Report(form="performance_summary", blank_form_in=("acceptance",)),
+    derive="performance_summary",
     applies="acceptance",
     note=(
         "注：“填表人”为项目负责人，“审核人”为审核单位审核人。"
@@ -1519,7 +1572,7 @@ E4 = Table(
     + tuple((E4_CATEGORIES[1], n, u) for n, u in _E4_RESOURCES),
     row_keys=("category", "indicator", "unit"),
     free_rows=4,
-    checks=("units_present",),
+    checks=(UnitsPresent(),),
     label_key="indicator",
 )
 

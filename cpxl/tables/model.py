@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .checks import Check
+
 ColumnType = Literal["text", "number", "integer", "percent", "date", "year"]
 
 #: Report kinds (one workbook template and one report frame each).
@@ -65,6 +67,8 @@ class Column(_Cell):
     negative_ok: bool = False
     width: float | None = None
     hint: str = ""
+    printed: bool = True  # False: kept in the workbook (to split or sum by it), not printed in the report
+    typed_over: bool = False  # a value typed over the formula is kept (the derivation leaves it)
 
     @property
     def header(self) -> str:
@@ -85,7 +89,86 @@ class Field(_Cell):
     hint: str = ""
     default: object = None
     cp: str | None = None
+    unit_from: str | None = None  # the grid column whose first filled value is this field's unit in the report
 
+
+
+@dataclass(frozen=True)
+class Split:
+    """A table printed as separate tables, one per value of the column `by` (DB4101/T 61 6.4.1 a)
+    领导小组和工作小组分别列表).
+
+    Each part is captioned `caption` with ``{value}`` filled in, or by `captions` (value, caption) where the
+    standard names the parts differently; a value without a caption keeps the table's title. `places`
+    (value, section) orders the parts and moves a part to another section (None: the table's own).
+    """
+
+    by: str
+    caption: str = ""
+    places: tuple[tuple[str, str | None], ...] = ()
+    captions: tuple[tuple[str, str], ...] = ()
+
+    def title(self, value: str, default: str) -> str:
+        if not value:
+            return default
+        if self.captions:
+            return dict(self.captions).get(value, default)
+        return self.caption.format(value=value)
+
+
+@dataclass(frozen=True)
+class Annex:
+    """Columns of long text moved out of the body table into an annex table titled `title`; the body keeps
+    the table narrow and short, the annex table repeats the row's number and name."""
+
+    columns: tuple[str, ...]
+    title: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A per-enterprise table summarised in the body by the values of column `by` and printed in full in
+    the annex titled `title`; `note` goes under the summary (``{annex}``: the annex's name)."""
+
+    by: str
+    title: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """How a table is printed in the report (placement per DB4101/T 61 附录 B, layout per 附录 C).
+
+    - `sections`: (kind, section) where a report kind places the table elsewhere than `Table.section`
+      (None: not printed in that kind);
+    - `split`, `annex`, `summary`: the table printed in parts, with an annex, or summarised;
+    - `note`: the source note printed under a table whose values the exporter computes;
+    - `note_column`: a column of long explanations printed as numbered notes under the table;
+    - `percent`: columns holding shares (0.35) printed as per cent (35) on rows whose ``unit`` is “%”;
+    - `rows_with`: only rows where this column is a non-zero number are printed;
+    - `blank_columns`: False leaves out the columns nobody filled (tables the standard does not print);
+    - `form`: a prescribed form instead of the grid, by name: ``row_pairs`` (one key–value form per row,
+      附录E), ``visit_register`` (表E.2), ``performance_summary`` (表E.4, with its seal and signature);
+    - `blank_form_in`: report kinds that print the form even when nothing is filled;
+    - `figures`: names of the figure builders drawn under the table (:mod:`cpxl.report.context`).
+    """
+
+    sections: tuple[tuple[str, str | None], ...] = ()
+    split: Split | None = None
+    annex: Annex | None = None
+    summary: Summary | None = None
+    note: str = ""
+    note_column: str | None = None
+    percent: tuple[str, ...] = ()
+    rows_with: str | None = None
+    blank_columns: bool = True
+    form: str = ""
+    blank_form_in: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+
+
+#: What a table's report behaviour is when its declaration says nothing.
+PLAIN = Report()
 
 
 #: When a table applies. Conditions name a flag of `封面信息` or the report kind.
@@ -115,10 +198,16 @@ class Table:
     applies: Condition = "always"
     optional: bool = False  # may stay empty even when it applies (e.g. D.29 without experts)
     note: str = ""
-    checks: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()  # rules beyond the columns' own (cpxl.tables.checks)
     kinds: tuple[str, ...] = ("audit", "acceptance")
-    report: bool = True  # placed in the report as a numbered table
+    report: Report | None = PLAIN  # placed in the report as a numbered table, as said; None: not printed
     label_key: str | None = None  # the column holding a row's name (total-row label, messages)
+    derive: str | None = None  # its computed values' derivation, by name (cpxl.report.compute.DERIVATIONS);
+    # derivations run in sheet order, so one may use the values derived for the tables before it
+
+    def section_in(self, kind: str) -> str | None:
+        """The report section of this table in a `kind` report (None or "": not printed)."""
+        return dict(self.report.sections).get(kind, self.section) if self.report else None
 
     @property
     def sheet_name(self) -> str:

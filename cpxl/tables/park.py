@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from cpxl.calc.park import PARK_GROUPS, PARK_INDICATORS, ParkIndicator
 
+from .checks import ParkSelection
 from .dsl import YES_NO, choice, date, num, seq, text, years
-from .model import Column, Table
+from .model import Annex, Column, Report, Split, Table
 
 SRC = "T/CPPC 工业园区清洁生产审核指南（征求意见稿）"
 _PARK = dict(kinds=("park",))
@@ -22,12 +23,16 @@ _PARK = dict(kinds=("park",))
 PARK_PHASES = ("筹划和组织", "初步审核", "重点审核", "方案产生和筛选", "结论和建议")
 PARK_LEVELS = ("园区层面", "行业层面", "企业层面")
 
+#: The park guide's tables: the report leaves out the columns nobody filled.
+OWN_LAYOUT = Report(blank_columns=False)
+
 B1 = Table(
     id="B.1",
     title="清洁生产审核领导小组组成及职责分配表",
     short="审核小组",
     section="3.2",
     source=SRC + " 附件2 附录B 表B.1；附件2 2.3.2；5.1.2",
+    report=Report(split=Split("team", "清洁生产审核{value}组成及职责分配表"), blank_columns=False),
     note="领导小组、工作小组（或按产业类别组建的各审核小组）在“小组”列区分，报告中分别列表；园区内每个企业至少2名成员，且须有1名来自本企业财务部门（5.1.2）。",
     columns=(
         text("team", "小组", required=True, width=14, hint="领导小组、工作小组或按产业类别组建的审核小组名称"),
@@ -49,6 +54,7 @@ B2 = Table(
     short="工作计划",
     section="3.3",
     source=SRC + " 附件2 附录B 表B.2；附件2 2.3.3；5.1.3",
+    report=OWN_LAYOUT,
     free_rows=12,
     columns=(
         seq(),
@@ -71,6 +77,7 @@ B3 = Table(
     short="方案汇总",
     section="6.2",
     source=SRC + " 附件2 附录B 表B.3；附件2 2.6.2；5.4.1",
+    report=Report(blank_columns=False, figures=("park_options_by_level",)),
     note="按园区层面、行业层面、企业层面列出全部清洁生产方案（已实施和未实施）（5.4.1）。",
     columns=(
         seq(),
@@ -95,6 +102,7 @@ B4 = Table(
     short="持续清洁生产计划",
     section="7.2",
     source=SRC + " 附件2 附录B 表B.4；5.5.2",
+    report=OWN_LAYOUT,
     columns=(
         text("item", "项目", required=True, width=24),
         text("content", "主要内容", width=44),
@@ -184,12 +192,18 @@ P1 = Table(
     short="园区评价指标",
     section="4.2",
     source=SRC + " 附件1 附表1；附件2 2.4.2",
+    report=Report(
+        annex=Annex(("requirement", "method", "source"), "工业园区清洁生产评价指标选取要求、计算方法及数据来源"),
+        percent=("value",),  # 园区值 in the unit the row prints (附表1): a share entered as 35 % reads 35
+        blank_columns=False,
+    ),
+    derive="park_evaluation",
     note=(
         "必选指标13项应全部完成；可选指标根据园区实际情况至少完成6项（各组至少选1项），共计至少19项。"
         "百分比类指标输入时带%号（如 35%）；次数类填次数；定性指标（序号9、12、22）在“定性指标情况”列选择。"
         "差距按“单位”列计（%类为百分点），0 表示已达到先进水平。"
     ),
-    checks=("park_selection",),
+    checks=(ParkSelection(),),
     free_rows=0,
     columns=(
         text("category", "分类", width=10),
@@ -287,6 +301,7 @@ P2 = Table(
     short="园区基础数据",
     section="4.1",
     source=SRC + " 附件1 指标解释和计算方法；5.2.1；附件2 2.4.1",
+    report=Report(blank_columns=False, figures=("park_value_added",)),
     note=(
         "按统计口径填写各年数据，计算表P.1各指标。“三年前”列为最近年份往前第三年的数据，"
         "仅工业增加值、二氧化碳排放量需要（三年年均增长率、年均削减率）；突发环境事件数量填审核前三年合计。"

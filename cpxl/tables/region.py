@@ -7,8 +7,9 @@ the option list (7.4.2) and the option performance (7.4.3). Report sections foll
 
 from __future__ import annotations
 
+from .checks import UnitsPresent
 from .dsl import choice, num, seq, text
-from .model import Column, Table
+from .model import Annex, Column, Report, Summary, Table
 
 SRC = "京津冀清洁生产协同审核导则 "
 _REGION = dict(kinds=("region",))
@@ -30,12 +31,16 @@ REGION_CATEGORIES = (
     "其他",
 )
 
+#: The guide's tables: the report leaves out the columns nobody filled.
+OWN_LAYOUT = Report(blank_columns=False)
+
 R1 = Table(
     id="R.1",
     title="审核对象企业名录",
     short="企业名录",
     section="1.1",
     source=SRC + "3.2、7.2.2.2；附录A 1.1",
+    report=OWN_LAYOUT,
     note="每家审核对象企业一行；“工作簿文件”填该企业审核工作簿的文件名，汇总时按此读取。",
     columns=(
         seq(),
@@ -47,7 +52,7 @@ R1 = Table(
         text("products", "主要产品及产能", width=22),
         choice("audit_type", "审核类型", AUDIT_TYPES, width=9),
         num("round", "审核轮次", type="integer", width=8),
-        text("workbook", "工作簿文件", width=28),
+        text("workbook", "工作簿文件", width=28, printed=False),  # where the data was read from
     ),
     label_key="company",
     **_REGION,
@@ -111,12 +116,13 @@ R2 = Table(
     short="关键性指标",
     section="2",
     source=SRC + "7.2.3–7.2.6；附录A 第2章",
+    derive="per_product_and_per_value",
     note=(
         "每家企业一行，填审核分析期最近一个完整自然年的数据（各企业同一年份、同一产品计量单位）；"
         "单位产品、单位产值指标自动计算，供表R.3对标。产值按可比价计。"
     ),
-    report=False,
-    checks=("units_present",),
+    report=None,
+    checks=(UnitsPresent(),),
     columns=(
         seq(),
         text("company", "企业名称", required=True, width=22, hint="与表R.1企业名称一致"),
@@ -172,6 +178,14 @@ R3 = Table(
     short="指标对标",
     section="2",
     source=SRC + "7.2.2.2、7.2.4、7.2.5、7.2.6",
+    report=Report(
+        note="注：由各企业关键性指标统计；先进值取前 25% 分位值，降幅 =（中位数 − 先进值）÷ 中位数。",
+        note_column="remark",
+        rows_with="count",  # indicators no enterprise reported are left out
+        blank_columns=False,
+        figures=("benchmarks",),
+    ),
+    derive="benchmarks",
     note=(
         "由表R.2各企业数据自动统计；各指标均为越小越好，先进值取前25%分位值（下四分位数），"
         "后25%分位值取上四分位数；降幅 = (中位数 − 先进值)/中位数，为中位企业达到先进值的下降空间。"
@@ -219,6 +233,7 @@ R4 = Table(
     short="问题清单",
     section="4.1",
     source=SRC + "7.4.1；附录A 第3章、4.1",
+    report=Report(annex=Annex(("companies",), "清洁生产审核问题涉及企业名单"), blank_columns=False),
     note="按问题类别归类梳理；产业政策、产业链、区域协同减排等问题归入“其他”。“关键共性问题”指区域内多数企业共有的关键问题（4.3）。",
     columns=(
         seq(),
@@ -242,6 +257,8 @@ R5 = Table(
     short="方案清单",
     section="4.2",
     source=SRC + "7.3、7.4.2；附录A 4.2",
+    report=Report(note="注：投资回收期 = 投资 ÷ 年效益。", blank_columns=False),
+    derive="payback",
     note="对照问题清单，筛选区域行业可推广应用的方案；投资回收期 = 投资/年效益。",
     total_label="合计",
     columns=(
@@ -283,6 +300,12 @@ R6 = Table(
     short="方案绩效",
     section="4.3",
     source=SRC + "7.3.3、7.4.3；附录A 4.3",
+    report=Report(
+        summary=Summary("status", "各企业清洁生产方案绩效明细表",
+                        "注：按实施状态汇总，企业数为有该状态方案的企业数；各企业明细见{annex}。"),
+        blank_columns=False,
+        figures=("enterprise_performance",),
+    ),
     note="每家企业按已实施、拟实施各一行；效益以年度计。社会效益可包括资源优化、产业创新、政策法规完善等（7.3.3.1）。",
     total_label="合计",
     columns=(
@@ -320,7 +343,7 @@ R7 = Table(
     section="",
     source="cpxl 工作簿检查",
     note="汇总时对各企业工作簿逐一检查的结果；按“企业工作簿”“工作表”“单元格”定位后在企业工作簿中修改。",
-    report=False,
+    report=None,
     optional=True,
     free_rows=4,
     columns=(

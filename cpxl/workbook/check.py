@@ -1,23 +1,23 @@
 """Workbook checks: the errors reviewers find every time, located by ``sheet!cell`` (issue rules).
 
-Generic rules follow from each table's declaration (required, numeric, non-negative, totals, units);
-table-specific rules are named in `Table.checks` and registered here in `CHECKS`.
+Generic rules follow from each table's columns (required, numeric, non-negative, totals, choices);
+table-specific rules are the check objects a table declares in `Table.checks` (:mod:`cpxl.tables.checks`),
+each run here by the function :func:`run` registers for its class.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from functools import singledispatch
 
 import pandas as pd
 
+from cpxl.tables import checks as C
 from cpxl.tables.model import EIGHT_CATEGORIES
 
 from .findings import Finding
 from .read import Book, TableData, as_number, column_title, filled, normalize_text
-
-CheckFn = Callable[[Book, TableData], Iterable[Finding]]
-CHECKS: dict[str, CheckFn] = {}
 
 OPTION_ID = re.compile(r"^F0*[1-9]\d*$")  # “F+顺序号” (DB4101/T 61 6.7.2): F1 and F01 both, not F0
 
@@ -31,12 +31,10 @@ def option_key(value) -> str:
     return text
 
 
-def check(name: str):
-    def register(fn: CheckFn) -> CheckFn:
-        CHECKS[name] = fn
-        return fn
-
-    return register
+@singledispatch
+def run(check: C.Check, book: Book, data: TableData) -> Iterable[Finding]:
+    """The findings of one declared check on one table (registered per check class below)."""
+    raise NotImplementedError(f"no rule runs {type(check).__name__}")
 
 
 def check_book(book: Book) -> list[Finding]:
@@ -51,10 +49,10 @@ def check_book(book: Book) -> list[Finding]:
         if table.columns and data.rows:
             findings.extend(_values(book, data))
             findings.extend(_totals(book, data))
-        for name in table.checks:
+        for rule in table.checks:
             if not data.rows and not data.fields:
                 continue
-            findings.extend(CHECKS[name](book, data))
+            findings.extend(run(rule, book, data))
     return findings
 
 
@@ -89,7 +87,7 @@ def _presence(book: Book, data: TableData) -> Iterator[Finding]:
     table = data.table
     applies = book.applies(table)
     if not data.present:
-        if table.id in ("封面信息", "参数", "章节文字") or applies:
+        if applies:
             severity = "warning" if table.optional or table.applies == "acceptance" and book.kind != "acceptance" else "error"
             yield Finding(table.sheet_name, "", severity, "missing_table", f"缺少工作表“{table.sheet_name}”（{table.source}）")
         return
@@ -151,11 +149,11 @@ def _totals(book: Book, data: TableData) -> Iterator[Finding]:
             )
 
 
-# ---- named rules ---------------------------------------------------------------------------------
+# ---- declared checks -----------------------------------------------------------------------------
 
 
-@check("units_present")
-def _units_present(book: Book, data: TableData) -> Iterator[Finding]:
+@run.register
+def _units_present(check: C.UnitsPresent, book: Book, data: TableData) -> Iterator[Finding]:
     """A quantity without its unit cannot be checked or converted (e.g. D.11 总耗 in 吨 or 万kWh)."""
     cols = data.table.columns
     for i, col in enumerate(cols):
@@ -174,8 +172,8 @@ def _units_present(book: Book, data: TableData) -> Iterator[Finding]:
                 )
 
 
-@check("production")
-def _production(book: Book, data: TableData) -> Iterator[Finding]:
+@run.register
+def _production(check: C.MainProductOutput, book: Book, data: TableData) -> Iterator[Finding]:
     """Per-unit values divide by D.6 output (DB4101/T 61 表D.7、D.10–D.12): the main product of `封面信息`
     must be listed, and an output of 0 makes its per-unit values undefined."""
     main = normalize_text(book.cover.get("main_product"))
@@ -193,13 +191,12 @@ def _production(book: Book, data: TableData) -> Iterator[Finding]:
                               "以其计算的单位产品消耗无法计算（停产年份请注明并改用实际生产周期）")
 
 
-@check("option_ids")
-def _option_ids(book: Book, data: TableData) -> Iterator[Finding]:
+@run.register
+def _option_ids(check: C.OptionIds, book: Book, data: TableData) -> Iterator[Finding]:
     """Option ids are “F+顺序号”, F01, F02 … (DB4101/T 61 6.7.2), unique within a list of options."""
     if not _has(data, "option_id"):
         return
     seen: dict[str, str] = {}
-    steps = data.table.id == "D.35"  # one option spans several step rows there
     last = None
     for index, value in _column(data, "option_id"):
         if not filled(value):
@@ -208,14 +205,14 @@ def _option_ids(book: Book, data: TableData) -> Iterator[Finding]:
         where = _where(data, index, "option_id")
         if not OPTION_ID.match(text):
             yield Finding(data.sheet, where, "error", "option_id", f"方案编号“{value}”不符合“F+顺序号”格式（如 F1 或 F01）")
-        elif text in seen and not (steps and text == last):
+        elif text in seen and not (check.steps and text == last):
             yield Finding(data.sheet, where, "error", "option_id_duplicate", f"方案编号“{value}”重复（首次出现在 {seen[text]}）")
         seen.setdefault(text, where)
         last = text
 
 
-@check("option_category")
-def _option_category(book: Book, data: TableData) -> Iterator[Finding]:
+@run.register
+def _option_category(check: C.OptionCategory, book: Book, data: TableData) -> Iterator[Finding]:
     """方案类型 is one of the eight categories of DB11/T 1156 附录 A."""
     if not _has(data, "category"):
         return
@@ -230,13 +227,13 @@ def _option_category(book: Book, data: TableData) -> Iterator[Finding]:
             )
 
 
-@check("plan_dates")
-def _plan_dates(book: Book, data: TableData) -> Iterator[Finding]:
-    """Plan dates: each end on or after its start; phases (D.3) and steps (D.35) in order."""
+@run.register
+def _plan_dates(check: C.PlanDates, book: Book, data: TableData) -> Iterator[Finding]:
+    """Plan dates: each end on or after its start; phases (D.3) and an option's steps (D.35) in order."""
     if not (_has(data, "start") and _has(data, "end")):
         return
     previous = None
-    group_key = "option_id" if _has(data, "option_id") else None
+    group_key = check.group_by
     group = None
     for index, row in enumerate(data.rows):
         start, end = row["start"], row["end"]
@@ -265,13 +262,13 @@ def _option_ids_in(book: Book, table_id: str = "D.30") -> set[str]:
     return {option_key(v) for _, v in _column(data, "option_id") if filled(v)}
 
 
-@check("target_consistency")
-def _target_consistency(book: Book, data: TableData) -> Iterator[Finding]:
-    """D.24: each 相对值 equals the change of its 绝对值 against 基准期值 (DB4101/T 61 表D.24:
-    降低类 (base − target)/base × 100 %, 提高类 (target − base)/base × 100 %), to 0.1 percentage point.
-    D.33/D.42: every 指标项 is one of D.24's, every 支撑方案 one of D.30's options."""
+@run.register
+def _target_consistency(check: C.TargetConsistency, book: Book, data: TableData) -> Iterator[Finding]:
+    """D.24 (`relative`): each 相对值 equals the change of its 绝对值 against 基准期值 (DB4101/T 61 表D.24:
+    降低类 (base − target)/base × 100 %, 提高类 (target − base)/base × 100 %) within `tolerance`
+    percentage points. D.33/D.42: every 指标项 is one of D.24's, every 支撑方案 one of D.30's options."""
     f = data.frame
-    if data.table.id == "D.24":
+    if check.relative:
         for index, row in f.iterrows():
             base = row["base"]
             for absolute, relative, label in (("near_abs", "near_rel", "近期目标"), ("far_abs", "far_rel", "中（远）期目标")):
@@ -280,7 +277,7 @@ def _target_consistency(book: Book, data: TableData) -> Iterator[Finding]:
                     continue
                 change = (target - base) if row["direction"] == "提高" else (base - target)
                 expected = change / base * 100
-                if abs(expected - stated) > 0.1:
+                if abs(expected - stated) > check.tolerance:
                     yield Finding(
                         data.sheet,
                         _where(data, index, relative),
@@ -310,8 +307,8 @@ def _target_consistency(book: Book, data: TableData) -> Iterator[Finding]:
                     )
 
 
-@check("totals")
-def _summary_counts(book: Book, data: TableData) -> Iterator[Finding]:
+@run.register
+def _summary_counts(check: C.OptionCounts, book: Book, data: TableData) -> Iterator[Finding]:
     """D.36/D.39: option counts and expected investment by cost class agree with the option list D.30
     (D.36 counts the options to implement: D.30 less the infeasible ones of D.32)."""
     options = book.tables.get("D.30")
@@ -344,25 +341,26 @@ def _summary_counts(book: Book, data: TableData) -> Iterator[Finding]:
 # ---- balances (DB11/T 1156 7.3.4–7.3.7) -------------------------------------------------------------
 
 
-def _tolerance(book: Book, key) -> float:
+def _tolerance(book: Book, name: str) -> float:
+    """The 参数 setting `name` (a defined name of the workbook, e.g. 物料平衡允许偏差) as the auditor set it."""
     from cpxl.calc import parameters as P
+    from cpxl.tables.common import PARAMETER_NAMES
 
-    return float(P.get(P.parameters_from_rows(book.parameters, strict=False), key))
+    return float(P.get(P.parameters_from_rows(book.parameters, strict=False), PARAMETER_NAMES[name]))
 
 
 def _over(dev: float, tol: float) -> bool:
     return abs(dev) > tol + 1e-12
 
 
-@check("balance")
-def _material_balance(book: Book, data: TableData) -> Iterator[Finding]:
+@run.register
+def _material_balance(check: C.MaterialBalance, book: Book, data: TableData) -> Iterator[Finding]:
     """Material balance closes within the tolerance (DB11/T 1156 7.3.4 b: 5 %): (Σin − Σout)/Σin for
     every unit operation, and for the audit focus without its internal flows (中间产品, 循环物料)."""
-    from cpxl.calc import parameters as P
     from cpxl.calc.balance import balance_dev
     from cpxl.tables.balances import INTERNAL_FLOWS
 
-    tol = _tolerance(book, P.K_MATERIAL_TOL)
+    tol = _tolerance(book, check.tolerance)
     f = data.frame[data.frame["unit_op"].map(filled) & data.frame["qty"].notna()]
     if f.empty:
         return
@@ -397,67 +395,47 @@ def _material_balance(book: Book, data: TableData) -> Iterator[Finding]:
             )
 
 
-def _row_balances(book: Book, data: TableData, key, supplied: str, parts: tuple[str, ...], what: str, clause: str):
-    """Row balances: (supplied − Σparts)/supplied within the tolerance of `参数`."""
-    tol = _tolerance(book, key)
+@run.register
+def _row_balance(check: C.RowBalance, book: Book, data: TableData) -> Iterator[Finding]:
+    """Row balances: (supplied − Σparts)/supplied within the tolerance of `参数` (GB/T 12452 water,
+    GB/T 3484 energy, DB11/T 1156 7.3.7 characteristic pollutants)."""
+    tol = _tolerance(book, check.tolerance)
     for index, row in data.frame.iterrows():
-        base = row[supplied]
-        known = [row[p] for p in parts if filled(row[p])]
+        base = row[check.supplied]
+        known = [row[p] for p in check.parts if filled(row[p])]
         if not filled(base) or base <= 0 or not known:
             continue
         dev = (base - sum(known)) / base
         if _over(dev, tol):
             yield Finding(
-                data.sheet, _where(data, index, supplied), "error", "balance_deviation",
-                f"{what}{_row_name(data, index)}平衡偏差 {dev:.1%}，超过允许偏差 {tol:.0%}（{clause}）",
+                data.sheet, _where(data, index, check.supplied), "error", "balance_deviation",
+                f"{check.what}{_row_name(data, index)}平衡偏差 {dev:.1%}，超过允许偏差 {tol:.0%}（{check.clause}）",
             )
 
 
-@check("water_balance")
-def _water_balance(book: Book, data: TableData) -> Iterator[Finding]:
-    """GB/T 12452: Vf = Vco + Vd + Vl for each water-using unit."""
-    from cpxl.calc import parameters as P
-
-    yield from _row_balances(book, data, P.K_WATER_TOL, "fresh", ("consumed", "discharged", "leaked"), "水平衡", "GB/T 12452")
-
-
-@check("energy_balance")
-def _energy_balance(book: Book, data: TableData) -> Iterator[Finding]:
-    """GB/T 3484: supplied = effective + losses for each energy-using unit."""
-    from cpxl.calc import parameters as P
-
-    parts = ("effective", "loss_flue", "loss_surface", "loss_other")
-    yield from _row_balances(book, data, P.K_ENERGY_TOL, "supplied", parts, "能量平衡", "GB/T 3484")
-
-
-@check("pollutant_balance")
-def _pollutant_balance(book: Book, data: TableData) -> Iterator[Finding]:
-    """DB11/T 1156 7.3.7: generated = removed + emitted (organised and fugitive); efficiencies are shares."""
-    from cpxl.calc import parameters as P
-
+@run.register
+def _shares(check: C.Shares, book: Book, data: TableData) -> Iterator[Finding]:
+    """Efficiencies are shares: 0 to 1 (0～100 %)."""
     for index, row in data.frame.iterrows():
-        for key in ("capture_eff", "removal_eff"):
+        for key in check.columns:
             if filled(row[key]) and not 0 <= row[key] <= 1:
                 yield Finding(
                     data.sheet, _where(data, index, key), "error", "efficiency_range",
                     f"“{data.table.column(key).label}”{_row_name(data, index)}应在 0～100% 之间，实为 {row[key]:g}",
                 )
-    yield from _row_balances(
-        book, data, P.K_POLLUTANT_TOL, "generated", ("removed", "stack", "fugitive"), "特征污染因子", "DB11/T 1156 7.3.7"
-    )
 
 
-@check("weighted_score")
-def _weighted_score(book: Book, data: TableData) -> Iterator[Finding]:
-    """权重总和计分排序法 (DB11/T 1156 7.2.9, 7.4.3): weights on the first row, scores R from 1 to 10."""
+@run.register
+def _weighted_score(check: C.WeightedScore, book: Book, data: TableData) -> Iterator[Finding]:
+    """权重总和计分排序法 (DB11/T 1156 7.2.9, 7.4.3): weights on the first row, scores R from `low` to `high`."""
     criteria = [c for c in data.table.columns if c.numeric and not c.computed]
     for index, row in data.frame.iloc[1:].iterrows():
         for col in criteria:
             value = row[col.key]
-            if filled(value) and not 1 <= value <= 10:
+            if filled(value) and not check.low <= value <= check.high:
                 yield Finding(
                     data.sheet, _where(data, index, col.key), "error", "score_range",
-                    f"“{col.label}”{_row_name(data, index)}评分应为 1～10，实为 {value:g}",
+                    f"“{col.label}”{_row_name(data, index)}评分应为 {check.low:g}～{check.high:g}，实为 {value:g}",
                 )
     scored = data.frame.iloc[1:][[c.key for c in criteria]]
     weights = data.frame.iloc[0] if not data.frame.empty else None
@@ -467,8 +445,8 @@ def _weighted_score(book: Book, data: TableData) -> Iterator[Finding]:
                 yield Finding(data.sheet, _where(data, data.frame.index[0], col.key), "error", "weight_missing", f"“{col.label}”的权重值W未填写")
 
 
-@check("indicator_levels")
-def _indicator_levels(book: Book, data: TableData) -> Iterator[Finding]:
+@run.register
+def _indicator_levels(check: C.LevelOrder, book: Book, data: TableData) -> Iterator[Finding]:
     """Benchmark values in order: I级 the strictest (越小越好: I ≤ II ≤ III; 越大越好: I ≥ II ≥ III)."""
     for index, row in data.frame.iterrows():
         levels = [row[k] for k in ("level_1", "level_2", "level_3") if filled(row[k])]
@@ -482,4 +460,4 @@ def _indicator_levels(book: Book, data: TableData) -> Iterator[Finding]:
             )
 
 
-from . import park_checks  # noqa: E402,F401 — registers park_selection
+from . import park_checks  # noqa: E402,F401 — registers the run of ParkSelection

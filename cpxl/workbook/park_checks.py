@@ -2,7 +2,7 @@
 each indicator's value taken from P.1 (园区值 / 定性指标情况) or, where P.1 is blank, computed from the
 base data of 表P.2 (:mod:`cpxl.calc.park_eval`).
 
-Registered as the named check ``park_selection`` (表P.1 ``checks``).
+Runs the check :class:`~cpxl.tables.checks.ParkSelection` that 表P.1 declares.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from cpxl.calc import park_eval
 from cpxl.calc.park import PARK_INDICATORS, indicator
+from cpxl.tables.checks import ParkSelection
 
-from .check import check
+from .check import run
 from .findings import Finding
 from .layout import Layout
 from .read import Book, TableData, as_number, filled, normalize_text
@@ -80,11 +81,11 @@ def _cell(data: TableData, rows: dict, no: int, key: str) -> str:
     return f"{Layout(data.table).letter(key)}{Layout(data.table).header_row}"
 
 
-@check("park_selection")
-def _park_selection(book: Book, data: TableData) -> Iterator[Finding]:
+@run.register
+def _park_selection(check: ParkSelection, book: Book, data: TableData) -> Iterator[Finding]:
     """附件1: 必选 13 项全部完成；可选至少 6 项且每组至少 1 项；共计至少 19 项. Also: a P.1 value that
     park_level refuses, and a stated value that disagrees with the one computed from P.2."""
-    if data.table.id != "P.1" or "no" not in data.frame:
+    if "no" not in data.frame:
         return
     results, rows = park_results(book)
     evaluated = [no for no, r in results.items() if r.evaluated]
