@@ -159,19 +159,19 @@ def find_workbooks(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> li
 def read_enterprise(path: Path, *, full: bool = False):
     """The enterprise workbook as a :class:`cpxl.workbook.read.Book` holding the tables the aggregation
     uses (:data:`AGGREGATED_TABLES`), or every table with ``full``. Opened for reading only."""
-    from cpxl.tables import Registry, registry
+    from cpxl.tables import KINDS, Registry, registry
     from cpxl.workbook.read import MAX_ROWS, Book, TableData, detect_kind, find_sheet, open_calamine, parse_sheet, read_workbook
 
     if full:
         book = read_workbook(path)
-        if book.kind not in ("audit", "acceptance"):
-            raise UnreadableWorkbook(f"不是企业审核工作簿（为{_kind_name(book.kind)}工作簿）：{path}")
+        if KINDS[book.kind].subject != "enterprise":
+            raise UnreadableWorkbook(f"不是企业审核工作簿（为{KINDS[book.kind].name}工作簿）：{path}")
         return book
     wb = open_calamine(path)
     names = list(wb.sheet_names)
     kind = detect_kind(names)
-    if kind not in ("audit", "acceptance"):
-        raise UnreadableWorkbook(f"不是企业审核工作簿（为{_kind_name(kind)}工作簿）：{path}")
+    if KINDS[kind].subject != "enterprise":
+        raise UnreadableWorkbook(f"不是企业审核工作簿（为{KINDS[kind].name}工作簿）：{path}")
     # 表D.38 and 表E.4 belong to the acceptance report (applies="acceptance"): not read in an audit workbook
     tables = [t for t in registry(kind) if t.id in AGGREGATED_TABLES and (kind == "acceptance" or t.applies != "acceptance")]
     findings: list = []
@@ -204,12 +204,6 @@ def read_enterprise(path: Path, *, full: bool = False):
     # where they are used, by parameters_from_rows (problems become notes of the enterprise).
     checked = [t for t in tables if t.id != "参数"]
     return Book(Path(path), kind, Registry(kind, checked), data, findings, [])
-
-
-def _kind_name(kind: str) -> str:
-    from cpxl.tables import KIND_NAMES
-
-    return KIND_NAMES.get(kind, kind)
 
 
 def _parameters(book):

@@ -8,7 +8,8 @@ import pytest
 
 from cpxl.tables import enterprise
 from cpxl.tables.common import COVER
-from cpxl.tables.model import EIGHT_CATEGORIES, KINDS, YEAR_PLACEHOLDERS, Table
+from cpxl.tables import KINDS
+from cpxl.tables.model import EIGHT_CATEGORIES, YEAR_PLACEHOLDERS, Table
 
 TABLES: list[Table] = enterprise.TABLES
 BY_ID = {t.id: t for t in TABLES}

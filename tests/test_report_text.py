@@ -19,12 +19,11 @@ import pytest
 
 from cpxl.report import analysis as A
 from cpxl.report.compute import derive
+from cpxl.tables import KINDS
 from cpxl.tables.common import COVER
 from cpxl.workbook.read import read_workbook, typed
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "xlsx_templates"
-FILES = {"audit": "清洁生产审核工作簿.xlsx", "acceptance": "清洁生产审核验收工作簿.xlsx", "park": "园区清洁生产审核工作簿.xlsx",
-         "region": "区域行业清洁生产审核工作簿.xlsx"}
 
 BASE_COVER = {"company": "甲公司", "base_year": 2025, "round": 1, "main_product": "啤酒"}
 
@@ -39,7 +38,7 @@ ZERO = re.compile(r"(?<![\d.])0 ?(项|个|家|种|台|人|条|处|类|万元|tce
 
 @pytest.fixture(scope="module")
 def books():
-    return {kind: read_workbook(TEMPLATES / name) for kind, name in FILES.items()}
+    return {kind.id: read_workbook(TEMPLATES / kind.workbook_file) for kind in KINDS.values()}
 
 
 def _frame(table, rows: list[dict]) -> pd.DataFrame:

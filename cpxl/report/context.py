@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from cpxl.tables import KIND_NAMES
-from cpxl.tables.frames import FIGURE_SLOTS, Section, frame
+from cpxl.tables import KINDS
+from cpxl.tables.frames import Section
 from cpxl.tables.model import Column, Table
 
 from . import charts, diagrams
@@ -29,7 +29,6 @@ from .analysis import Facts, generate, n
 from .compute import Derived, OptionEconomics, d12_totals, derive, feasibility_options, filled, num, text
 from . import annex_forms
 from .tables import Page, field_pairs, fmt, form_xml, grid_xml, has_data
-from .templates import TITLES
 
 CN_NUM = "零一二三四五六七八九十"
 
@@ -194,13 +193,13 @@ class Built:
 def report_frame(kind: str, options: list[OptionEconomics]) -> list[Section]:
     """The frame of `kind` with one 7.2.x subsection per feasibility-analysed option (附录B.1 7.2.1 方案一…)."""
     out = []
-    sections = frame(kind)
+    sections = KINDS[kind].frame
     if kind == "region" and not any(s.title == "附件" for s in sections):
         # full per-enterprise lists summarised in the body (附录A has no annex of its own)
         sections = [*sections, Section("", "附件", "")]
     for s in sections:
         out.append(s)
-        if s.number == "7.2" and kind in ("audit", "acceptance"):
+        if s.number == "7.2" and KINDS[kind].subject == "enterprise":
             for i, o in enumerate(options, 1):
                 out.append(Section(f"7.2.{i}", f"方案{cn_number(i)}：{o.name or o.option_id}（{o.option_id}）",
                                    "6.8.2.1–6.8.2.5 方案介绍；技术评估（资料来源、技术可行性结论）；环境评估（数据来源、核算过程，"
@@ -798,7 +797,7 @@ class Builder:
     # -- all
     def build(self) -> Built:
         d = self.d
-        options = feasibility_options(d) if self.kind in ("audit", "acceptance") else []
+        options = feasibility_options(d) if KINDS[self.kind].subject == "enterprise" else []
         sections = report_frame(self.kind, options)
         placed = placements(self.book, self.kind, d, sections)
         facts = Facts(d, self.kind, self.years)
@@ -872,8 +871,8 @@ class Builder:
                 toc.append({"level": s.level, "text": s.heading})
         company = text(self.book.cover.get("company"))
         report = {
-            "title": TITLES[self.kind],
-            "kind": KIND_NAMES[self.kind],
+            "title": KINDS[self.kind].report_title,
+            "kind": KINDS[self.kind].name,
             "header": f"{company}{_title_suffix(self.kind, company)}",
             "version": text(self.book.cover.get("version")) or "送审稿",
             "organizer": text(self.book.cover.get("organizer")) or (_organizer(company) if self.kind == "park" else company),
@@ -893,7 +892,7 @@ class Builder:
         """附图一、附图二 …: one page per prescribed figure (the style 附件标注 begins a page), for the auditor's
         picture (附录C C.3 a))."""
         out = []
-        for i, name in enumerate(FIGURE_SLOTS.get(self.kind, ()), 1):
+        for i, name in enumerate(KINDS[self.kind].figures, 1):
             out += [self.para(f"附图{cn_number(i)}　{name}", "附件标注"), self.para("（在此处插入图片）")]
         return out
 
@@ -928,11 +927,9 @@ def _part_totals(t: Table, rows: list[dict]) -> dict | None:
 
 
 def _title_suffix(kind: str, company: str) -> str:
-    if kind == "park":
-        return "清洁生产审核报告"
-    if kind == "region":
-        return "清洁生产审核报告"
-    return TITLES[kind]
+    if KINDS[kind].subject == "enterprise":
+        return KINDS[kind].report_title
+    return "清洁生产审核报告"  # the park's or region's name already says which
 
 
 def _organizer(name: str) -> str:

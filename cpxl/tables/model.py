@@ -8,9 +8,6 @@ from typing import Literal
 
 ColumnType = Literal["text", "number", "integer", "percent", "date", "year"]
 
-#: Report kinds (one workbook template and one report frame each).
-KINDS = ("audit", "acceptance", "park", "region")
-
 #: The eight cause / option categories of DB11/T 1156 附录 A, in the standard's order.
 EIGHT_CATEGORIES = ("原辅材料和资源能源", "生产工艺", "设备", "过程控制", "产品", "废弃物", "管理", "员工")
 
