@@ -159,7 +159,7 @@ def find_workbooks(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> li
 def read_enterprise(path: Path, *, full: bool = False):
     """The enterprise workbook as a :class:`cpxl.workbook.read.Book` holding the tables the aggregation
     uses (:data:`AGGREGATED_TABLES`), or every table with ``full``. Opened for reading only."""
-    from cpxl.tables import KINDS, Registry, registry
+    from cpxl.tables import CONDITIONS, KINDS, Registry, registry
     from cpxl.workbook.read import MAX_ROWS, Book, TableData, detect_kind, find_sheet, open_calamine, parse_sheet, read_workbook
 
     if full:
@@ -173,7 +173,7 @@ def read_enterprise(path: Path, *, full: bool = False):
     if KINDS[kind].subject != "enterprise":
         raise UnreadableWorkbook(f"不是企业审核工作簿（为{KINDS[kind].name}工作簿）：{path}")
     # 表D.38 and 表E.4 belong to the acceptance report (applies="acceptance"): not read in an audit workbook
-    tables = [t for t in registry(kind) if t.id in AGGREGATED_TABLES and (kind == "acceptance" or t.applies != "acceptance")]
+    tables = [t for t in registry(kind) if t.id in AGGREGATED_TABLES and CONDITIONS[t.applies].in_kind(kind)]
     findings: list = []
     data: dict = {}
     for table in tables:

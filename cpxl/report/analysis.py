@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from cpxl.calc import indicators
 from cpxl.calc import parameters as P
+from cpxl.tables import CONDITIONS
 
 from .compute import Derived, co2_by_year, d12_totals, feasibility_options, filled, material_totals, num, text
 from .tables import fmt_number
@@ -203,7 +204,7 @@ def organisation(f: Facts) -> list[str]:
     if consultants:
         cons = text(f.cover.get("consultant"))
         out.append(f"{cons or '咨询单位'}组建了审核咨询小组（{len(consultants)}人）" + f.see("D.2") + "。")
-    if text(f.cover.get("expert")) == "是" and text(f.cover.get("expert_name")):
+    if CONDITIONS["专家"].holds(f.cover, f.kind) and text(f.cover.get("expert_name")):
         c = f.cover
         out.append(f"本轮审核聘请行业专家{text(c.get('expert_name'))}（{text(c.get('expert_unit'))}，{text(c.get('expert_title'))}，"
                    f"擅长{text(c.get('expert_field'))}）指导审核工作。")

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from cpxl.tables import KINDS
+from cpxl.tables import CONDITIONS, KINDS
 from cpxl.tables.frames import Section
 from cpxl.tables.model import Column, Table
 
@@ -66,21 +66,6 @@ HIDDEN: dict[str, set[str]] = {"D.24": {"direction"}, "D.30": {"cost_class"}, "D
 #: The acceptance report's chapter 8 is 审核评估情况 (附录B.2): D.36 belongs to the audit report's
 #: 结论 only, D.37 goes to 11.4 审核档案建立情况 (7.5.4).
 SECTION_OVERRIDES: dict[str, dict[str, str | None]] = {"acceptance": {"D.36": None, "D.37": "11.4"}}
-
-#: Sentences for tables that do not apply, by the table's condition (DB4101/T 61 6.5.1.2.4 c) etc.).
-NOT_APPLICABLE = {
-    "双有": "企业不属于“双有”企业，{what}不适用。",
-    "双超": "企业不属于“双超”企业，{what}不适用。",
-    "超能耗限额": "企业不属于超能耗限额企业，{what}不适用。",
-    "专家": "本轮审核未聘请行业专家，{what}不适用。",
-    "上一轮": "本轮为企业首轮清洁生产审核，{what}不适用。",
-    "acceptance": "{what}仅用于审核验收报告。",
-}
-
-#: 封面信息 field behind each condition; when it is blank the condition is unknown, not “否”.
-CONDITION_FIELDS = {"双有": ("double_toxic", "是否为“双有”企业"), "双超": ("double_exceed", "是否为“双超”企业"),
-                    "超能耗限额": ("energy_limit", "是否超能耗限额"), "专家": ("expert", "是否聘请行业专家"),
-                    "上一轮": ("round", "审核轮次")}
 
 #: Source notes printed under tables whose values the exporter computes.
 NOTES = {
@@ -214,19 +199,15 @@ def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str
     overrides = SECTION_OVERRIDES.get(kind, {})
     out: dict[str, list[Part]] = {}
     for table in book.registry:
-        if not table.report or kind not in table.kinds or (table.applies == "acceptance" and kind != "acceptance"):
+        condition = CONDITIONS[table.applies]
+        if not table.report or kind not in table.kinds or not condition.in_kind(kind):
             continue
         section = overrides.get(table.id, table.section)
         if not section or section not in numbers:
             continue
         rows = _rows(d, table)
-        if not book.applies(table) and table.applies != "acceptance":
-            what = f"“{table.title}”"
-            cond = CONDITION_FIELDS.get(table.applies)
-            if cond and not filled(book.cover.get(cond[0])):  # the condition is not given: say so, assume nothing
-                sentence = f"（封面信息未填写{cond[1]}，{what}未列入，请补充后重新导出。）"
-            else:
-                sentence = NOT_APPLICABLE.get(table.applies, "{what}不适用。").format(what=what)
+        if not book.applies(table):
+            sentence = condition.not_applicable(f"“{table.title}”", book.cover)
             out.setdefault(section, []).append(Part(table, table.title, [], table.id, sentence=sentence))
             continue
         if table.id in SPLITS and rows:
@@ -523,7 +504,7 @@ def cover_context(book) -> dict:
     out["report_month"] = f"{when.year}年{when.month}月"
     industry, code = text(c.get("industry")), text(c.get("industry_code"))
     out["industry_full"] = f"{industry}（{code}）" if code else industry
-    if text(c.get("expert")) != "是":
+    if not CONDITIONS["专家"].holds(c, book.kind):
         for k in ("expert_name", "expert_unit", "expert_title", "expert_field"):
             out[k] = out[k] or "/"
     return out

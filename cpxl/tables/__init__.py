@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from functools import lru_cache
 
-from .kinds import KINDS, Kind
+from .kinds import CONDITIONS, KINDS, Condition, Kind
 from .model import EIGHT_CATEGORIES, Column, Field, Registry, Table
 
 
@@ -23,4 +23,4 @@ def registry(kind: str) -> Registry:
     return Registry(kind, tables)
 
 
-__all__ = ["registry", "Registry", "Table", "Column", "Field", "EIGHT_CATEGORIES", "KINDS", "Kind"]
+__all__ = ["registry", "Registry", "Table", "Column", "Field", "EIGHT_CATEGORIES", "KINDS", "Kind", "CONDITIONS", "Condition"]

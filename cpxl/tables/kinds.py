@@ -7,9 +7,11 @@ regional/industry: 京津冀清洁生产协同审核导则 附录A.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from cpxl.values import filled
 
 from . import frames
 from .frames import Section
@@ -111,3 +113,64 @@ REGION = Kind(
 
 #: The report kinds by id, in the order they are offered.
 KINDS: dict[str, Kind] = {k.id: k for k in (AUDIT, ACCEPTANCE, PARK, REGION)}
+
+
+def _yes(answer) -> bool:
+    return str(answer or "").strip() == "是"
+
+
+def _later_round(answer) -> bool:
+    return (answer or 1) > 1
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a table applies: always, on an answer of `封面信息`, or in one report kind only.
+
+    A table names its condition by id (``Table.applies``); the workbook's index, `cpxl check` and the
+    report all read this one object.
+    """
+
+    id: str
+    label: str  # the index's 适用条件 column
+    cover_key: str | None = None  # the `封面信息` field that decides it
+    question: str = ""  # that field, named when it is blank: “封面信息未填写{question}”
+    reason: str = ""  # opens the finding when the table applies but is empty: “{reason}表D.9…未填写”
+    sentence: str = "{what}不适用。"  # the report's sentence in place of the table when it does not apply
+    answer: Callable[[object], bool] = _yes  # whether the cover field's value means “applies”
+    kind: str | None = None  # decided by the report kind: the table belongs to that kind's report only
+
+    def holds(self, cover: Mapping, kind: str) -> bool:
+        """Whether a table of this condition applies to a `kind` workbook with `cover` (封面信息 values)."""
+        if self.kind is not None:
+            return kind == self.kind
+        return self.cover_key is None or self.answer(cover.get(self.cover_key))
+
+    def in_kind(self, kind: str) -> bool:
+        """False when the condition reserves the table for another report kind."""
+        return self.kind in (None, kind)
+
+    def not_applicable(self, what: str, cover: Mapping) -> str:
+        """The report's sentence in place of the table `what` (its quoted title) that does not apply; when
+        the cover field is blank the condition is unknown, not “否”: say so and assume nothing."""
+        if self.cover_key is not None and not filled(cover.get(self.cover_key)):
+            return f"（封面信息未填写{self.question}，{what}未列入，请补充后重新导出。）"
+        return self.sentence.format(what=what)
+
+
+#: Conditions by id. DB4101/T 61—2023 6.5.1.2.4 c) (双有: 表D.9), 6.7.1 (专家: 表D.29, 表E.3), 第7章
+#: (acceptance: 表D.38–D.43, 表E.4 and the ACC tables).
+CONDITIONS: dict[str, Condition] = {c.id: c for c in (
+    Condition("always", "均需填写"),
+    Condition("双有", "“双有”企业", "double_toxic", "是否为“双有”企业", "本企业为“双有”企业，",
+              "企业不属于“双有”企业，{what}不适用。"),
+    Condition("双超", "“双超”企业", "double_exceed", "是否为“双超”企业", "本企业为“双超”企业，",
+              "企业不属于“双超”企业，{what}不适用。"),
+    Condition("超能耗限额", "超能耗限额企业", "energy_limit", "是否超能耗限额", "",
+              "企业不属于超能耗限额企业，{what}不适用。"),
+    Condition("上一轮", "非首轮审核", "round", "审核轮次", "", "本轮为企业首轮清洁生产审核，{what}不适用。",
+              answer=_later_round),
+    Condition("专家", "聘请行业专家时", "expert", "是否聘请行业专家", "已聘请行业专家，",
+              "本轮审核未聘请行业专家，{what}不适用。"),
+    Condition("acceptance", "验收报告", sentence="{what}仅用于审核验收报告。", kind="acceptance"),
+)}

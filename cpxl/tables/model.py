@@ -84,11 +84,6 @@ class Field(_Cell):
     cp: str | None = None
 
 
-
-#: When a table applies. Conditions name a flag of `封面信息` or the report kind.
-Condition = Literal["always", "双有", "双超", "超能耗限额", "上一轮", "专家", "acceptance"]
-
-
 @dataclass(frozen=True)
 class Table:
     """A required table: a grid (`columns`), a form (`fields`), or a form above a grid.
@@ -109,7 +104,7 @@ class Table:
     row_keys: tuple[str, ...] = ()
     free_rows: int = 8  # blank input rows below the fixed ones in the template
     total_label: str | None = None
-    applies: Condition = "always"
+    applies: str = "always"  # the id of a Condition (cpxl.tables.kinds.CONDITIONS)
     optional: bool = False  # may stay empty even when it applies (e.g. D.29 without experts)
     note: str = ""
     checks: tuple[str, ...] = ()

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from cpxl.safeio import atomic_path
-from cpxl.tables import KINDS, Registry, registry
+from cpxl.tables import CONDITIONS, KINDS, Registry, registry
 from cpxl.tables.common import CODE_RANGES, CODES, COVER, PARAMETER_NAMES, PARAMETER_RANGES, PARAMETERS
 from cpxl.tables.model import Column, Field, Table
 
@@ -432,7 +432,7 @@ def _write_index(ws, reg: Registry) -> None:
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheet(table.sheet_name)}!A1", display=table.id)
         link.font = Font(name="宋体", size=10, color="0563C1", underline="single")
         link.border = BORDER
-        values = (i, None, table.title, table.section or "—", _APPLIES.get(table.applies, table.applies), table.source)
+        values = (i, None, table.title, table.section or "—", CONDITIONS[table.applies].label, table.source)
         for j, value in enumerate(values, start=1):
             if j != 2:
                 _style(ws.cell(r, j, value))
@@ -441,17 +441,6 @@ def _write_index(ws, reg: Registry) -> None:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
     _page_setup(ws)
-
-
-_APPLIES = {
-    "always": "均需填写",
-    "双有": "“双有”企业",
-    "双超": "“双超”企业",
-    "超能耗限额": "超能耗限额企业",
-    "上一轮": "非首轮审核",
-    "专家": "聘请行业专家时",
-    "acceptance": "验收报告",
-}
 
 
 def _status_formula(table: Table) -> str:

@@ -25,7 +25,7 @@ from python_calamine import CalamineWorkbook
 
 from cpxl.errors import UnreadableWorkbook
 from cpxl.values import EXCEL_ERRORS, as_number, filled, normalize_text, parse_date, parse_number  # noqa: F401 (re-exported)
-from cpxl.tables import KINDS, Registry, registry
+from cpxl.tables import CONDITIONS, KINDS, Registry, registry
 from cpxl.tables.common import COVER, PARAMETERS, SECTION_TEXT
 from cpxl.tables.model import Column, Field, Table
 
@@ -129,19 +129,9 @@ class Book:
         b = self.base_year
         return (b - 2, b - 1, b) if b else None
 
-    def flag(self, key: str) -> bool:
-        return str(self.cover.get(key) or "").strip() == "是"
-
     def applies(self, table: Table) -> bool:
-        return {
-            "always": True,
-            "双有": self.flag("double_toxic"),
-            "双超": self.flag("double_exceed"),
-            "超能耗限额": self.flag("energy_limit"),
-            "专家": self.flag("expert"),
-            "上一轮": (self.cover.get("round") or 1) > 1,
-            "acceptance": self.kind == "acceptance",
-        }.get(table.applies, True)
+        """Whether `table` applies to this workbook (its condition, on 封面信息 or the kind)."""
+        return CONDITIONS[table.applies].holds(self.cover, self.kind)
 
     @property
     def parameters(self) -> list[tuple]:
