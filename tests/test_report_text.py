@@ -428,10 +428,17 @@ def test_park_options_blank_investment(books):
 # ---- every generator on a blank workbook --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["audit", "acceptance", "park", "region"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_analyses_sections_of_its_own_frame(kind):
+    """cpxl.report.analysis.<kind id> holds the kind's SECTIONS, keyed by the numbers (or titles) of its frame."""
+    frame = {s.number or s.title for s in KINDS[kind].frame}
+    assert A.sections(kind) and set(A.sections(kind)) <= frame
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_every_generator_claims_nothing_on_a_blank_workbook(books, kind):
     f = A.Facts(derive(books[kind]), kind, books[kind].years)
-    for key in A.GENERATORS[kind]:
+    for key in A.sections(kind):
         s = text(A.generate(kind, key, f))
         for c in CLAIMS:
             assert c not in s, (kind, key, s)
