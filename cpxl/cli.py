@@ -20,7 +20,7 @@ from rich.markup import escape
 from cpxl import preflight
 from cpxl.console import err, guarded, localize_help, out, step, warn
 from cpxl.errors import CpxlError
-from cpxl.tables import KIND_NAMES, KINDS
+from cpxl.tables import KINDS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   context_settings={"max_content_width": 120},
@@ -58,7 +58,7 @@ def new(
     preflight.need_output(path, (".xlsx",), force=force)
     write_template(kind, path, force=force, functions=functions)
     form = "CP_* 函数（需 Excel 加载项）" if functions == "cp" else "通用公式"
-    out.print(f"已生成{KIND_NAMES[kind]}工作簿（{form}）：{escape(str(path))}")
+    out.print(f"已生成{KINDS[kind].name}工作簿（{form}）：{escape(str(path))}")
 
 
 def _print_findings(findings, as_json: bool) -> tuple[int, int]:

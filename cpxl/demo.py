@@ -24,8 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from cpxl.calc import carbon, energy
-from cpxl.tables import registry
-from cpxl.tables.frames import section_text_rows
+from cpxl.tables import KINDS, registry
 from cpxl.workbook.build import build_workbook, save_computed
 
 AUDIT_FILE = "示例-清泉啤酒-审核工作簿.xlsx"
@@ -1218,7 +1217,7 @@ ACCEPTANCE_TEXTS = {
 
 def _section_texts(kind: str) -> list[dict]:
     texts = {**SECTION_TEXTS, **ACCEPTANCE_TEXTS} if kind == "acceptance" else SECTION_TEXTS
-    return section_text_rows(kind, texts)
+    return KINDS[kind].section_text_rows(texts)
 
 
 # ---- the workbooks ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cpxl.tables.frames import section_text_rows
+from cpxl.tables import KINDS
 
 PARK_FILE = "示例-中原新材料化工园区-园区审核工作簿.xlsx"
 
@@ -107,4 +107,4 @@ def park_data() -> dict[str, object]:
 
     p2 = [{f"v_{j}": x for j, x in enumerate(park_eval._series(BASE_DATA, key))} for key, _l, _u, _used in PARK_INPUTS if key]
     p1 = [{"state": STATES[p.no]} if p.no in STATES else {} for p in PARK_INDICATORS]
-    return {"封面信息": COVER, "B.1": B1, "B.2": B2, "B.3": B3, "B.4": B4, "P.1": p1, "P.2": p2, "章节文字": section_text_rows("park", SECTION_TEXTS)}
+    return {"封面信息": COVER, "B.1": B1, "B.2": B2, "B.3": B3, "B.4": B4, "P.1": p1, "P.2": p2, "章节文字": KINDS["park"].section_text_rows(SECTION_TEXTS)}

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cpxl.errors import CpxlError
+from cpxl.tables import KINDS
 
 TITLE = "清洁生产审核"
-REPORT_NAMES = {"audit": "审核报告", "acceptance": "验收报告", "park": "园区审核报告", "region": "区域行业审核报告"}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -46,7 +46,7 @@ class Outcome:
 
 def report_path(book: Path, kind: str) -> Path:
     """`<workbook stem>-审核报告.docx` (named for the report kind) beside the workbook."""
-    return book.with_name(f"{book.stem}-{REPORT_NAMES.get(kind, '审核报告')}.docx")
+    return book.with_name(f"{book.stem}-{KINDS[kind].report_name}.docx")
 
 
 def saved_path(fullname: str) -> Path:
@@ -85,7 +85,7 @@ def export_for(path: Path) -> Outcome:
     target = report_path(path, book.kind)
     if target.resolve() == path.resolve():  # cannot happen with a .docx name; never risk the workbook
         raise CpxlError(f"报告路径与工作簿相同：{path}")
-    outcome = Outcome(report=target, title=REPORT_NAMES.get(book.kind, "审核报告"),
+    outcome = Outcome(report=target, title=KINDS[book.kind].report_name,
                       errors=len(errors), warnings=len(findings) - len(errors), workbook=path)
     if errors:
         outcome.first_error = str(errors[0])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from cpxl.tables.frames import section_text_rows
+from cpxl.tables import KINDS
 from cpxl.tables.park import PARK_INPUTS
 from cpxl.workbook.build import build_workbook, save_workbook
 
@@ -98,7 +98,7 @@ def park_data(texts: dict[str, str] | None = None) -> dict:
             dict(item="完善组织机制和管理制度", content="将清洁生产纳入园区考核", time="2025年", dept="管委会"),
             dict(item="落实清洁生产方案", content="跟踪拟实施方案", time="2025—2026年", dept="经济发展处"),
         ],
-        "章节文字": section_text_rows("park", texts or {}),
+        "章节文字": KINDS["park"].section_text_rows(texts or {}),
     }
 
 
@@ -148,7 +148,7 @@ def region_data(texts: dict[str, str] | None = None) -> dict:
                  problem_no="2", investment=20, benefit=8, env_benefit="节电 10 万kWh/a", companies_n=4),
         ],
         "R.6": r6,
-        "章节文字": section_text_rows("region", texts or {}),
+        "章节文字": KINDS["region"].section_text_rows(texts or {}),
     }
 
 

@@ -9,12 +9,13 @@ import openpyxl
 import pytest
 from requires import requires
 
-from cpxl.workbook.build import TEMPLATE_FILES, build_workbook, save_workbook
+from cpxl.tables import KINDS
+from cpxl.workbook.build import build_workbook, save_workbook
 
 pytestmark = pytest.mark.libreoffice
 
 
-@pytest.mark.parametrize("kind", sorted(TEMPLATE_FILES))
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_libreoffice_loads_every_sheet(tmp_path, kind):
     soffice = requires("soffice", "libreoffice")  # libreoffice-calc-nogui
     src = save_workbook(build_workbook(kind), tmp_path / f"{kind}.xlsx")

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 import libreoffice as lomod
 from cpxl.demo import demo_data
 from cpxl.report.compute import derive
-from cpxl.workbook.build import TEMPLATE_FILES, build_workbook, save_workbook
+from cpxl.tables import KINDS as ALL_KINDS
+from cpxl.workbook.build import build_workbook, save_workbook
 from cpxl.workbook.evaluate import calc_workbook
 from cpxl.workbook.layout import Layout
 from cpxl.workbook.read import read_workbook
@@ -112,7 +113,7 @@ def compare_derivation(book_path: Path, computed: Path) -> tuple[int, list[str]]
     return n, out
 
 
-@pytest.mark.parametrize("name", list(TEMPLATE_FILES.values()))
+@pytest.mark.parametrize("name", [k.workbook_file for k in ALL_KINDS.values()])
 def test_default_templates_call_no_add_in_function(name):
     with zipfile.ZipFile(ROOT / "xlsx_templates" / name) as zf:
         sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/")]

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from cpxl.tables import enterprise
+from cpxl.tables import CONDITIONS, KINDS, enterprise, registry
 from cpxl.tables.checks import OptionCategory, OptionIds, PlanDates, TargetConsistency
 from cpxl.tables.common import COVER
-from cpxl.tables.model import EIGHT_CATEGORIES, KINDS, YEAR_PLACEHOLDERS, Table
+from cpxl.tables.model import EIGHT_CATEGORIES, YEAR_PLACEHOLDERS, Table
 
 TABLES: list[Table] = enterprise.TABLES
 BY_ID = {t.id: t for t in TABLES}
@@ -259,6 +259,31 @@ def test_applies():
         assert BY_ID[tid].applies == "acceptance"
     assert all(BY_ID[f"D.{i}"].applies == "always" for i in range(13, 38) if i != 29)
     assert BY_ID["D.32"].optional
+
+
+def test_every_table_names_a_condition():
+    for kind in KINDS:
+        for t in registry(kind):
+            assert t.applies in CONDITIONS, (kind, t.id, t.applies)
+            assert CONDITIONS[t.applies].kind in (None, *t.kinds), (kind, t.id)
+
+
+def test_conditions_read_the_cover():
+    """A flag applies on “是” only (DB4101/T 61 6.5.1.2.4 c) for 双有); 上一轮 from the second round on;
+    acceptance by the workbook's kind, whatever the cover says."""
+    double_toxic, later, acceptance = CONDITIONS["双有"], CONDITIONS["上一轮"], CONDITIONS["acceptance"]
+    assert double_toxic.holds({"double_toxic": " 是 "}, "audit")
+    assert not double_toxic.holds({"double_toxic": "否"}, "audit") and not double_toxic.holds({}, "audit")
+    assert later.holds({"round": 2.0}, "audit") and not later.holds({"round": 1.0}, "audit")
+    assert not later.holds({"round": None}, "audit")  # blank: a first round
+    assert acceptance.holds({}, "acceptance") and not acceptance.holds({"expert": "是"}, "audit")
+    assert acceptance.in_kind("acceptance") and not acceptance.in_kind("audit") and double_toxic.in_kind("park")
+
+
+def test_a_blank_condition_is_said_not_assumed():
+    expert = CONDITIONS["专家"]
+    assert expert.not_applicable("“表”", {"expert": "否"}) == "本轮审核未聘请行业专家，“表”不适用。"
+    assert expert.not_applicable("“表”", {"expert": " "}) == "（封面信息未填写是否聘请行业专家，“表”未列入，请补充后重新导出。）"
 
 
 # --- spot checks against the printed tables --------------------------------------------------------------

@@ -11,8 +11,8 @@ import pytest
 from cpxl.tables import balances, park, region, registry
 from cpxl.tables.checks import OptionIds
 from cpxl.tables.common import COVER
-from cpxl.tables.frames import frame
-from cpxl.tables.model import KINDS, YEAR_PLACEHOLDERS, Table
+from cpxl.tables import KINDS
+from cpxl.tables.model import YEAR_PLACEHOLDERS, Table
 from cpxl.udfs import FUNCTIONS
 
 EXTRA: list[Table] = [*balances.BALANCE_TABLES, *balances.ACCEPTANCE_TABLES, *park.PARK_TABLES, *region.REGION_TABLES]
@@ -87,9 +87,17 @@ def test_registries_hold_the_extra_tables(kind):
         assert (t.id in ids) == (kind in t.kinds), (kind, t.id)
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_workbook_is_read_as_its_kind(kind):
+    """The reader tells a workbook's kind by its marker table's sheet (Kind.marker); audit has none."""
+    from cpxl.workbook.read import detect_kind
+
+    assert detect_kind([t.sheet_name for t in registry(kind)]) == kind
+
+
 def test_report_sections():
-    audit = {s.number for s in frame("audit") if s.number}
-    acceptance = {s.number for s in frame("acceptance") if s.number}
+    audit = {s.number for s in KINDS["audit"].frame if s.number}
+    acceptance = {s.number for s in KINDS["acceptance"].frame if s.number}
     for t in balances.BALANCE_TABLES:
         assert t.section in audit and t.section in acceptance, t.id
     for t in balances.ACCEPTANCE_TABLES:

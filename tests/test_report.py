@@ -20,7 +20,7 @@ from cpxl.errors import CpxlError, OutputExists
 from cpxl.report import export_report
 from cpxl.report.compute import derive, feasibility_options
 from cpxl.report.context import report_frame
-from cpxl.tables.frames import frame
+from cpxl.tables import KINDS
 from cpxl.workbook.read import read_workbook
 
 HEADINGS = ("Heading 1", "Heading 2", "Heading 3", "Heading 4")
@@ -104,7 +104,7 @@ def test_every_frame_heading_in_order(reports, kind):
     assert got == expected
     # the frame of 附录B itself, as a subsequence
     it = iter(got)
-    assert all(any(g == s.heading for g in it) for s in frame(kind))
+    assert all(any(g == s.heading for g in it) for s in KINDS[kind].frame)
     # 7.2.x: one subsection per analysed option (附录B.1 7.2.1 方案一 …)
     subs = [h for h in got if re.match(r"7\.2\.\d+ 方案", h)]
     assert len(subs) == len(options)
@@ -116,7 +116,7 @@ def test_every_filled_table_under_its_section_with_chapter_caption(reports, kind
     path, _result, doc = reports[kind]
     book = read_workbook(path)
     d = derive(book)
-    frame_numbers = {s.number: s for s in frame(kind)}
+    frame_numbers = {s.number: s for s in KINDS[kind].frame}
     sections = dict((h, items) for h, items in sections_of(doc))
     checked = 0
     for table in book.registry:
@@ -252,7 +252,7 @@ def test_auditor_text_verbatim_and_pending_only_where_empty(reports, demo):
     book = read_workbook(demo[0])
     texts = book.section_texts
     assert texts, "示例应有章节文字"
-    secs = {s.number or s.title: s for s in frame("audit")}
+    secs = {s.number or s.title: s for s in KINDS["audit"].frame}
     by_heading = dict(sections_of(doc))
     for key, s in secs.items():
         items = by_heading[s.heading]
@@ -437,8 +437,6 @@ def test_annex_forms_as_printed_in_appendix_e(demo, tmp_path):
     附图 with its 附图一 … slots (DB4101/T 61—2023 附录E, 6.10.1, 7.6.1, 附录C C.3 a))."""
     from docx import Document
 
-    from cpxl.tables.frames import FIGURE_SLOTS
-
     out = export_report(demo[1], tmp_path / "验收报告.docx")
     doc = Document(str(out.path))
     paras = [p.text for p in doc.paragraphs]
@@ -451,7 +449,7 @@ def test_annex_forms_as_printed_in_appendix_e(demo, tmp_path):
     assert any("审核单位联系人签名：" in c for c in cells) and "签名" in cells
     slots = [p for p in paras if re.match(r"附图[一二三四五六七八九十]+　", p)]
     assert slots == [f"附图{n}　{name}" for n, name in zip(
-        ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三"), FIGURE_SLOTS["acceptance"])]
+        ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三"), KINDS["acceptance"].figures)]
 
 
 def test_checkboxes_tick_only_what_the_workbook_says():

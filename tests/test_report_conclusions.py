@@ -7,14 +7,15 @@ from __future__ import annotations
 import pytest
 
 from cpxl.report import analysis as A
+from cpxl.tables import KINDS
 from cpxl.workbook.read import read_workbook
 
-from test_report_text import CLAIMS, D24, FILES, TEMPLATES, ZERO, case, text
+from test_report_text import CLAIMS, D24, TEMPLATES, ZERO, case, text
 
 
 @pytest.fixture(scope="module")
 def books():
-    return {kind: read_workbook(TEMPLATES / name) for kind, name in FILES.items()}
+    return {kind.id: read_workbook(TEMPLATES / kind.workbook_file) for kind in KINDS.values()}
 
 
 def no_claim(s: str) -> None:

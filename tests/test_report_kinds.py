@@ -10,7 +10,7 @@ from test_report import HEADINGS, body_items, captions, paragraphs, sections_of,
 
 from cpxl.report import export_report
 from cpxl.report.compute import derive
-from cpxl.tables.frames import frame
+from cpxl.tables import KINDS
 from cpxl.workbook.read import read_workbook
 
 
@@ -29,7 +29,7 @@ def built(park_workbook, region_workbook, tmp_path_factory):
 def test_frame_headings_in_order(built, kind):
     _book, _result, doc = built[kind]
     got = [p.text for _k, style, p in body_items(doc) if style in HEADINGS[:3]]
-    want = [s.heading for s in frame(kind)]
+    want = [s.heading for s in KINDS[kind].frame]
     if kind == "region":  # the full per-enterprise lists summarised in the body go to an annex
         want.append("附件")
     assert got == want
@@ -40,7 +40,7 @@ def test_tables_under_their_sections(built, kind):
     path, _result, doc = built[kind]
     book = read_workbook(path)
     d = derive(book)
-    secs = {s.number: s for s in frame(kind)}
+    secs = {s.number: s for s in KINDS[kind].frame}
     by_heading = dict(sections_of(doc))
     placed = 0
     for table in book.registry:

@@ -12,16 +12,15 @@ from docx.shared import Pt
 from docxtpl import DocxTemplate
 
 from cpxl.report.export import jinja_env
-from cpxl.report.templates import FILES, build_template, template_path
-
-KINDS = sorted(FILES)
+from cpxl.report.templates import build_template, template_path
+from cpxl.tables import KINDS
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_templates_in_package_are_current(kind):
     """cpxl/report/templates/*.docx is what `python -m cpxl.report.templates` writes today."""
     assert template_path(kind).read_bytes() == build_template(kind), (
-        f"报告模板 {FILES[kind]} 已过期：运行 python -m cpxl.report.templates")
+        f"报告模板 {KINDS[kind].report_template} 已过期：运行 python -m cpxl.report.templates")
 
 
 def _style(doc, name):

@@ -17,12 +17,11 @@ import pytest
 
 from cpxl.report import analysis as A
 from cpxl.report.compute import derive
+from cpxl.tables import KINDS
 from cpxl.tables.common import COVER
 from cpxl.workbook.read import read_workbook, typed
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "xlsx_templates"
-FILES = {"audit": "清洁生产审核工作簿.xlsx", "acceptance": "清洁生产审核验收工作簿.xlsx", "park": "园区清洁生产审核工作簿.xlsx",
-         "region": "区域行业清洁生产审核工作簿.xlsx"}
 
 BASE_COVER = {"company": "甲公司", "base_year": 2025, "round": 1, "main_product": "啤酒"}
 
@@ -37,7 +36,7 @@ ZERO = re.compile(r"(?<![\d.])0 ?(项|个|家|种|台|人|条|处|类|万元|tce
 
 @pytest.fixture(scope="module")
 def books():
-    return {kind: read_workbook(TEMPLATES / name) for kind, name in FILES.items()}
+    return {kind.id: read_workbook(TEMPLATES / kind.workbook_file) for kind in KINDS.values()}
 
 
 def _rows(table, rows: list[dict]) -> list[dict]:
@@ -421,10 +420,17 @@ def test_park_options_blank_investment(books):
 # ---- every generator on a blank workbook --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["audit", "acceptance", "park", "region"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_analyses_sections_of_its_own_frame(kind):
+    """cpxl.report.analysis.<kind id> holds the kind's SECTIONS, keyed by the numbers (or titles) of its frame."""
+    frame = {s.number or s.title for s in KINDS[kind].frame}
+    assert A.sections(kind) and set(A.sections(kind)) <= frame
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_every_generator_claims_nothing_on_a_blank_workbook(books, kind):
     f = A.Facts(derive(books[kind]), kind, books[kind].years)
-    for key in A.GENERATORS[kind]:
+    for key in A.sections(kind):
         s = text(A.generate(kind, key, f))
         for c in CLAIMS:
             assert c not in s, (kind, key, s)

@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cpxl.tables import registry
-from cpxl.workbook.build import TEMPLATE_FILES, build_workbook, save_workbook, template_parts
+from cpxl.tables import KINDS, registry
+from cpxl.workbook.build import build_workbook, save_workbook, template_parts
 from cpxl.workbook.layout import Layout
 from cpxl.workbook.read import parse_date, parse_number, read_workbook
 
@@ -143,7 +143,7 @@ def test_parse_date(raw):
 
 def test_templates_in_repo_are_current(tmp_path):
     """xlsx_templates/ holds what `python -m cpxl.workbook.build xlsx_templates` writes today."""
-    for kind, name in TEMPLATE_FILES.items():
+    for kind, name in ((k.id, k.workbook_file) for k in KINDS.values()):
         committed = ROOT / "xlsx_templates" / name
         assert committed.exists(), f"缺少模板 {name}：运行 python -m cpxl.workbook.build xlsx_templates"
         fresh = _save(tmp_path, kind, name=name)

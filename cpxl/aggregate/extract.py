@@ -20,7 +20,7 @@ from cpxl.calc.parameters import (
 )
 from cpxl.errors import CpxlError, UnreadableWorkbook
 from cpxl.fsnames import clean_text, display_name
-from cpxl.tables import KIND_NAMES, Registry
+from cpxl.tables import KINDS, Registry
 from cpxl.tables.model import EIGHT_CATEGORIES
 from cpxl.values import MONEY_UNITS, money
 from cpxl.values import as_number as num
@@ -49,8 +49,8 @@ def read_enterprise(path: Path, *, full: bool = False) -> Book:
     Its registry is the tables to check: 参数 is read (coefficients, factors) but not put through the generic
     checks — its rows are checked where they are used, by parameters_from_rows (problems become notes)."""
     book = read_workbook(path) if full else read_workbook(path, only=AGGREGATED_TABLES)
-    if book.kind not in ("audit", "acceptance"):
-        raise UnreadableWorkbook(f"不是企业审核工作簿（为{KIND_NAMES.get(book.kind, book.kind)}工作簿）：{path}")
+    if KINDS[book.kind].subject != "enterprise":
+        raise UnreadableWorkbook(f"不是企业审核工作簿（为{KINDS[book.kind].name}工作簿）：{path}")
     if full:
         return book
     return replace(book, registry=Registry(book.kind, [t for t in book.registry if t.id != "参数"]))

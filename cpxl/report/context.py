@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from cpxl.tables import KIND_NAMES
-from cpxl.tables.frames import FIGURE_SLOTS, Section, frame
+from cpxl.tables import CONDITIONS, KINDS
+from cpxl.tables.frames import Section
 from cpxl.tables.model import Column, Table
 
 from . import charts, diagrams
@@ -29,7 +29,6 @@ from .analysis import Facts, generate, n
 from .compute import Derived, OptionEconomics, d12_totals, derive, feasibility_options, filled, num, text
 from . import annex_forms
 from .tables import Page, field_pairs, fmt, form_xml, grid_xml, has_data
-from .templates import TITLES
 
 CN_NUM = "零一二三四五六七八九十"
 
@@ -46,21 +45,6 @@ def cn_number(k: int) -> str:
 
 
 # ---- where tables go -----------------------------------------------------------------------------------------
-
-#: Sentences for tables that do not apply, by the table's condition (DB4101/T 61 6.5.1.2.4 c) etc.).
-NOT_APPLICABLE = {
-    "双有": "企业不属于“双有”企业，{what}不适用。",
-    "双超": "企业不属于“双超”企业，{what}不适用。",
-    "超能耗限额": "企业不属于超能耗限额企业，{what}不适用。",
-    "专家": "本轮审核未聘请行业专家，{what}不适用。",
-    "上一轮": "本轮为企业首轮清洁生产审核，{what}不适用。",
-    "acceptance": "{what}仅用于审核验收报告。",
-}
-
-#: 封面信息 field behind each condition; when it is blank the condition is unknown, not “否”.
-CONDITION_FIELDS = {"双有": ("double_toxic", "是否为“双有”企业"), "双超": ("double_exceed", "是否为“双超”企业"),
-                    "超能耗限额": ("energy_limit", "是否超能耗限额"), "专家": ("expert", "是否聘请行业专家"),
-                    "上一轮": ("round", "审核轮次")}
 
 def _in_row_unit(row: dict, keys: tuple[str, ...]) -> dict:
     """Shares on a row whose unit is “%” in per cent (表P.1 附表1: a share entered as 35 % (0.35) reads 35)."""
@@ -143,13 +127,13 @@ class Built:
 def report_frame(kind: str, options: list[OptionEconomics]) -> list[Section]:
     """The frame of `kind` with one 7.2.x subsection per feasibility-analysed option (附录B.1 7.2.1 方案一…)."""
     out = []
-    sections = frame(kind)
+    sections = KINDS[kind].frame
     if kind == "region" and not any(s.title == "附件" for s in sections):
         # full per-enterprise lists summarised in the body (附录A has no annex of its own)
         sections = [*sections, Section("", "附件", "")]
     for s in sections:
         out.append(s)
-        if s.number == "7.2" and kind in ("audit", "acceptance"):
+        if s.number == "7.2" and KINDS[kind].subject == "enterprise":
             for i, o in enumerate(options, 1):
                 out.append(Section(f"7.2.{i}", f"方案{cn_number(i)}：{o.name or o.option_id}（{o.option_id}）",
                                    "6.8.2.1–6.8.2.5 方案介绍；技术评估（资料来源、技术可行性结论）；环境评估（数据来源、核算过程，"
@@ -163,19 +147,15 @@ def placements(book, kind: str, d: Derived, sections: list[Section]) -> dict[str
     numbers = {s.number or s.title for s in sections}
     out: dict[str, list[Part]] = {}
     for table in book.registry:
-        if not table.report or kind not in table.kinds or (table.applies == "acceptance" and kind != "acceptance"):
+        condition = CONDITIONS[table.applies]
+        if not table.report or kind not in table.kinds or not condition.in_kind(kind):
             continue
         section = table.section_in(kind)
         if not section or section not in numbers:
             continue
         rows = _rows(d, table)
-        if not book.applies(table) and table.applies != "acceptance":
-            what = f"“{table.title}”"
-            cond = CONDITION_FIELDS.get(table.applies)
-            if cond and not filled(book.cover.get(cond[0])):  # the condition is not given: say so, assume nothing
-                sentence = f"（封面信息未填写{cond[1]}，{what}未列入，请补充后重新导出。）"
-            else:
-                sentence = NOT_APPLICABLE.get(table.applies, "{what}不适用。").format(what=what)
+        if not book.applies(table):
+            sentence = condition.not_applicable(f"“{table.title}”", book.cover)
             out.setdefault(section, []).append(Part(table, table.title, [], table.id, sentence=sentence))
             continue
         split = table.report.split
@@ -467,7 +447,7 @@ def cover_context(book) -> dict:
     out["report_month"] = f"{when.year}年{when.month}月"
     industry, code = text(c.get("industry")), text(c.get("industry_code"))
     out["industry_full"] = f"{industry}（{code}）" if code else industry
-    if text(c.get("expert")) != "是":
+    if not CONDITIONS["专家"].holds(c, book.kind):
         for k in ("expert_name", "expert_unit", "expert_title", "expert_field"):
             out[k] = out[k] or "/"
     return out
@@ -748,7 +728,7 @@ class Builder:
     # -- all
     def build(self) -> Built:
         d = self.d
-        options = feasibility_options(d) if self.kind in ("audit", "acceptance") else []
+        options = feasibility_options(d) if KINDS[self.kind].subject == "enterprise" else []
         sections = report_frame(self.kind, options)
         placed = placements(self.book, self.kind, d, sections)
         facts = Facts(d, self.kind, self.years)
@@ -822,8 +802,8 @@ class Builder:
                 toc.append({"level": s.level, "text": s.heading})
         company = text(self.book.cover.get("company"))
         report = {
-            "title": TITLES[self.kind],
-            "kind": KIND_NAMES[self.kind],
+            "title": KINDS[self.kind].report_title,
+            "kind": KINDS[self.kind].name,
             "header": f"{company}{_title_suffix(self.kind, company)}",
             "version": text(self.book.cover.get("version")) or "送审稿",
             "organizer": text(self.book.cover.get("organizer")) or (_organizer(company) if self.kind == "park" else company),
@@ -843,7 +823,7 @@ class Builder:
         """附图一、附图二 …: one page per prescribed figure (the style 附件标注 begins a page), for the auditor's
         picture (附录C C.3 a))."""
         out = []
-        for i, name in enumerate(FIGURE_SLOTS.get(self.kind, ()), 1):
+        for i, name in enumerate(KINDS[self.kind].figures, 1):
             out += [self.para(f"附图{cn_number(i)}　{name}", "附件标注"), self.para("（在此处插入图片）")]
         return out
 
@@ -878,11 +858,9 @@ def _part_totals(t: Table, rows: list[dict]) -> dict | None:
 
 
 def _title_suffix(kind: str, company: str) -> str:
-    if kind == "park":
-        return "清洁生产审核报告"
-    if kind == "region":
-        return "清洁生产审核报告"
-    return TITLES[kind]
+    if KINDS[kind].subject == "enterprise":
+        return KINDS[kind].report_title
+    return "清洁生产审核报告"  # the park's or region's name already says which
 
 
 def _organizer(name: str) -> str:

@@ -34,12 +34,12 @@ from markupsafe import Markup
 
 from cpxl.errors import CpxlError
 from cpxl.safeio import atomic_path, check_target, parent_death_signal, temp_dir
-from cpxl.tables import KIND_NAMES, KINDS
+from cpxl.tables import KINDS
 from cpxl.workbook.read import regular_file
 
 from . import ooxml as X
 from .tables import Page
-from .templates import TITLES, template_path
+from .templates import template_path
 
 PDF_TIMEOUT = 300  # seconds for LibreOffice to convert one report
 RENDER_SECONDS = int(os.environ.get("CPXL_RENDER_SECONDS", "300"))  # the whole rendering of one report, in its process
@@ -119,7 +119,7 @@ def _check_kind(book_kind: str, report_kind: str, path: Path) -> None:
     if book_kind == report_kind or (book_kind == "acceptance" and report_kind == "audit"):
         return
     raise ReportError(
-        f"工作簿是{KIND_NAMES[book_kind]}工作簿，不能导出{TITLES[report_kind]}（请用 --kind {book_kind} 或对应类型的工作簿）：{path}"
+        f"工作簿是{KINDS[book_kind].name}工作簿，不能导出{KINDS[report_kind].report_title}（请用 --kind {book_kind} 或对应类型的工作簿）：{path}"
     )
 
 

@@ -165,12 +165,12 @@ SECTION_TEXT = Table(
 
 
 def helper_tables(kind: str) -> list[Table]:
-    from .frames import section_rows
+    from .kinds import KINDS
 
     return [
         COVER,
         replace(PARAMETERS, rows=parameter_rows()),
-        replace(SECTION_TEXT, rows=section_rows(kind)),
+        replace(SECTION_TEXT, rows=KINDS[kind].section_rows()),
         replace(CODES, rows=code_rows()),
     ]
 

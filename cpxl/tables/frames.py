@@ -192,19 +192,10 @@ _REGION = [
     S("5", "结论", "附录A 第5章 总结区域协同审核的主要结论。"),
 ]
 
-FRAMES: dict[str, list[Section]] = {
-    "audit": _AUDIT_1_TO_7 + _AUDIT_END,
-    "acceptance": _AUDIT_1_TO_7 + _ACCEPTANCE_END,
-    "park": _PARK,
-    "region": _REGION,
-}
-
-
-def frame(kind: str) -> list[Section]:
-    try:
-        return FRAMES[kind]
-    except KeyError:
-        raise KeyError(f"没有“{kind}”类报告框架，可选：{'、'.join(FRAMES)}") from None
+AUDIT = (*_AUDIT_1_TO_7, *_AUDIT_END)
+ACCEPTANCE = (*_AUDIT_1_TO_7, *_ACCEPTANCE_END)
+PARK = tuple(_PARK)
+REGION = tuple(_REGION)
 
 
 #: 章节文字 rows for the feasibility analysis of each medium/high-cost option (7.2.1 方案一 …): the report
@@ -214,34 +205,15 @@ OPTION_REQUIREMENT = ("6.8.2.1–6.8.2.5 第{i}个中/高费方案（按表ECO.1
                       "可行性结论。写一行“【数据分析】”插入由表ECO.1计算的经济评估（净现值、内部收益率、投资回收期）。")
 
 
-def section_text_rows(kind: str, texts) -> list[dict]:
-    """`章节文字` rows of `kind` as build data, each with the text `texts` gives for its 章节号 (or title)."""
-    rows = []
-    for number, title, requirement in section_rows(kind):
-        row = {"number": number, "title": title, "requirement": requirement}
-        text = texts.get(number or title)
-        rows.append({**row, "text": text} if text else row)
-    return rows
-
-
-def section_rows(kind: str) -> tuple[tuple[str, str, str], ...]:
-    """Rows of the `章节文字` sheet: (章节号, 标题, 编写要求); audit and acceptance add 7.2.1–7.2.8 for the
-    options' feasibility analyses."""
-    rows = []
-    for s in FRAMES.get(kind, []):
-        rows.append((s.number, s.title, s.requirement))
-        if s.number == "7.2" and kind in ("audit", "acceptance"):
-            rows += [(f"7.2.{i}", f"方案{_CN[i]}", OPTION_REQUIREMENT.format(i=i)) for i in range(1, OPTION_ROWS + 1)]
-    return tuple(rows)
+def option_rows() -> tuple[tuple[str, str, str], ...]:
+    """`章节文字` rows (章节号, 标题, 编写要求) 7.2.1–7.2.8 of an enterprise report, after 7.2."""
+    return tuple((f"7.2.{i}", f"方案{_CN[i]}", OPTION_REQUIREMENT.format(i=i)) for i in range(1, OPTION_ROWS + 1))
 
 
 #: The figures of 附图 (DB4101/T 61—2023 6.10.1; the acceptance report adds 7.6.1's), one slot each, labelled
 #: 附图一、附图二 … at the top left (附录C C.3 a)); “若有” items stay: the auditor deletes what does not apply.
-_AUDIT_FIGURES = (
+AUDIT_FIGURES = (
     "企业地理位置图", "厂区和车间平面布置图", "组织机构图", "企业信息公示截图", "清洁生产宣贯培训图片", "现场考察图片",
     "外聘行业专家指导现场图（若有）", "已实施的主要方案前后对比", "拟实施的主要方案部位", "清洁生产审核评估现场照片（备案版）",
 )
-FIGURE_SLOTS = {
-    "audit": _AUDIT_FIGURES,
-    "acceptance": (*_AUDIT_FIGURES, "主要清洁生产方案实施前后图片", "审核结果公示截图", "清洁生产审核验收照片（备案版）"),
-}
+ACCEPTANCE_FIGURES = (*AUDIT_FIGURES, "主要清洁生产方案实施前后图片", "审核结果公示截图", "清洁生产审核验收照片（备案版）")

@@ -10,9 +10,6 @@ from .checks import Check
 
 ColumnType = Literal["text", "number", "integer", "percent", "date", "year"]
 
-#: Report kinds (one workbook template and one report frame each).
-KINDS = ("audit", "acceptance", "park", "region")
-
 #: The eight cause / option categories of DB11/T 1156 附录 A, in the standard's order.
 EIGHT_CATEGORIES = ("原辅材料和资源能源", "生产工艺", "设备", "过程控制", "产品", "废弃物", "管理", "员工")
 
@@ -171,10 +168,6 @@ class Report:
 PLAIN = Report()
 
 
-#: When a table applies. Conditions name a flag of `封面信息` or the report kind.
-Condition = Literal["always", "双有", "双超", "超能耗限额", "上一轮", "专家", "acceptance"]
-
-
 @dataclass(frozen=True)
 class Table:
     """A required table: a grid (`columns`), a form (`fields`), or a form above a grid.
@@ -195,7 +188,7 @@ class Table:
     row_keys: tuple[str, ...] = ()
     free_rows: int = 8  # blank input rows below the fixed ones in the template
     total_label: str | None = None
-    applies: Condition = "always"
+    applies: str = "always"  # the id of a Condition (cpxl.tables.kinds.CONDITIONS)
     optional: bool = False  # may stay empty even when it applies (e.g. D.29 without experts)
     note: str = ""
     checks: tuple[Check, ...] = ()  # rules beyond the columns' own (cpxl.tables.checks)

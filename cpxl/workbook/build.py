@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from cpxl.safeio import atomic_path
-from cpxl.tables import KIND_NAMES, Registry, registry
+from cpxl.tables import CONDITIONS, KINDS, Registry, registry
 from cpxl.tables.common import CODE_RANGES, CODES, COVER, PARAMETER_NAMES, PARAMETER_RANGES, PARAMETERS
 from cpxl.tables.model import Column, Field, Table
 
@@ -135,7 +135,7 @@ def build_workbook(kind: str, data: Mapping[str, object] | None = None, function
         wb.defined_names[f"cp_{key}"] = DefinedName(f"cp_{key}", attr_text=refs.cover_ref(key))
     for name, ref in lookup_names(reg).items():
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
-    wb.properties.title = f"{KIND_NAMES[kind]}工作簿"
+    wb.properties.title = f"{KINDS[kind].name}工作簿"
     wb.properties.subject = kind
     wb.properties.creator = "cpxl"
     # Fixed timestamps keep generated templates byte-stable for the staleness test.
@@ -418,7 +418,7 @@ def _default_width(col: Column) -> float:
 
 
 def _write_index(ws, reg: Registry) -> None:
-    ws.cell(1, 1, f"{KIND_NAMES[reg.kind]}工作簿 — 目录").font = TITLE_FONT
+    ws.cell(1, 1, f"{KINDS[reg.kind].name}工作簿 — 目录").font = TITLE_FONT
     ws.merge_cells("A1:G1")
     note = ws.cell(2, 1, "黄色单元格由审核人填写；蓝色斜体为公式计算，请勿覆盖。“状态”随填写自动更新；运行 cpxl check 检查全部规则。")
     note.font = NOTE_FONT
@@ -432,7 +432,7 @@ def _write_index(ws, reg: Registry) -> None:
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheet(table.sheet_name)}!A1", display=table.id)
         link.font = Font(name="宋体", size=10, color="0563C1", underline="single")
         link.border = BORDER
-        values = (i, None, table.title, table.section or "—", _APPLIES.get(table.applies, table.applies), table.source)
+        values = (i, None, table.title, table.section or "—", CONDITIONS[table.applies].label, table.source)
         for j, value in enumerate(values, start=1):
             if j != 2:
                 _style(ws.cell(r, j, value))
@@ -441,17 +441,6 @@ def _write_index(ws, reg: Registry) -> None:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
     _page_setup(ws)
-
-
-_APPLIES = {
-    "always": "均需填写",
-    "双有": "“双有”企业",
-    "双超": "“双超”企业",
-    "超能耗限额": "超能耗限额企业",
-    "上一轮": "非首轮审核",
-    "专家": "聘请行业专家时",
-    "acceptance": "验收报告",
-}
 
 
 def _status_formula(table: Table) -> str:
@@ -468,15 +457,6 @@ def _status_formula(table: Table) -> str:
     return f'=IF({filled}>0,"已填写","未填写")'
 
 
-#: The blank workbooks committed in xlsx_templates/, one per kind.
-TEMPLATE_FILES = {
-    "audit": "清洁生产审核工作簿.xlsx",
-    "acceptance": "清洁生产审核验收工作簿.xlsx",
-    "park": "园区清洁生产审核工作簿.xlsx",
-    "region": "区域行业清洁生产审核工作簿.xlsx",
-}
-
-
 def template_parts(path: Path) -> dict[str, bytes]:
     """A workbook's zip members without docProps/core.xml (which carries the save time)."""
     import zipfile
@@ -491,7 +471,7 @@ def refresh_templates(directory: Path) -> list[Path]:
     import tempfile
 
     written = []
-    for kind, name in TEMPLATE_FILES.items():
+    for kind, name in ((k.id, k.workbook_file) for k in KINDS.values()):
         target = Path(directory) / name
         with tempfile.TemporaryDirectory() as tmp:
             fresh = write_template(kind, Path(tmp) / name)

@@ -13,6 +13,7 @@ from functools import singledispatch
 
 import pandas as pd
 
+from cpxl.tables import CONDITIONS
 from cpxl.tables import checks as C
 from cpxl.tables.model import EIGHT_CATEGORIES
 
@@ -88,13 +89,13 @@ def _presence(book: Book, data: TableData) -> Iterator[Finding]:
     applies = book.applies(table)
     if not data.present:
         if applies:
-            severity = "warning" if table.optional or table.applies == "acceptance" and book.kind != "acceptance" else "error"
+            severity = "warning" if table.optional else "error"
             yield Finding(table.sheet_name, "", severity, "missing_table", f"缺少工作表“{table.sheet_name}”（{table.source}）")
         return
     has_inputs = any(not c.computed and c.key not in table.row_keys for c in table.columns)
     if applies and not table.optional and has_inputs and data.empty and table.id not in ("参数", "章节文字"):
-        why = {"双有": "本企业为“双有”企业，", "双超": "本企业为“双超”企业，", "专家": "已聘请行业专家，"}.get(table.applies, "")
-        yield Finding(data.sheet, "A1", "error", "empty_table", f"{why}表{table.id}“{table.title}”未填写")
+        reason = CONDITIONS[table.applies].reason
+        yield Finding(data.sheet, "A1", "error", "empty_table", f"{reason}表{table.id}“{table.title}”未填写")
 
 
 def _fields(data: TableData) -> Iterator[Finding]:

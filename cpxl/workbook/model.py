@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cpxl.tables import Registry
+from cpxl.tables import CONDITIONS, Registry
 from cpxl.tables.common import COVER, PARAMETERS, SECTION_TEXT
 from cpxl.tables.model import Table
 from cpxl.values import filled
@@ -123,19 +123,9 @@ class Book:
         b = self.base_year
         return (b - 2, b - 1, b) if b else None
 
-    def flag(self, key: str) -> bool:
-        return str(self.cover.get(key) or "").strip() == "是"
-
     def applies(self, table: Table) -> bool:
-        return {
-            "always": True,
-            "双有": self.flag("double_toxic"),
-            "双超": self.flag("double_exceed"),
-            "超能耗限额": self.flag("energy_limit"),
-            "专家": self.flag("expert"),
-            "上一轮": (self.cover.get("round") or 1) > 1,
-            "acceptance": self.kind == "acceptance",
-        }.get(table.applies, True)
+        """Whether `table` applies to this workbook (its condition, on 封面信息 or the kind)."""
+        return CONDITIONS[table.applies].holds(self.cover, self.kind)
 
     def rows(self, table_id: str) -> list[dict]:
         """The table's rows ([] when the table is not in the book or its sheet is missing)."""

@@ -21,7 +21,7 @@ from python_calamine import CalamineWorkbook
 
 from cpxl.errors import UnreadableWorkbook
 from cpxl.values import EXCEL_ERRORS, as_number, filled, normalize_text, parse_date, parse_number  # noqa: F401 (re-exported)
-from cpxl.tables import KIND_NAMES, KINDS, Registry, registry
+from cpxl.tables import KINDS, Registry, registry
 from cpxl.tables.common import COVER
 from cpxl.tables.model import Column, Field, Table
 
@@ -328,11 +328,9 @@ def preflight(path: Path, sheets=()) -> Workbook:
 
 
 def detect_kind(sheet_names: list[str]) -> str:
+    """The kind whose marker table (`Kind.marker`) has a sheet; else audit, the kind without one."""
     ids = {name.split(" ")[0] for name in sheet_names}
-    for kind, marker in (("park", "P.1"), ("region", "R.1"), ("acceptance", "ACC.1")):
-        if marker in ids:
-            return kind
-    return "audit"
+    return next((k.id for k in KINDS.values() if k.marker in ids), "audit")
 
 
 def find_sheet(table: Table, sheet_names: list[str]) -> str | None:
@@ -402,7 +400,7 @@ def _read(path: Path, wb: Workbook, kind: str | None, only: Collection[str] | No
     missing = [t.sheet_name for t in reg if not tables[t.id].present]
     if len(missing) > len(reg.tables) / 2:
         raise UnreadableWorkbook(
-            f"不是完整的{KIND_NAMES[kind]}工作簿：缺少 {len(missing)}/{len(reg.tables)} 张标准工作表"
+            f"不是完整的{KINDS[kind].name}工作簿：缺少 {len(missing)}/{len(reg.tables)} 张标准工作表"
             f"（如“{missing[0]}”“{missing[-1]}”），请用 cpxl new 生成的模板填写：{path}"
         )
     extra = [n for n in names if n not in used and n != "目录"] if only is None else []

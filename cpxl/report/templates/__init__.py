@@ -26,17 +26,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from cpxl.report.ooxml import LATIN, SIZES, W
+from cpxl.tables import KINDS
 
 HERE = Path(__file__).parent
-
-FILES = {"audit": "audit.docx", "acceptance": "acceptance.docx", "park": "park.docx", "region": "region.docx"}
-
-TITLES = {
-    "audit": "清洁生产审核报告",
-    "acceptance": "清洁生产审核验收报告",
-    "park": "园区清洁生产审核报告",
-    "region": "区域/行业清洁生产审核报告",
-}
 
 
 #: Body text width [twips]: A4 210 mm less 2 × 25 mm margins (_page_setup).
@@ -44,7 +36,7 @@ TEXT_WIDTH = 11906 - 2 * 1417
 
 
 def template_path(kind: str) -> Path:
-    return HERE / FILES[kind]
+    return HERE / KINDS[kind].report_template
 
 
 # ---- styles ------------------------------------------------------------------------------------------
@@ -162,7 +154,8 @@ def _cover_styles(park: bool = False) -> list[StyleSpec]:
     ]
 
 
-STYLE_SETS = {"audit": _enterprise_styles, "acceptance": _enterprise_styles, "park": _park_styles, "region": _enterprise_styles}
+def _styles(kind: str) -> list[StyleSpec]:
+    return _park_styles() if KINDS[kind].subject == "park" else _enterprise_styles()
 
 
 def _half_points(size: str) -> int:
@@ -416,7 +409,7 @@ def _grid_table(doc, header: list[str], body: list[list[str]], widths_mm: list[f
 def _cover_enterprise(doc, kind: str) -> None:
     """图A.1 / 图A.2 封面, 图A.3 内封一, 图A.4 内封二, 图A.5 内封三, 图A.6 内封四."""
     _para(doc, "{{ cover.company }}", "封面单位")
-    _para(doc, TITLES[kind], "封面标题")
+    _para(doc, KINDS[kind].report_title, "封面标题")
     _para(doc, "（第{{ cover.round_cn }}轮）", "封面副标题")
     for _ in range(9):
         _para(doc, "", "封面信息")
@@ -606,7 +599,7 @@ def build_template(kind: str) -> bytes:
     """The template of `kind` as .docx bytes — identical on every run (fixed dates, zip times)."""
     doc = Document()
     _defaults(doc)
-    for spec in STYLE_SETS[kind]():
+    for spec in _styles(kind):
         _apply(doc, spec)
     _table_style(doc)
     _settings(doc)
@@ -616,9 +609,10 @@ def build_template(kind: str) -> bytes:
 
     cover = doc.sections[0]
     _page_setup(cover)
-    if kind in ("audit", "acceptance"):
+    subject = KINDS[kind].subject
+    if subject == "enterprise":
         _cover_enterprise(doc, kind)
-    elif kind == "park":
+    elif subject == "park":
         _cover_park(doc)
     else:
         _cover_region(doc)
@@ -640,8 +634,7 @@ def build_template(kind: str) -> bytes:
     cp = doc.core_properties
     cp.author = "cpxl"
     cp.last_modified_by = "cpxl"
-    cp.title = TITLES[kind]
-    cp.subject = TITLES[kind]
+    cp.title = cp.subject = KINDS[kind].report_title
     cp.comments = ""
     cp.revision = 1
     cp.created = cp.modified = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -664,11 +657,11 @@ def _stable_zip(data: bytes) -> bytes:
 
 def write_templates(directory: Path = HERE) -> list[Path]:
     paths = []
-    for kind, name in FILES.items():
-        path = Path(directory) / name
-        path.write_bytes(build_template(kind))
+    for kind in KINDS.values():
+        path = Path(directory) / kind.report_template
+        path.write_bytes(build_template(kind.id))
         paths.append(path)
     return paths
 
 
-__all__ = ["FILES", "TITLES", "template_path", "build_template", "write_templates"]
+__all__ = ["template_path", "build_template", "write_templates"]
