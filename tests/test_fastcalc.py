@@ -347,6 +347,20 @@ def test_shapes_are_compiled_once(tmp_path, monkeypatch):
     assert got["B200"] == 401 and len(calls) == 1
 
 
+def test_copies_down_a_column_are_recognised_by_their_text(tmp_path):
+    # the same text in another row is another formula: B2 "=A1*2" reads the row above,
+    # B1 "=A1*2" its own row; C3 after C1:C2 in the same column but with a new reference
+    got = fast(tmp_path, {
+        "A1": 1, "A2": 10, "A3": 100,
+        "B1": "=A1*2", "B2": "=A1*2", "B3": "=A3*2",  # 2, 2, 200
+        "C1": '=A1&"{0}"', "C2": '=A2&"{0}"', "C3": '=A3&"{0}"&B3',  # "1{0}", "10{0}", "100{0}200"
+        "D1": "=$A$1+A1", "D2": "=$A$1+A2", "D3": "=E3",  # 2, 11, blank E3 -> 0
+    })
+    assert [got["B1"], got["B2"], got["B3"]] == [2, 2, 200]
+    assert [got["C1"], got["C2"], got["C3"]] == ["1{0}", "10{0}", "100{0}200"]
+    assert [got["D1"], got["D2"], got["D3"]] == [2, 11, 0]
+
+
 @pytest.fixture(scope="module")
 def demo_book(demo_audit):
     return demo_audit

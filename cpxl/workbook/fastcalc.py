@@ -2826,13 +2826,68 @@ def _references(book: Book, sid: int, toks: tuple) -> list:
     return out
 
 
-@dataclass
-class _Formula:
-    sid: int
-    row: int
-    col: int
-    func: Callable
-    deps: list  # (sid, r1, c1, r2, c2)
+class _Shape:
+    """One distinct formula of a sheet (R1C1): its compiled function and its references."""
+
+    __slots__ = ("func", "refs", "live")
+
+    def __init__(self, func: Callable, refs: list):
+        self.func, self.refs = func, refs
+        self.live: dict[int, list] = {}  # column -> the references that may reach a formula cell
+
+    def live_refs(self, book: Book, col: int) -> list:
+        """The references of a copy in column ``col`` whose columns hold formula cells: only
+        those can make it depend on another formula."""
+        hit = self.live.get(col)
+        if hit is None:
+            hit = []
+            for dsid, spec, fixed in self.refs:
+                if spec is None:
+                    dsid, c1, c2 = fixed[0], fixed[2], fixed[4]
+                else:
+                    c1 = spec.c1 if spec.abs[1] else spec.c1 + col
+                    c2 = spec.c2 if spec.abs[3] else spec.c2 + col
+                    c1, c2 = min(c1, c2), max(c1, c2)
+                frows = book.data[dsid].formula_rows
+                if any(c1 <= k <= c2 for k in frows):
+                    hit.append((dsid, spec, fixed))
+            self.live[col] = hit
+        return hit
+
+
+class _RowCopies:
+    """A formula's text as copied to other rows of its column: ``text_at(r)`` is the text a
+    copy in row r has, so a cell whose text equals it has the same shape (no tokenizing)."""
+
+    __slots__ = ("template", "offsets", "first", "last", "shape")
+
+    def __init__(self, text: str, row: int, shape: _Shape):
+        pieces, offsets = [], []
+        parts = _TEXT_REFS.split(text)
+        for i in range(0, len(parts) - 1, 6):
+            pieces.append(_braces(parts[i]))
+            quoted, cabs, letters, rabs, digits = parts[i + 1 : i + 6]
+            if quoted:
+                pieces.append(_braces(quoted))
+            elif rabs:
+                pieces.append(cabs + letters + rabs + digits)
+            else:
+                pieces.append(cabs + letters + "{}")
+                offsets.append(int(digits) - row)
+        pieces.append(_braces(parts[-1]))
+        self.template, self.offsets, self.shape = "".join(pieces), offsets, shape
+        # rows where every relative reference stays on the sheet
+        self.first = 1 - min(offsets, default=0)
+        self.last = MAX_ROW - max(offsets, default=0)
+
+    def text_at(self, row: int) -> str | None:
+        if not self.first <= row <= self.last:
+            return None
+        return self.template.format(*[row + k for k in self.offsets])
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _strongly_connected(n: int, succ: list[list[int]]):
@@ -2935,97 +2990,113 @@ def _evaluate_fast(pkg, sheets, progress, timings):
             d.formula_rows[c].sort()
 
     phase("read")
-    # compile
-    cache: dict[tuple, Callable] = {}
-    refs_of: dict[tuple, list] = {}
-    shapes: dict[str, tuple] = {}
-    formulas: list[_Formula] = []
-    position: dict[tuple[int, int, int], int] = {}
+    # compile: one function per distinct formula, formulas taken column by column
+    compiled: dict[tuple, Callable] = {}  # tokens (and sheet, when names occur) -> function
+    shapes: dict[tuple[int, str], _Shape] = {}  # (sheet id, pre-key) -> shape
+
+    def shape_of(sid: int, text: str, row: int, col: int) -> _Shape:
+        key = (sid, _pre_key(text, row, col))
+        found = shapes.get(key)
+        if found is None:
+            toks = shape(text, row, col)
+            ckey = (sid, toks) if any(t[0] == "NAME" for t in toks) else toks
+            func = compiled.get(ckey)
+            if func is None:
+                func = compiled[ckey] = compile_shape(book, toks)
+            found = shapes[key] = _Shape(func, _references(book, sid, toks))
+        return found
+
+    # the formula cells, sorted by sheet, column, row: those of column k of sheet s are
+    # f_shape[first[s, k] + i] for the rows book.data[s].formula_rows[k][i]
+    f_sid: list[int] = []
+    f_row: list[int] = []
+    f_col: list[int] = []
+    f_shape: list[_Shape] = []
+    first: dict[tuple[int, int], int] = {}
     for sid, s in enumerate(sheets):
         masters = _master_formulas(s)
         _CURRENT_COMPILE[0] = sid
-        shared: dict[str, tuple] = {}  # si -> the group's tokens (one R1C1 formula)
-        for fc in s.formulas:
-            f = fc.formula
+        groups: dict[str, _Shape] = {}  # shared formula si -> the group's shape
+        copies: _RowCopies | None = None  # the last formula read in this column
+        for fc in sorted(s.formulas, key=_column_major):
+            f, row, col = fc.formula, fc.row, fc.col
+            if (sid, col) not in first:
+                first[(sid, col)] = len(f_shape)
+                copies = None
             si = f.get("si") if f.get("t") == "shared" else None
             if si is not None:
-                toks = shared.get(si)
-                if toks is None:
+                found = groups.get(si)
+                if found is None:
                     master = masters.get(si)
                     if master is None:
                         raise Unsupported("共享公式缺少主公式")
-                    toks = shared[si] = _tokens(shapes, ev.normalize_formula(master[0]), master[1], master[2])
+                    found = groups[si] = shape_of(sid, ev.normalize_formula(master[0]), master[1], master[2])
             else:
                 if not f.text:
                     raise Unsupported("空公式")
-                toks = _tokens(shapes, ev.normalize_formula(f.text), fc.row, fc.col)
-            key = (sid, toks) if any(t[0] == "NAME" for t in toks) else toks
-            func = cache.get(key)
-            if func is None:
-                func = compile_shape(book, toks)
-                cache[key] = func
-            refs = refs_of.get((sid, toks))
-            if refs is None:
-                refs = refs_of[(sid, toks)] = _references(book, sid, toks)
-            row, col = fc.row, fc.col
-            deps = []
-            for dsid, spec, fixed in refs:
-                if spec is None:
-                    deps.append(fixed)
+                text = ev.normalize_formula(f.text)
+                if copies is not None and copies.text_at(row) == text:
+                    found = copies.shape
                 else:
-                    area = resolve(spec, row, col)
-                    if area is not None:
-                        deps.append((dsid, *area))
-            position[(sid, fc.row, fc.col)] = len(formulas)
-            formulas.append(_Formula(sid, fc.row, fc.col, func, deps))
+                    found = shape_of(sid, text, row, col)
+                    copies = _RowCopies(text, row, found)
+            f_sid.append(sid)
+            f_row.append(row)
+            f_col.append(col)
+            f_shape.append(found)
     _CURRENT_COMPILE[0] = None
     phase("compile")
 
     # dependency graph over formula cells
-    succ: list[list[int]] = []
-    for fm in formulas:
+    total = len(f_shape)
+    succ: list = [()] * total
+    for i in range(total):
+        refs = f_shape[i].live_refs(book, f_col[i])
+        if not refs:
+            continue
+        row, col = f_row[i], f_col[i]
         out = []
-        for dsid, r1, c1, r2, c2 in fm.deps:
+        for dsid, spec, fixed in refs:
+            if spec is None:
+                dsid, r1, c1, r2, c2 = fixed
+            else:
+                area = resolve(spec, row, col)
+                if area is None:
+                    continue
+                r1, c1, r2, c2 = area
             frows = book.data[dsid].formula_rows
-            if r1 == r2 and c1 == c2:
-                j = position.get((dsid, r1, c1))
-                if j is not None:
-                    out.append(j)
-                continue
-            for col in frows if c2 - c1 > len(frows) else range(c1, c2 + 1):
-                if not c1 <= col <= c2:
+            for k in frows if c2 - c1 > len(frows) else range(c1, c2 + 1):
+                rows = frows.get(k)
+                if not rows or not c1 <= k <= c2:
                     continue
-                rows = frows.get(col)
-                if not rows:
-                    continue
-                lo, hi = bisect.bisect_left(rows, r1), bisect.bisect_right(rows, r2)
-                for r in rows[lo:hi]:
-                    out.append(position[(dsid, r, col)])
-        succ.append(out)
+                base = first[(dsid, k)]
+                out.extend(range(base + bisect.bisect_left(rows, r1), base + bisect.bisect_right(rows, r2)))
+        succ[i] = out
 
     phase("graph")
     values: dict[tuple[str, int, int], Any] = {}
-    total, done = len(formulas), 0
-    step = max(1, total // 100)
-    for comp in _strongly_connected(len(formulas), succ):
+    names, cells = book.names, book._values
+    done, step = 0, max(1, total // 100)
+    current = _CURRENT
+    for comp in _strongly_connected(total, succ):
         if len(comp) > 1 or comp[0] in succ[comp[0]]:
             for i in comp:
-                fm = formulas[i]
-                values[(book.names[fm.sid], fm.row, fm.col)] = E_CIRC
-                book._values[fm.sid][(fm.row, fm.col)] = 0.0  # what the cell shows
+                sid, row, col = f_sid[i], f_row[i], f_col[i]
+                values[(names[sid], row, col)] = E_CIRC
+                cells[sid][(row, col)] = 0.0  # what the cell shows
             done += len(comp)
             continue
-        fm = formulas[comp[0]]
-        _CURRENT[0], _CURRENT[1], _CURRENT[2] = fm.sid, fm.row, fm.col
+        i = comp[0]
+        sid, row, col = current[0], current[1], current[2] = f_sid[i], f_row[i], f_col[i]
         try:
-            v = fm.func(book, fm.sid, fm.row, fm.col)
+            v = f_shape[i].func(book, sid, row, col)
         except Unsupported:
             raise
         except Exception as ex:  # noqa: BLE001 - an engine bug must not give a wrong value
-            raise Unsupported(f"{book.names[fm.sid]}!{fm.row},{fm.col}: {type(ex).__name__}: {ex}") from ex
+            raise Unsupported(f"{names[sid]}!{row},{col}: {type(ex).__name__}: {ex}") from ex
         v = _final(v)
-        book._values[fm.sid][(fm.row, fm.col)] = v
-        values[(book.names[fm.sid], fm.row, fm.col)] = v
+        cells[sid][(row, col)] = v
+        values[(names[sid], row, col)] = v
         done += 1
         if progress is not None and done % step == 0:
             progress(done, total)
@@ -3035,6 +3106,10 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     _GROUPS.clear()
     phase("compute")
     return values, total
+
+
+def _column_major(fc) -> tuple[int, int]:
+    return fc.col, fc.row
 
 
 def _final(v):
@@ -3073,11 +3148,3 @@ def _pre_key(text: str, row: int, col: int) -> str:
         return f"\x00{cpart}{rpart}\x00"
 
     return _TEXT_REFS.sub(repl, text)
-
-
-def _tokens(shapes: dict, text: str, row: int, col: int) -> tuple:
-    key = _pre_key(text, row, col)
-    toks = shapes.get(key)
-    if toks is None:
-        toks = shapes[key] = shape(text, row, col)
-    return toks
