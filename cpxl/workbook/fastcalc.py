@@ -38,6 +38,7 @@ import bisect
 import contextlib
 import datetime as dt
 import decimal
+import itertools
 import math
 import re
 import sys
@@ -2455,13 +2456,11 @@ def _iter_cells(root, ns: str):
                 yield row_no, col_no, c
 
 
-def _read_tree(root, ns: str, at: set, vals: dict, strings: list[str]) -> dict[int, list[int]]:
-    """Values of a parsed sheet into ``vals``; returns col -> rows holding something."""
-    cols: dict[int, list[int]] = {}
+def _read_tree(root, ns: str, at: set, vals: dict, strings: list[str]) -> None:
+    """Values of a parsed sheet into ``vals`` (the cells ``at`` left out)."""
     v_tag = f"{{{ns}}}v"
     for r, c, cell in _iter_cells(root, ns):
         if (r, c) in at:
-            cols.setdefault(c, []).append(r)
             continue
         if cell.get("t") is None:  # a number, the most common cell
             text = cell.findtext(v_tag)
@@ -2473,8 +2472,6 @@ def _read_tree(root, ns: str, at: set, vals: dict, strings: list[str]) -> dict[i
             if v is None:
                 continue
         vals[(r, c)] = v
-        cols.setdefault(c, []).append(r)
-    return cols
 
 
 def _number(text):
@@ -2485,8 +2482,9 @@ def _number(text):
     return v if math.isfinite(v) else E_NUM
 
 
-# Sheet XML as Excel and openpyxl write it: no prefixes, every cell with r="…" first.
-_RAW_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+# Sheet XML as Excel and openpyxl write it: no prefixes, every cell with r="…" first. A cell
+# holding only its value (the most common) has it in group 4, any other its content in group 5.
+_RAW_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|><v>([^<]+)</v></c>|>(.*?)</c>)', re.S)
 _RAW_TYPE = re.compile(rb'\st="([^"]*)"')
 _RAW_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _RAW_AWKWARD = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|v|t|is)[\s/>]|<!DOCTYPE|<!ENTITY|<v\s|<v/>")
@@ -2494,74 +2492,72 @@ _RAW_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
 _RAW_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
 
 
-def _read_plain(data: bytes, at: set, vals: dict, strings: list[str]) -> dict[int, list[int]] | None:
-    """Values of a sheet read from its XML text (several times faster than walking a tree),
-    or None when the XML is not in the plain form this reads (then the tree is walked)."""
+def _read_plain(data: bytes, at: set, vals: dict, strings: list[str]) -> bool:
+    """Values of a sheet read from its XML text into ``vals`` (the cells ``at`` left out),
+    several times faster than walking a tree; False when the XML is not in the plain form
+    this reads (then the tree is walked)."""
     if _RAW_AWKWARD.search(data):
-        return None
+        return False
     found = _RAW_CELL.findall(data)
     if len(found) != data.count(b"<c ") + data.count(b"<c>"):
-        return None
-    cols: dict[int, list[int]] = {}
-    colnum = _letters_to_col
+        return False
+    columns: dict[bytes, int] = {}
     escaped: list[tuple[tuple[int, int], bytes]] = []  # texts with entities: decoded together
-    for letters, digits, attrs, inner in found:
-        r, c = int(digits), colnum(letters.decode())
-        if (r, c) in at:
-            cols.setdefault(c, []).append(r)
+    for letters, digits, attrs, text, inner in found:
+        c = columns.get(letters)
+        if c is None:
+            c = columns[letters] = _letters_to_col(letters.decode())
+        pos = (int(digits), c)
+        if pos in at:
             continue
-        if not inner:
-            continue
-        t = _RAW_TYPE.search(attrs) if b"t=" in attrs else None
-        if t is not None and t.group(1) == b"inlineStr":
-            if b"<rPh" in inner:
-                inner = _RAW_PHONETIC.sub(b"", inner)
-            raw = b"".join(_RAW_TEXT.findall(inner))
-            if b"&" in raw:
-                escaped.append(((r, c), raw))
-            else:
-                vals[(r, c)] = raw.decode("utf-8", "replace")
-            cols.setdefault(c, []).append(r)
-            continue
-        m = _RAW_VALUE.search(inner)
-        if m is None:
-            continue
-        text = m.group(1)
-        if t is None or t.group(1) == b"n":
+        kind = _RAW_TYPE.search(attrs).group(1) if b"t=" in attrs else b"n"
+        if not text:
+            if not inner:
+                continue
+            if kind == b"inlineStr":
+                if b"<rPh" in inner:
+                    inner = _RAW_PHONETIC.sub(b"", inner)
+                raw = b"".join(_RAW_TEXT.findall(inner))
+                if b"&" in raw:
+                    escaped.append((pos, raw))
+                else:
+                    vals[pos] = raw.decode("utf-8", "replace")
+                continue
+            m = _RAW_VALUE.search(inner)
+            if m is None:
+                continue
+            text = m.group(1)
+        if kind == b"n":
             v = _number(text)
+        elif kind == b"s":
+            try:
+                v = strings[int(text)]
+            except (ValueError, IndexError):
+                continue
+        elif kind == b"str":
+            if b"&" in text:
+                escaped.append((pos, text))
+                continue
+            v = text.decode("utf-8", "replace")
+        elif kind == b"b":
+            v = text.strip() in (b"1", b"true")
+        elif kind == b"e":
+            v = _ERROR_BY_TEXT.get(_xml_unescape(text).strip(), E_VALUE)
         else:
-            kind = t.group(1)
-            if kind == b"s":
-                try:
-                    v = strings[int(text)]
-                except (ValueError, IndexError):
-                    continue
-            elif kind == b"str":
-                if b"&" in text:
-                    escaped.append(((r, c), text))
-                    cols.setdefault(c, []).append(r)
-                    continue
-                v = text.decode("utf-8", "replace")
-            elif kind == b"b":
-                v = text.strip() in (b"1", b"true")
-            elif kind == b"e":
-                v = _ERROR_BY_TEXT.get(_xml_unescape(text).strip(), E_VALUE)
-            else:
-                return None  # t="d" and anything unusual: the tree reader knows it
-        vals[(r, c)] = v
-        cols.setdefault(c, []).append(r)
+            return False  # t="d" and anything unusual: the tree reader knows it
+        vals[pos] = v
     if escaped:
         # one small document holding every such text: the XML parser decodes the entities
         doc = b"<x>" + b"".join(b"<t>" + raw + b"</t>" for _pos, raw in escaped) + b"</x>"
         try:
             texts = [t.text or "" for t in ev.xlsxio.parse_xml(doc, what="sheet text").getroot()]
         except Exception:  # noqa: BLE001 - e.g. an unknown entity: the tree reader decides
-            return None
+            return False
         if len(texts) != len(escaped):
-            return None
+            return False
         for (pos, _raw), text in zip(escaped, texts):
             vals[pos] = text
-    return cols
+    return True
 
 
 def _xml_unescape(text: bytes) -> str:
@@ -2901,6 +2897,10 @@ def _strongly_connected(n: int, succ: list[list[int]]):
     for root in range(n):
         if seen[root]:
             continue
+        if not succ[root]:  # depends on no formula: its own component, at once
+            seen[root] = True
+            yield [root]
+            continue
         work = [(root, 0)]
         while work:
             v, i = work[-1]
@@ -2974,20 +2974,16 @@ def _evaluate_fast(pkg, sheets, progress, timings):
         d = book.data[sid]
         at = {(fc.row, fc.col) for fc in s.formulas}
         data = pkg.read(s.part)
-        cols = _read_plain(data, at, d.values, strings)
-        if cols is None:  # namespace prefixes, inline strings, a DTD …: the XML parser
+        if not _read_plain(data, at, d.values, strings):  # prefixes, a DTD …: the XML parser
             d.values.clear()
             if s.tree is not None:
                 root, ns = s.tree.getroot(), s.ns
             else:
                 root = ev.xlsxio.parse_xml(data, what=s.part).getroot()
                 ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ev.NS_MAIN
-            cols = _read_tree(root, ns, at, d.values, strings)
-        d.columns = {c: sorted(set(rs)) for c, rs in cols.items()}
-        for fc in sheets[sid].formulas:
-            d.formula_rows.setdefault(fc.col, []).append(fc.row)
-        for c in d.formula_rows:
-            d.formula_rows[c].sort()
+            _read_tree(root, ns, at, d.values, strings)
+        d.columns = _rows_by_column(itertools.chain(d.values, at))
+        d.formula_rows = _rows_by_column(at)
 
     phase("read")
     # compile: one function per distinct formula, formulas taken column by column
@@ -3040,6 +3036,9 @@ def _evaluate_fast(pkg, sheets, progress, timings):
                 else:
                     found = shape_of(sid, text, row, col)
                     copies = _RowCopies(text, row, found)
+            if f_shape and (f_sid[-1], f_row[-1], f_col[-1]) == (sid, row, col):
+                f_shape[-1] = found  # a cell written twice: the last one counts
+                continue
             f_sid.append(sid)
             f_row.append(row)
             f_col.append(col)
@@ -3106,6 +3105,18 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     _GROUPS.clear()
     phase("compute")
     return values, total
+
+
+def _rows_by_column(cells) -> dict[int, list[int]]:
+    """col -> sorted rows of the (row, col) positions ``cells``."""
+    out: dict[int, list[int]] = {}
+    for r, c in cells:
+        rows = out.get(c)
+        if rows is None:
+            out[c] = [r]
+        else:
+            rows.append(r)
+    return {c: sorted(set(rows)) for c, rows in out.items()}
 
 
 def _column_major(fc) -> tuple[int, int]:
