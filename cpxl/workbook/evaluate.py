@@ -479,6 +479,37 @@ def _scan_sheet(pkg: Package, name: str, part: str) -> _Sheet:
     sheet_data = root.find(sheet.q("sheetData"))
     if sheet_data is None:
         return sheet
+    cells = _formula_cells(sheet, sheet_data)
+    if cells is None:  # a formula cell without its address: count the cells of each row
+        cells = _formula_cells_counted(sheet, sheet_data)
+    for row_i, col_no, c, f in cells:
+        if f.get("t") == "dataTable":
+            continue  # data tables (what-if) are Excel-only; keep their cached values
+        area = None
+        if f.get("t") == "array" and f.get("ref"):
+            area = _split_area(f.get("ref"))
+        sheet.formulas.append(_FormulaCell(row_i, col_no, c, f, area))
+    return sheet
+
+
+def _formula_cells(sheet: _Sheet, sheet_data: etree._Element) -> list | None:
+    """(row, col, <c>, <f>) of every formula cell, found from its <f>, or None when a cell
+    holding a formula has no address of its own."""
+    c_tag, row_tag = sheet.q("c"), sheet.q("row")
+    out = []
+    for f in sheet_data.iter(sheet.q("f")):
+        c = f.getparent()
+        if c.tag != c_tag or c.getparent().tag != row_tag or c.getparent().getparent() is not sheet_data:
+            continue
+        pos = _split_ref(c.get("r") or "")
+        if pos is None or c.find(sheet.q("f")) is not f:
+            return None
+        out.append((*pos, c, f))
+    return out
+
+
+def _formula_cells_counted(sheet: _Sheet, sheet_data: etree._Element) -> list:
+    out = []
     row_no = 0
     for row in sheet_data.iterchildren(sheet.q("row")):
         row_no = int(row.get("r") or row_no + 1)
@@ -487,13 +518,9 @@ def _scan_sheet(pkg: Package, name: str, part: str) -> _Sheet:
             pos = _split_ref(c.get("r", "")) if c.get("r") else None
             row_i, col_no = pos if pos else (row_no, col_no + 1)
             f = c.find(sheet.q("f"))
-            if f is None or f.get("t") == "dataTable":
-                continue  # data tables (what-if) are Excel-only; keep their cached values
-            area = None
-            if f.get("t") == "array" and f.get("ref"):
-                area = _split_area(f.get("ref"))
-            sheet.formulas.append(_FormulaCell(row_i, col_no, c, f, area))
-    return sheet
+            if f is not None:
+                out.append((row_i, col_no, c, f))
+    return out
 
 
 def _sheet_aliases(names: Iterable[str]) -> dict[str, str]:
@@ -886,9 +913,6 @@ def _format_number(value: float | int) -> str:
 
 def _set_cached(sheet: _Sheet, c: etree._Element, value: Any) -> None:
     """Give cell ``c`` the cached value ``value``; its formula (if any) stays."""
-    for tag in ("v", "is"):
-        for old in c.findall(sheet.q(tag)):
-            c.remove(old)
     if isinstance(value, CellError) and value == CIRCULAR:
         t, text = None, "0"  # what Excel shows in a circular reference
     elif isinstance(value, CellError):
@@ -904,9 +928,18 @@ def _set_cached(sheet: _Sheet, c: etree._Element, value: Any) -> None:
         c.attrib.pop("t", None)
     else:
         c.set("t", t)
-    v = etree.Element(sheet.q("v"))
-    v.text = text
+    v_tag = sheet.q("v")
+    olds = [x for x in c if x.tag == v_tag or x.tag == sheet.q("is")]
     f = c.find(sheet.q("f"))
+    if len(olds) == 1:  # the usual <f/><v/>: the <v> is reused when it is plain and in place
+        v = olds[0]
+        if v.tag == v_tag and not len(v) and not v.attrib and v.getprevious() is f:
+            v.text = text
+            return
+    for old in olds:
+        c.remove(old)
+    v = etree.Element(v_tag)
+    v.text = text
     if f is not None:
         f.addnext(v)  # schema order: f, v, is, extLst
     else:
