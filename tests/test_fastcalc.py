@@ -1,4 +1,4 @@
-"""The fast formula engine (cpxl.workbook.fastcalc): values worked by hand, Excel's rules for
+"""The fast formula engine (cpxl.workbook.engine.fast): values worked by hand, Excel's rules for
 blanks, text, errors and criteria, dependency order, cycles, defined names, and the same
 values as the `formulas` engine on the demo workbook."""
 
@@ -13,8 +13,8 @@ import pytest
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 
-from cpxl.workbook import evaluate, fastcalc
-from cpxl.workbook.evaluate import CellError, calc_workbook, evaluate_values
+from cpxl.workbook.engine import CellError, EvaluateError, calc_workbook, evaluate_values, sheets
+from cpxl.workbook.engine import fast as fast_engine
 
 
 def book(tmp_path: Path, cells: dict, names: dict | None = None, name: str = "b.xlsx") -> Path:
@@ -331,7 +331,7 @@ def test_outside_the_fast_path_falls_back_to_the_formulas_engine(tmp_path):
     result = calc_workbook(src, tmp_path / "o.xlsx")
     assert result.engine == "formulas"
     assert result.values[("S", "A2")] == 6 and result.values[("S", "A3")] == 3
-    with pytest.raises(evaluate.EvaluateError, match="INDIRECT"):
+    with pytest.raises(EvaluateError, match="INDIRECT"):
         evaluate_values(src, engine="fast")
     native = book(tmp_path, {"A1": 2, "A2": "=A1*3"}, name="n.xlsx")
     assert calc_workbook(native, tmp_path / "n_out.xlsx").engine == "fast"
@@ -339,8 +339,8 @@ def test_outside_the_fast_path_falls_back_to_the_formulas_engine(tmp_path):
 
 def test_shapes_are_compiled_once(tmp_path, monkeypatch):
     calls = []
-    real = fastcalc.compile_shape
-    monkeypatch.setattr(fastcalc, "compile_shape", lambda b, t: calls.append(t) or real(b, t))
+    real = fast_engine.compile_shape
+    monkeypatch.setattr(fast_engine, "compile_shape", lambda b, t: calls.append(t) or real(b, t))
     cells = {f"A{r}": r for r in range(1, 201)}
     cells.update({f"B{r}": f"=A{r}*2+$A$1" for r in range(1, 201)})
     got = fast(tmp_path, cells)
@@ -418,14 +418,14 @@ def test_plain_reader_reads_what_the_xml_parser_reads(demo_book, tmp_path):
     for path in (demo_book, src):
         pkg = xlsxio.open_package(Path(path))
         try:
-            strings = fastcalc._shared_strings(pkg)
+            strings = sheets._shared_strings(pkg)
             for part in pkg.sheets:
                 data = pkg.read(part.part)
                 plain: dict = {}
-                assert fastcalc._read_plain(data, set(), plain, strings), part.name
+                assert sheets._read_plain(data, set(), plain, strings), part.name
                 root = xlsxio.parse_xml(data, what=part.part).getroot()
                 tree: dict = {}
-                fastcalc._read_tree(root, root.tag[1:].split("}")[0], set(), tree, strings)
+                sheets._read_tree(root, root.tag[1:].split("}")[0], set(), tree, strings)
                 assert plain == tree, part.name
         finally:
             pkg.close()

@@ -24,7 +24,7 @@ import libreoffice as lomod
 from cpxl.demo import demo_data
 from cpxl.report.compute import derive
 from cpxl.workbook.build import TEMPLATE_FILES, build_workbook, save_workbook
-from cpxl.workbook.evaluate import calc_workbook
+from cpxl.workbook.engine import calc_workbook
 from cpxl.workbook.layout import Layout
 from cpxl.workbook.read import read_workbook
 
