@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import decimal
 import math
+from typing import Any, Callable
 
 from .operators import _close, _pow
 from .registry import _numbers, fn
@@ -187,46 +188,49 @@ def _round(x: float, digits: float, mode) -> float:
     )
 
 
-@fn("ROUND")
-def f_round(x, digits=None):
-    a = _args_num(x, digits)
-    if type(a) is CellError:
-        return a
-    return _round(a[0], a[1], decimal.ROUND_HALF_UP)
+def _rounding(mode: str):
+    """ROUND, ROUNDUP, ROUNDDOWN: ``x`` to ``digits`` decimals (negative: tens, hundreds …)."""
+
+    def rounded(x, digits=None):
+        a = _args_num(x, digits)
+        return a if type(a) is CellError else _round(a[0], a[1], mode)
+
+    return rounded
 
 
-@fn("ROUNDUP")
-def f_roundup(x, digits=None):
-    a = _args_num(x, digits)
-    if type(a) is CellError:
-        return a
-    return _round(a[0], a[1], decimal.ROUND_UP)
+f_round = fn("ROUND")(_rounding(decimal.ROUND_HALF_UP))
+f_roundup = fn("ROUNDUP")(_rounding(decimal.ROUND_UP))
+f_rounddown = fn("ROUNDDOWN", "TRUNC")(_rounding(decimal.ROUND_DOWN))
 
 
-@fn("ROUNDDOWN", "TRUNC")
-def f_rounddown(x, digits=None):
-    a = _args_num(x, digits)
-    if type(a) is CellError:
-        return a
-    return _round(a[0], a[1], decimal.ROUND_DOWN)
+def _of_one_number(*names):
+    """Register ``compute(a)`` as the functions ``names`` of one number: the argument is made
+    a number (an error in it is the result)."""
+
+    def register(compute: Callable[[float], Any]):
+        def f(x):
+            a = _num(_scalar(x))
+            return a if type(a) is CellError else compute(a)
+
+        f.__name__ = compute.__name__
+        return fn(*names)(f)
+
+    return register
 
 
-@fn("INT")
-def f_int(x):
-    a = _num(_scalar(x))
-    return a if type(a) is CellError else float(math.floor(a))
+@_of_one_number("INT")
+def f_int(a):
+    return float(math.floor(a))
 
 
-@fn("ABS")
-def f_abs(x):
-    a = _num(_scalar(x))
-    return a if type(a) is CellError else abs(a)
+@_of_one_number("ABS")
+def f_abs(a):
+    return abs(a)
 
 
-@fn("SIGN")
-def f_sign(x):
-    a = _num(_scalar(x))
-    return a if type(a) is CellError else float((a > 0) - (a < 0))
+@_of_one_number("SIGN")
+def f_sign(a):
+    return float((a > 0) - (a < 0))
 
 
 @fn("MOD")
@@ -244,38 +248,26 @@ def f_power(x, y):
     return _pow(_scalar(x), _scalar(y))
 
 
-@fn("SQRT")
-def f_sqrt(x):
-    a = _num(_scalar(x))
-    if type(a) is CellError:
-        return a
+@_of_one_number("SQRT")
+def f_sqrt(a):
     return E_NUM if a < 0 else math.sqrt(a)
 
 
-@fn("EXP")
-def f_exp(x):
-    a = _num(_scalar(x))
-    if type(a) is CellError:
-        return a
+@_of_one_number("EXP")
+def f_exp(a):
     try:
         return _fin(math.exp(a))
     except OverflowError:
         return E_NUM
 
 
-@fn("LN")
-def f_ln(x):
-    a = _num(_scalar(x))
-    if type(a) is CellError:
-        return a
+@_of_one_number("LN")
+def f_ln(a):
     return E_NUM if a <= 0 else math.log(a)
 
 
-@fn("LOG10")
-def f_log10(x):
-    a = _num(_scalar(x))
-    if type(a) is CellError:
-        return a
+@_of_one_number("LOG10")
+def f_log10(a):
     return E_NUM if a <= 0 else math.log10(a)
 
 
