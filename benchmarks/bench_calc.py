@@ -10,27 +10,13 @@ ratio, measured in the same run; it asserts nothing about speed.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 
 import openpyxl
 
-from cpxl.workbook import evaluate
-
-
-def _stand_in_udfs() -> None:
-    # Used only until cpxl.udfs exists: same signature, same conversion path.
-    fake = types.ModuleType("cpxl.udfs")
-
-    def CP_NPV(investment, cash_flow, years, rate):
-        factor = (1 - (1 + rate) ** -years) / rate
-        return cash_flow * factor - investment
-
-    fake.CP_NPV = CP_NPV
-    sys.modules["cpxl.udfs"] = fake
+from cpxl.workbook.engine import calc_workbook
 
 
 def build(path: Path, rows: int, formula: str) -> None:
@@ -46,7 +32,7 @@ def timed(src: Path, dst: Path, repeat: int) -> tuple[float, int]:
     best, count = float("inf"), 0
     for _ in range(repeat):
         started = time.perf_counter()
-        result = evaluate.calc_workbook(src, dst, force=True)
+        result = calc_workbook(src, dst, force=True)
         best = min(best, time.perf_counter() - started)
         count = result.formulas
     return best, count
@@ -57,10 +43,6 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-
-    if evaluate._udfs_module() is None or "CP_NPV" not in evaluate.cp_functions():
-        _stand_in_udfs()
-        print("（cpxl.udfs 不可用，使用同签名的替身 CP_NPV）")
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

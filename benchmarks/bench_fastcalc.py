@@ -128,11 +128,10 @@ def libreoffice_recalc(src: Path, tmp: Path) -> float | None:
 
 
 def native_vs_libreoffice(rows: int, repeat: int) -> dict:
-    from cpxl.workbook import fastcalc
-    from cpxl.workbook.evaluate import calc_workbook
+    from cpxl.workbook.engine import calc_workbook, fast
 
     engine_s = []
-    real = fastcalc.evaluate_fast
+    real = fast.evaluate_fast
 
     def timed(*args, **kwargs):
         t = time.perf_counter()
@@ -147,14 +146,14 @@ def native_vs_libreoffice(rows: int, repeat: int) -> dict:
         n = build_native(formulas, rows)
         calc_workbook(formulas, tmp / "warm.xlsx", force=True)  # imports out of the way
         ours = []
-        fastcalc.evaluate_fast = timed
+        fast.evaluate_fast = timed
         try:
             for _ in range(repeat):
                 t = time.perf_counter()
                 result = calc_workbook(formulas, tmp / "out.xlsx", force=True)
                 ours.append(time.perf_counter() - t)
         finally:
-            fastcalc.evaluate_fast = real
+            fast.evaluate_fast = real
         out = {"formulas": n, "cpxl": min(ours), "engine": result.engine, "cpxl_engine": min(engine_s)}
         lo = libreoffice_recalc(formulas, tmp)
         if lo is not None:
@@ -165,7 +164,7 @@ def native_vs_libreoffice(rows: int, repeat: int) -> dict:
 
 
 def large(rows: int) -> dict:
-    from cpxl.workbook.evaluate import calc_workbook
+    from cpxl.workbook.engine import calc_workbook
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

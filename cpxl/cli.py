@@ -149,7 +149,7 @@ def calc(
     preflight.need_output(output, (suffix,) if suffix in preflight.WORKBOOK_SUFFIXES else preflight.WORKBOOK_SUFFIXES,
                           inputs=[book], force=force)
     with step("正在读取工作簿…"):
-        from cpxl.workbook.evaluate import calc_workbook
+        from cpxl.workbook.engine import calc_workbook
 
     started, bar, progress = time.monotonic(), None, None
     if err.is_terminal:  # a bar only for a calculation that takes more than about a second

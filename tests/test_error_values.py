@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from cpxl.cli import app
 from cpxl.report import export_report
 from cpxl.workbook.check import check_book
-from cpxl.workbook.evaluate import evaluate_values
+from cpxl.workbook.engine import evaluate_values
 from cpxl.workbook.read import EXCEL_ERRORS, error_value, read_workbook, typed
 
 CODES = ["#NAME?", "#VALUE!", "#DIV/0!", "#REF!", "#N/A", "#NUM!", "#NULL!"]

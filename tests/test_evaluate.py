@@ -27,8 +27,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.workbook.defined_name import DefinedName
 
-from cpxl.workbook import evaluate, xlsxio
-from cpxl.workbook.evaluate import (
+from cpxl.workbook import xlsxio
+from cpxl.workbook.engine import calc as engine_calc
+from cpxl.workbook.engine import cp, formula_text, formulas_engine, scan
+from cpxl.workbook.engine import (
     CalcResult,
     CellError,
     EvaluateError,
@@ -89,6 +91,7 @@ def _fake_udfs() -> types.ModuleType:
 
     for f in (CP_NPV, CP_BALANCE_DEV, CP_WEIGHTED_SCORE, CP_ECHO, CP_BROKEN, not_a_cp_function):
         setattr(mod, f.__name__, f)
+    mod.use_parameters = lambda params: None  # the stand-ins take no parameters
     return mod
 
 
@@ -370,7 +373,7 @@ def test_normalize_never_touches_string_literals(inner):
     ],
 )
 def test_omitted_cp_arguments_are_marked(text, want):
-    assert evaluate._mark_omitted(text) == want.format(o=evaluate._OMITTED_LITERAL)
+    assert formula_text._mark_omitted(text) == want.format(o=formula_text._OMITTED_LITERAL)
 
 
 def test_omitted_argument_gets_the_functions_default(udfs, tmp_path):
@@ -615,7 +618,7 @@ def test_array_result_fills_its_range_and_missing_cells_are_created(udfs, tmp_pa
     rows = root.findall("m:sheetData/m:row", NS)
     assert [int(r.get("r")) for r in rows] == sorted(int(r.get("r")) for r in rows)
     for row in rows:  # cells in column order within each row
-        cols = [evaluate._split_ref(c.get("r"))[1] for c in row.findall("m:c", NS)]
+        cols = [scan._split_ref(c.get("r"))[1] for c in row.findall("m:c", NS)]
         assert cols == sorted(cols)
 
 
@@ -706,11 +709,11 @@ def test_sheets_reached_only_by_name_or_indirect_are_loaded(udfs, tmp_path):
 
 
 def test_unreachable_sheets_are_not_loaded(udfs, tmp_path):
-    sheets = [evaluate._Sheet("汇总", "s1"), evaluate._Sheet("数据", "s2"), evaluate._Sheet("无关", "s3")]
+    sheets = [scan._Sheet("汇总", "s1"), scan._Sheet("数据", "s2"), scan._Sheet("无关", "s3")]
     sheets[0].formulas.append(object())
-    names = [s.name for s in evaluate._unreachable_sheets(sheets, ["SUM(数据!A1:A3)"])]
+    names = [s.name for s in formulas_engine._unreachable_sheets(sheets, ["SUM(数据!A1:A3)"])]
     assert names == ["无关"]
-    assert evaluate._unreachable_sheets(sheets, ['INDIRECT("x!A1")']) == []
+    assert formulas_engine._unreachable_sheets(sheets, ['INDIRECT("x!A1")']) == []
 
 
 # --------------------------------------------------------------------------------------
@@ -720,8 +723,8 @@ def test_unreachable_sheets_are_not_loaded(udfs, tmp_path):
 
 def test_parameters_sheet_is_applied_before_computing(udfs, book, tmp_path, monkeypatch):
     seen = []
-    params = types.ModuleType("cpxl.calc.parameters")
-    params.parameters_from_rows = lambda rows: {"rows": list(rows)}
+    monkeypatch.setattr(engine_calc, "parameters_from_rows",
+                        lambda rows, strict: types.SimpleNamespace(rows=list(rows), warnings=[]))
 
     def use_parameters(p):
         seen.append(p)
@@ -729,11 +732,10 @@ def test_parameters_sheet_is_applied_before_computing(udfs, book, tmp_path, monk
             assert not udfs.calls
 
     udfs.use_parameters = use_parameters
-    monkeypatch.setitem(sys.modules, "cpxl.calc.parameters", params)
     calc_workbook(book, tmp_path / "out.xlsx")
     blank = (None,) * 6
     # rows 1–3 blank, so that a row's position is its row number in the sheet
-    assert seen[0]["rows"] == [
+    assert seen[0].rows == [
         blank,
         blank,
         blank,
@@ -744,14 +746,10 @@ def test_parameters_sheet_is_applied_before_computing(udfs, book, tmp_path, monk
 
 
 def test_bad_parameters_are_a_user_error(udfs, book, tmp_path, monkeypatch):
-    params = types.ModuleType("cpxl.calc.parameters")
-
-    def parameters_from_rows(rows):
+    def parameters_from_rows(rows, strict):
         raise ValueError("参数!C4 数值无效")
 
-    params.parameters_from_rows = parameters_from_rows
-    udfs.use_parameters = lambda p: None
-    monkeypatch.setitem(sys.modules, "cpxl.calc.parameters", params)
+    monkeypatch.setattr(engine_calc, "parameters_from_rows", parameters_from_rows)
     out = tmp_path / "out.xlsx"
     with pytest.raises(EvaluateError, match="参数!C4 数值无效"):
         calc_workbook(book, out)
@@ -912,13 +910,12 @@ def test_libreoffice_opens_the_result_and_shows_the_values(udfs, book, tmp_path)
 class TestRealUdfs:
     @pytest.fixture(autouse=True)
     def _real(self):
-        assert evaluate._udfs_module() is not None
-        assert "CP_NPV" in evaluate.cp_functions()
+                assert "CP_NPV" in cp.cp_functions()
 
     def test_every_cp_function_is_registered(self):
         import formulas
 
-        names = evaluate.register_cp_functions()
+        names = formulas_engine.register_cp_functions()
         assert names and all(n.startswith("CP_") for n in names)
         assert set(names) <= set(formulas.get_functions())
 
@@ -950,4 +947,4 @@ class TestRealUdfs:
         assert len(result.warnings) == 1 and "第 5 行" in result.warnings[0]
         # nothing stays in force afterwards: a direct call uses the built-in 8 %
         # (annuity factor (1 − 1.08^−10)/0.08 = 6.7101; 32.5 × 6.7101 − 150 = 68.08)
-        assert evaluate._udfs_module().CP_NPV(150, 32.5, 10) == pytest.approx(68.08, abs=1e-2)
+        assert cp.udfs_module().CP_NPV(150, 32.5, 10) == pytest.approx(68.08, abs=1e-2)

@@ -1,4 +1,4 @@
-"""The fast formula engine (cpxl.workbook.fastcalc): values worked by hand, Excel's rules for
+"""The fast formula engine (cpxl.workbook.engine.fast): values worked by hand, Excel's rules for
 blanks, text, errors and criteria, dependency order, cycles, defined names, and the same
 values as the `formulas` engine on the demo workbook."""
 
@@ -13,8 +13,8 @@ import pytest
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 
-from cpxl.workbook import evaluate, fastcalc
-from cpxl.workbook.evaluate import CellError, calc_workbook, evaluate_values
+from cpxl.workbook.engine import CellError, EvaluateError, calc_workbook, evaluate_values, sheets
+from cpxl.workbook.engine import fast as fast_engine
 
 
 def book(tmp_path: Path, cells: dict, names: dict | None = None, name: str = "b.xlsx") -> Path:
@@ -331,7 +331,7 @@ def test_outside_the_fast_path_falls_back_to_the_formulas_engine(tmp_path):
     result = calc_workbook(src, tmp_path / "o.xlsx")
     assert result.engine == "formulas"
     assert result.values[("S", "A2")] == 6 and result.values[("S", "A3")] == 3
-    with pytest.raises(evaluate.EvaluateError, match="INDIRECT"):
+    with pytest.raises(EvaluateError, match="INDIRECT"):
         evaluate_values(src, engine="fast")
     native = book(tmp_path, {"A1": 2, "A2": "=A1*3"}, name="n.xlsx")
     assert calc_workbook(native, tmp_path / "n_out.xlsx").engine == "fast"
@@ -339,12 +339,26 @@ def test_outside_the_fast_path_falls_back_to_the_formulas_engine(tmp_path):
 
 def test_shapes_are_compiled_once(tmp_path, monkeypatch):
     calls = []
-    real = fastcalc.compile_shape
-    monkeypatch.setattr(fastcalc, "compile_shape", lambda b, t: calls.append(t) or real(b, t))
+    real = fast_engine.compile_shape
+    monkeypatch.setattr(fast_engine, "compile_shape", lambda b, t: calls.append(t) or real(b, t))
     cells = {f"A{r}": r for r in range(1, 201)}
     cells.update({f"B{r}": f"=A{r}*2+$A$1" for r in range(1, 201)})
     got = fast(tmp_path, cells)
     assert got["B200"] == 401 and len(calls) == 1
+
+
+def test_copies_down_a_column_are_recognised_by_their_text(tmp_path):
+    # the same text in another row is another formula: B2 "=A1*2" reads the row above,
+    # B1 "=A1*2" its own row; C3 after C1:C2 in the same column but with a new reference
+    got = fast(tmp_path, {
+        "A1": 1, "A2": 10, "A3": 100,
+        "B1": "=A1*2", "B2": "=A1*2", "B3": "=A3*2",  # 2, 2, 200
+        "C1": '=A1&"{0}"', "C2": '=A2&"{0}"', "C3": '=A3&"{0}"&B3',  # "1{0}", "10{0}", "100{0}200"
+        "D1": "=$A$1+A1", "D2": "=$A$1+A2", "D3": "=E3",  # 2, 11, blank E3 -> 0
+    })
+    assert [got["B1"], got["B2"], got["B3"]] == [2, 2, 200]
+    assert [got["C1"], got["C2"], got["C3"]] == ["1{0}", "10{0}", "100{0}200"]
+    assert [got["D1"], got["D2"], got["D3"]] == [2, 11, 0]
 
 
 @pytest.fixture(scope="module")
@@ -404,15 +418,14 @@ def test_plain_reader_reads_what_the_xml_parser_reads(demo_book, tmp_path):
     for path in (demo_book, src):
         pkg = xlsxio.open_package(Path(path))
         try:
-            strings = fastcalc._shared_strings(pkg)
+            strings = sheets._shared_strings(pkg)
             for part in pkg.sheets:
                 data = pkg.read(part.part)
                 plain: dict = {}
-                cols = fastcalc._read_plain(data, set(), plain, strings)
-                assert cols is not None, part.name
+                assert sheets._read_plain(data, set(), plain, strings), part.name
                 root = xlsxio.parse_xml(data, what=part.part).getroot()
                 tree: dict = {}
-                fastcalc._read_tree(root, root.tag[1:].split("}")[0], set(), tree, strings)
+                sheets._read_tree(root, root.tag[1:].split("}")[0], set(), tree, strings)
                 assert plain == tree, part.name
         finally:
             pkg.close()

@@ -25,7 +25,7 @@ from cpxl.demo import demo_data
 from cpxl.report.compute import derive
 from cpxl.tables import KINDS as ALL_KINDS
 from cpxl.workbook.build import build_workbook, save_workbook
-from cpxl.workbook.evaluate import calc_workbook
+from cpxl.workbook.engine import calc_workbook
 from cpxl.workbook.layout import Layout
 from cpxl.workbook.read import read_workbook
 

@@ -496,7 +496,7 @@ def test_region_problem_and_option_lists():
 
 def _evaluate(tmp_path, kind, data):
     from cpxl.workbook.build import build_workbook, save_workbook
-    from cpxl.workbook.evaluate import evaluate_values
+    from cpxl.workbook.engine import evaluate_values
 
     path = save_workbook(build_workbook(kind, data), tmp_path / f"{kind}.xlsx")
     values = evaluate_values(path)
@@ -612,7 +612,7 @@ def test_option_economics_sheet_computes_the_manual_example(tmp_path):
     import openpyxl
 
     from cpxl.workbook.build import build_workbook, save_workbook
-    from cpxl.workbook.evaluate import calc_workbook
+    from cpxl.workbook.engine import calc_workbook
     from cpxl.workbook.layout import Layout
 
     rows = [

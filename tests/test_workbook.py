@@ -208,7 +208,7 @@ def test_break_even_option_is_feasible_in_the_sheet(tmp_path):
     factor is (1 − 1.1^−10)/0.1 = 6.144567, so NPV = 16.2745 × 6.144567 − 100 = −0.0000243 万元 (prints
     −0.00) and IRR is just under 10 % (prints 10.00 %): 可行, with 允许投资回收期 10 a (N = 6.14 a)."""
     from cpxl.workbook.build import build_workbook, save_workbook
-    from cpxl.workbook.evaluate import calc_workbook
+    from cpxl.workbook.engine import calc_workbook
     from cpxl.workbook.layout import Layout
     from cpxl.tables import registry
 

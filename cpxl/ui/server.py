@@ -151,7 +151,7 @@ class Session:
         worst = 0
         try:
             if job.action == "calc":
-                from cpxl.workbook.evaluate import calc_workbook
+                from cpxl.workbook.engine import calc_workbook
 
                 job.total = len(files)
                 for i, f in enumerate(files):

@@ -171,7 +171,7 @@ def save_computed(wb: Workbook, path: Path, *, force: bool = False) -> Path:
     and viewers that do not recalculate show numbers; written atomically."""
     from cpxl.safeio import temp_dir
 
-    from .evaluate import calc_workbook
+    from .engine import calc_workbook
 
     with temp_dir("save") as tmp:
         plain = Path(tmp) / "book.xlsx"

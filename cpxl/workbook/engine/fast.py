@@ -1,0 +1,417 @@
+"""Fast headless evaluation of the formulas cpxl's workbooks use.
+
+:func:`evaluate_fast` computes every formula cell of a workbook without the `formulas`
+package's graph: it is what ``cpxl calc`` runs first (:func:`.calc._evaluate`); anything
+outside what it knows raises :class:`Unsupported`, and the caller then evaluates the
+whole workbook with the `formulas` engine instead.
+
+How it works:
+
+* Input values are read from the sheet XML as stored (numbers, shared/inline strings,
+  booleans, error values); only formula cells are computed.
+* Each formula is tokenized (openpyxl's tokenizer) and its references are made relative
+  to the cell (R1C1-style, :mod:`.references`); one Python function is generated and
+  compiled per distinct shape (:mod:`.compiler`), so a formula copied down 500 rows is
+  parsed once. Formulas are taken column by column: a copy of the formula above is
+  recognised by its text alone (:class:`_RowCopies`), without tokenizing.
+* Formula cells are evaluated in dependency order (Tarjan's strongly connected
+  components, iterative). Cells on a circular reference get the ``#CIRC!`` value (cpxl's
+  report of the cycle; the cell is written as 0, as Excel shows it without iterative
+  calculation) and read as 0 by the formulas that depend on them, as in Excel.
+* A range reference covers only the rows that hold something: ``A5:A504`` over a table
+  filled to row 20 is materialized as 16 rows (functions that count blanks, such as
+  ``COUNTIF(r,"")`` or ``COUNTBLANK``, add the rows cut off).
+* Native functions follow Excel's rules: blank is 0 in arithmetic and "" in text,
+  comparisons order numbers < text < booleans and compare text case-insensitively,
+  errors propagate left to right, ``IF``/``IFERROR`` evaluate only the branch they return.
+* ``CP_*`` functions are called with the same argument conversion as under the `formulas`
+  engine (omitted arguments get their default, an error argument is passed through, a
+  failure becomes ``#CP! …`` text).
+
+Not on the fast path (the whole workbook then goes to the `formulas` engine): array
+formulas (``t="array"``), functions not in :data:`.registry.FUNCTIONS`, the range/union/
+intersection operators, 3-D and external references, structured references, defined
+names that are not references or constants, and array arithmetic outside SUMPRODUCT.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import time
+from typing import Any, Callable
+
+from cpxl.workbook import xlsxio
+from cpxl.workbook.xlsxio import NS_MAIN
+
+from .compiler import compile_shape
+from .criteria import _GROUPS
+from .formula_text import normalize_formula
+from .references import _TEXT_REFS, _pre_key, resolve, shape
+from .sheets import (
+    _CURRENT_COMPILE,
+    Book,
+    _read_plain,
+    _read_tree,
+    _rows_by_column,
+    _shared_strings,
+)
+from .values import (
+    _BOOK,
+    _CURRENT,
+    _MISSING,
+    E_CIRC,
+    E_NUM,
+    MAX_ROW,
+    Area,
+    Unsupported,
+    _scalar,
+)
+
+
+def _defined_names(pkg, book: Book) -> None:
+    root = pkg.xml(pkg.workbook_part).getroot()
+    for dn in root.iter("{*}definedName"):
+        name = (dn.get("name") or "").upper()
+        if not name or dn.text is None:
+            continue
+        local = dn.get("localSheetId")
+        sid = None
+        if local is not None:
+            try:
+                sid = int(local)
+            except ValueError:
+                continue
+        book.defined[(sid, name)] = normalize_formula(dn.text)
+
+
+def _master_formulas(sheet) -> dict[str, tuple[str, int, int]]:
+    """Shared formulas: si -> (text, row, col) of the cell that carries the text."""
+    out = {}
+    for fc in sheet.formulas:
+        f = fc.formula
+        if f.get("t") == "shared" and f.text and f.get("si") is not None:
+            out.setdefault(f.get("si"), (f.text, fc.row, fc.col))
+    return out
+
+
+def _references(book: Book, sid: int, toks: tuple) -> list:
+    """(sheet id, relative spec, None) per reference of a shape, or (None, None, absolute
+    dependency) for a defined name; references to unknown sheets are left out."""
+    out = []
+    for t in toks:
+        if t[0] == "REF":
+            spec = t[1]
+            dsid = sid if spec.sheet is None else book.sheet_ids.get(spec.sheet)
+            if dsid is not None:
+                out.append((dsid, spec, None))
+        elif t[0] == "NAME":
+            target = book.name_value(t[1])
+            if isinstance(target, tuple):
+                out.append((None, None, (book.sheet_ids[target[0]], *target[1:])))
+    return out
+
+
+class _Shape:
+    """One distinct formula of a sheet (R1C1): its compiled function and its references."""
+
+    __slots__ = ("func", "refs", "live")
+
+    def __init__(self, func: Callable, refs: list):
+        self.func, self.refs = func, refs
+        self.live: dict[int, list] = {}  # column -> the references that may reach a formula cell
+
+    def live_refs(self, book: Book, col: int) -> list:
+        """The references of a copy in column ``col`` whose columns hold formula cells: only
+        those can make it depend on another formula."""
+        hit = self.live.get(col)
+        if hit is None:
+            hit = []
+            for dsid, spec, fixed in self.refs:
+                if spec is None:
+                    dsid, c1, c2 = fixed[0], fixed[2], fixed[4]
+                else:
+                    c1 = spec.c1 if spec.abs[1] else spec.c1 + col
+                    c2 = spec.c2 if spec.abs[3] else spec.c2 + col
+                    c1, c2 = min(c1, c2), max(c1, c2)
+                frows = book.data[dsid].formula_rows
+                if any(c1 <= k <= c2 for k in frows):
+                    hit.append((dsid, spec, fixed))
+            self.live[col] = hit
+        return hit
+
+
+class _RowCopies:
+    """A formula's text as copied to other rows of its column: ``text_at(r)`` is the text a
+    copy in row r has, so a cell whose text equals it has the same shape (no tokenizing)."""
+
+    __slots__ = ("template", "offsets", "first", "last", "shape")
+
+    def __init__(self, text: str, row: int, shape: _Shape):
+        pieces, offsets = [], []
+        parts = _TEXT_REFS.split(text)
+        for i in range(0, len(parts) - 1, 6):
+            pieces.append(_braces(parts[i]))
+            quoted, cabs, letters, rabs, digits = parts[i + 1 : i + 6]
+            if quoted:
+                pieces.append(_braces(quoted))
+            elif rabs:
+                pieces.append(cabs + letters + rabs + digits)
+            else:
+                pieces.append(cabs + letters + "{}")
+                offsets.append(int(digits) - row)
+        pieces.append(_braces(parts[-1]))
+        self.template, self.offsets, self.shape = "".join(pieces), offsets, shape
+        # rows where every relative reference stays on the sheet
+        self.first = 1 - min(offsets, default=0)
+        self.last = MAX_ROW - max(offsets, default=0)
+
+    def text_at(self, row: int) -> str | None:
+        if not self.first <= row <= self.last:
+            return None
+        return self.template.format(*[row + k for k in self.offsets])
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _strongly_connected(n: int, succ: list[list[int]]):
+    """Tarjan's components, iteratively; yields each component after those it depends on."""
+    index = [0] * n
+    low = [0] * n
+    on_stack = [False] * n
+    seen = [False] * n
+    stack: list[int] = []
+    counter = 1
+    for root in range(n):
+        if seen[root]:
+            continue
+        if not succ[root]:  # depends on no formula: its own component, at once
+            seen[root] = True
+            yield [root]
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work[-1]
+            if i == 0:
+                seen[v] = True
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on_stack[v] = True
+            edges = succ[v]
+            if i < len(edges):
+                work[-1] = (v, i + 1)
+                w = edges[i]
+                if not seen[w]:
+                    work.append((w, 0))
+                elif on_stack[w]:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    comp.append(w)
+                    if w == v:
+                        break
+                yield comp
+
+
+def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = None,
+                  timings: dict | None = None):
+    """Compute every formula cell of ``sheets`` (evaluate._scan_sheet results).
+
+    Returns ((sheet name, row, col) -> value, number of formula cells). Raises
+    :class:`Unsupported` for anything outside the fast path. ``timings``, when given,
+    receives the seconds of each phase (read, compile, graph, compute).
+    """
+    try:
+        return _evaluate_fast(pkg, sheets, progress, timings)
+    finally:
+        _BOOK[0] = None
+        _GROUPS.clear()
+        _CURRENT_COMPILE[0] = None
+
+
+def _evaluate_fast(pkg, sheets, progress, timings):
+    clock = [time.perf_counter()]
+
+    def phase(name: str) -> None:
+        if timings is not None:
+            now = time.perf_counter()
+            timings[name] = timings.get(name, 0.0) + now - clock[0]
+            clock[0] = now
+
+    for s in sheets:
+        for fc in s.formulas:
+            if fc.area is not None or fc.formula.get("t") == "array":
+                raise Unsupported("数组公式")
+    book = Book([s.name for s in sheets])
+    _BOOK[0] = book
+    _GROUPS.clear()
+    _defined_names(pkg, book)
+    strings = _shared_strings(pkg)
+
+    # the stored values of every sheet (formulas may reach any of them)
+    for sid, s in enumerate(sheets):
+        d = book.data[sid]
+        at = {(fc.row, fc.col) for fc in s.formulas}
+        data = pkg.read(s.part)
+        if not _read_plain(data, at, d.values, strings):  # prefixes, a DTD …: the XML parser
+            d.values.clear()
+            if s.tree is not None:
+                root, ns = s.tree.getroot(), s.ns
+            else:
+                root = xlsxio.parse_xml(data, what=s.part).getroot()
+                ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else NS_MAIN
+            _read_tree(root, ns, at, d.values, strings)
+        d.columns = _rows_by_column(itertools.chain(d.values, at))
+        d.formula_rows = _rows_by_column(at)
+
+    phase("read")
+    # compile: one function per distinct formula, formulas taken column by column
+    compiled: dict[tuple, Callable] = {}  # tokens (and sheet, when names occur) -> function
+    shapes: dict[tuple[int, str], _Shape] = {}  # (sheet id, pre-key) -> shape
+
+    def shape_of(sid: int, text: str, row: int, col: int) -> _Shape:
+        key = (sid, _pre_key(text, row, col))
+        found = shapes.get(key)
+        if found is None:
+            toks = shape(text, row, col)
+            ckey = (sid, toks) if any(t[0] == "NAME" for t in toks) else toks
+            func = compiled.get(ckey)
+            if func is None:
+                func = compiled[ckey] = compile_shape(book, toks)
+            found = shapes[key] = _Shape(func, _references(book, sid, toks))
+        return found
+
+    # the formula cells, sorted by sheet, column, row: those of column k of sheet s are
+    # f_shape[first[s, k] + i] for the rows book.data[s].formula_rows[k][i]
+    f_sid: list[int] = []
+    f_row: list[int] = []
+    f_col: list[int] = []
+    f_shape: list[_Shape] = []
+    first: dict[tuple[int, int], int] = {}
+    for sid, s in enumerate(sheets):
+        masters = _master_formulas(s)
+        _CURRENT_COMPILE[0] = sid
+        groups: dict[str, _Shape] = {}  # shared formula si -> the group's shape
+        copies: _RowCopies | None = None  # the last formula read in this column
+        for fc in sorted(s.formulas, key=_column_major):
+            f, row, col = fc.formula, fc.row, fc.col
+            if (sid, col) not in first:
+                first[(sid, col)] = len(f_shape)
+                copies = None
+            si = f.get("si") if f.get("t") == "shared" else None
+            if si is not None:
+                found = groups.get(si)
+                if found is None:
+                    master = masters.get(si)
+                    if master is None:
+                        raise Unsupported("共享公式缺少主公式")
+                    found = groups[si] = shape_of(sid, normalize_formula(master[0]), master[1], master[2])
+            else:
+                if not f.text:
+                    raise Unsupported("空公式")
+                text = normalize_formula(f.text)
+                if copies is not None and copies.text_at(row) == text:
+                    found = copies.shape
+                else:
+                    found = shape_of(sid, text, row, col)
+                    copies = _RowCopies(text, row, found)
+            if f_shape and (f_sid[-1], f_row[-1], f_col[-1]) == (sid, row, col):
+                f_shape[-1] = found  # a cell written twice: the last one counts
+                continue
+            f_sid.append(sid)
+            f_row.append(row)
+            f_col.append(col)
+            f_shape.append(found)
+    _CURRENT_COMPILE[0] = None
+    phase("compile")
+
+    # dependency graph over formula cells
+    total = len(f_shape)
+    succ: list = [()] * total
+    for i in range(total):
+        refs = f_shape[i].live_refs(book, f_col[i])
+        if not refs:
+            continue
+        row, col = f_row[i], f_col[i]
+        out = []
+        for dsid, spec, fixed in refs:
+            if spec is None:
+                dsid, r1, c1, r2, c2 = fixed
+            else:
+                area = resolve(spec, row, col)
+                if area is None:
+                    continue
+                r1, c1, r2, c2 = area
+            frows = book.data[dsid].formula_rows
+            for k in frows if c2 - c1 > len(frows) else range(c1, c2 + 1):
+                rows = frows.get(k)
+                if not rows or not c1 <= k <= c2:
+                    continue
+                base = first[(dsid, k)]
+                out.extend(range(base + bisect.bisect_left(rows, r1), base + bisect.bisect_right(rows, r2)))
+        succ[i] = out
+
+    phase("graph")
+    values: dict[tuple[str, int, int], Any] = {}
+    names, cells = book.names, book._values
+    done, step = 0, max(1, total // 100)
+    current = _CURRENT
+    for comp in _strongly_connected(total, succ):
+        if len(comp) > 1 or comp[0] in succ[comp[0]]:
+            for i in comp:
+                sid, row, col = f_sid[i], f_row[i], f_col[i]
+                values[(names[sid], row, col)] = E_CIRC
+                cells[sid][(row, col)] = 0.0  # what the cell shows
+            done += len(comp)
+            continue
+        i = comp[0]
+        sid, row, col = current[0], current[1], current[2] = f_sid[i], f_row[i], f_col[i]
+        try:
+            v = f_shape[i].func(book, sid, row, col)
+        except Unsupported:
+            raise
+        except Exception as ex:  # noqa: BLE001 - an engine bug must not give a wrong value
+            raise Unsupported(f"{names[sid]}!{row},{col}: {type(ex).__name__}: {ex}") from ex
+        v = _final(v)
+        cells[sid][(row, col)] = v
+        values[(names[sid], row, col)] = v
+        done += 1
+        if progress is not None and done % step == 0:
+            progress(done, total)
+    if progress is not None:
+        progress(total, total)
+    _BOOK[0] = None
+    _GROUPS.clear()
+    phase("compute")
+    return values, total
+
+
+def _column_major(fc) -> tuple[int, int]:
+    return fc.col, fc.row
+
+
+def _final(v):
+    """A formula's result as the cell holds it."""
+    t = type(v)
+    if t is Area:
+        v = _scalar(v)
+        t = type(v)
+    if v is None or v is _MISSING:
+        return 0.0
+    if t is float:
+        return v if math.isfinite(v) else E_NUM
+    if t is int:
+        return float(v)
+    return v
