@@ -149,8 +149,9 @@ def trend(years: list[str], series: list[tuple[str, list]], ylabel: str, *, line
         for xi, yi in zip(x, line[1]):
             if yi is not None:
                 ax2.annotate(_short(yi), (xi, yi), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7,
-                             color="#C00000")
-        ax2.set_ylabel(line[2])
+                             color="#C00000", bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
+        # rotated the other way and set off from the tick labels, so it mirrors the primary axis label
+        ax2.set_ylabel(line[2], rotation=270, va="bottom")
         ax2.set_ylim(bottom=0, top=max(v for v in line[1] if v is not None) * 1.25 or 1)
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
