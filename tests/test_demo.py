@@ -256,7 +256,8 @@ def test_sections_read_like_a_finished_audit():
 
 def test_cli_demo(tmp_path):
     """All four kinds with their reports; the showcase reports read as finished (at most 5 【待补充】, no
-    【待填写】 and no unreplaced 【数据分析】); the region aggregates at least 20 breweries."""
+    【待填写】 and no unreplaced 【数据分析】) — the park's and the region's too; the region aggregates at
+    least 20 breweries."""
     from docx import Document
 
     from cpxl.demo_park import PARK_FILE
@@ -264,14 +265,19 @@ def test_cli_demo(tmp_path):
     result = CliRunner().invoke(cpxl.cli.app, ["demo", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "0 个错误" in result.output
+    pending = {}
     for name in (demo.AUDIT_FILE, demo.ACCEPTANCE_FILE, PARK_FILE, demo.REGION_FILE):
         assert (tmp_path / name).is_file(), name
         report = tmp_path / name.replace("工作簿", "报告").replace(".xlsx", ".docx")
         doc = Document(str(report))
         body = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
         assert "待填写" not in body and "【数据分析】" not in body, name
-        if name in (demo.AUDIT_FILE, demo.ACCEPTANCE_FILE):
-            assert body.count("【待补充】") <= 5, (name, body.count("【待补充】"))
+        assert body.count("【待补充】") <= 5, (name, body.count("【待补充】"))
+        pending[name] = [p.text for p in doc.paragraphs if p.text.startswith("【待补充】")]
+    # what stays is for the auditor alone: the park's own papers for 附件, raw-material data the region
+    # workbook does not hold (2.3)
+    assert [p.split("编写要求：")[1].split()[:2] for p in pending[PARK_FILE]] == [["附件2", "3"]]
+    assert [p.split("编写要求：")[1].split()[0] for p in pending[demo.REGION_FILE]] == ["7.2.3"]
     region = read_workbook(tmp_path / demo.REGION_FILE)
     assert len(region["R.1"].frame) == demo.REGION_ENTERPRISES >= 20
     names = list(region["R.1"].frame["company"])

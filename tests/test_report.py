@@ -483,3 +483,93 @@ def test_column_widths_use_the_templates_table_font():
     # the number's column keeps its minimum, the text column takes the rest of the page
     assert abs(at_10[0] - need * 10.5 * 20) <= 1 and abs(at_12[0] - need * 12 * 20) <= 1
     assert round(need * 10.5 * 20) == 873 and round(need * 12 * 20) == 998
+
+
+def test_cell_lines_break_between_pieces_and_inside_a_piece_wider_than_the_column():
+    from cpxl.report.tables import PAD_EM, cell_lines
+
+    four = (4 + PAD_EM) * 10.5 * 20  # a column of four characters a line at 五号
+    assert cell_lines("在线监测及委托监测报告", four) == 3  # 11 characters: 4 + 4 + 3
+    assert cell_lines("天然气", four) == 1
+    assert cell_lines("甲乙\n丙", four) == 2  # each line of the text starts a line
+    # “0.0025 0.0006”: two pieces of 5 × 0.54 + 0.36 = 3.06 em, one a line; a piece wider than the column is
+    # broken: 3 × 3.06 = 9.17 em in lines of 2 em take 5 lines
+    assert cell_lines("0.0025 0.0006", four) == 2
+    assert cell_lines("0.00250.00060.0013", (2 + PAD_EM) * 10.5 * 20) == 5
+
+
+def test_landscape_width_goes_where_it_shortens_the_rows():
+    """Two text columns at their four-character minimum and 4 em to spare: 说明 (eight characters in every
+    row) at eight characters a line saves a line in two rows (the third keeps the two lines of 备注);
+    备注 widened alone saves none, since 说明 still takes two lines there. So all 4 em go to 说明 — sharing
+    them by what each lacks (4 : 2) would leave both columns wrapping in every row."""
+    from cpxl.report.tables import PAD_EM, shortest
+
+    em = 10.5 * 20
+    columns = [["说明", "甲乙丙丁戊己庚辛", "甲乙丙丁戊己庚辛", "甲乙丙丁戊己庚辛"], ["备注", "一二三四五六", "", ""]]
+    widths, spare = shortest([(4 + PAD_EM) * em] * 2, 4 * em, columns)
+    assert widths == [(8 + PAD_EM) * em, (4 + PAD_EM) * em] and spare == 0
+
+
+def test_landscape_table_kept_whole_when_it_fits_else_a_third_of_a_page_at_its_end():
+    from cpxl.report import ooxml as X
+    from cpxl.report.tables import EM_PT, LINE_PITCH, Page, landscape_keep_from
+
+    page = Page()  # A4 landscape: 453.6 pt of text height
+    row = (LINE_PITCH * EM_PT + 1.0)  # a one-line row: 16.12 pt
+    head = [[X.Cell("序号", header=True), X.Cell("名称", header=True)]]
+    short = [[X.Cell(str(i)), X.Cell("甲")] for i in range(10)]
+    assert landscape_keep_from(head, short, [2000, 2000], page) == 1  # 11 rows, 177 pt: the whole table
+    long = [[X.Cell(str(i)), X.Cell("甲")] for i in range(60)]
+    # 453.6 / 3 = 151.2 pt: ten one-line rows (161.2 pt) are the least tail that holds a third of a page
+    assert landscape_keep_from(head, long, [2000, 2000], page) == 61 - 10
+    assert 9 * row < page.landscape_height / 20 / 3 < 10 * row
+
+
+def test_table_rows_from_keep_from_keep_with_next_up_to_the_last():
+    from cpxl.report import ooxml as X
+
+    font = X.Font("宋体", "Times New Roman", 10.5)
+    rows = [[X.Cell("序号", header=True)]] + [[X.Cell(str(i))] for i in range(5)]
+    xml = X.table(rows, [2000], header_rows=1, style_id=None, text_style=None, head_style=None, text_font=font,
+                  head_font=font, keep_from=3)
+    kept = ["<w:keepNext/>" in tr for tr in xml.split("<w:tr>")[1:]]
+    assert kept == [True, False, False, True, True, False]  # the header, rows 3–4 with row 5; never the last
+
+
+def test_heading_before_a_landscape_section_moves_onto_its_page():
+    from docx import Document
+
+    from cpxl.report import export as E
+    from cpxl.report import ooxml as X
+
+    doc = Document()
+    body = doc.element.body
+
+    def add(xml):
+        from docx.oxml import parse_xml
+
+        el = parse_xml(xml.replace("<w:p>", f'<w:p xmlns:w="{NS_W}">', 1))
+        body.insert(len(body) - 1, el)  # before the body's own sectPr
+
+    NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    heading = doc.styles["Heading 1"].style_id
+    doc.add_paragraph("正文")
+    doc.add_paragraph("附件", style="Heading 1")
+    add(X.section_break(False))  # the portrait section ends: a wide table follows
+    doc.add_paragraph("附件一")
+    add(X.section_break(True))
+    doc.add_paragraph("第二个附件", style="Heading 1")
+    add(X.section_break(False))
+    doc.add_paragraph("附件二")
+    E._headings_into_landscape(doc)
+    order = []
+    for p in body.iterchildren():
+        sect = p.find(".//" + E.qn("w:sectPr"))
+        style = p.find(".//" + E.qn("w:pStyle"))
+        order.append(("break:" + sect.get(E.qn("w:rsidR")) if sect is not None and sect.get(E.qn("w:rsidR")) else
+                      "heading" if style is not None and style.get(E.qn("w:val")) == heading else
+                      "".join(t.text for t in p.iter(E.qn("w:t"))) or p.tag.split("}")[1]))
+    # the first heading follows the break onto the landscape page; the second, between two landscape
+    # sections, leaves them one section
+    assert order == ["正文", f"break:{X.PORTRAIT_MARK}", "heading", "附件一", "heading", "附件二", "sectPr"]

@@ -57,9 +57,73 @@ def test_water_balance_sources_users_and_outlets(derived, dot):
     assert len(_edges(d.source)) == flows == len(d.edges)
     for line in _edges(d.source):
         assert re.search(r'label="[^"]*\d[^"]* m³/d"', line), line
-    assert "新鲜水（市政自来水）" in d.source
+    assert r"新鲜水\n（市政自来水）" in d.source
     png = G.render(d)
     assert round(G.png_dpi(png)) == G.DPI
+
+
+def _layout(source: str) -> tuple[dict[str, tuple[float, float]], list[tuple[str, str, list[tuple[float, float]]]]]:
+    """Node centres and edge splines (as polylines) of the layout ``dot`` computes (``-Tplain``)."""
+    import shlex
+    import subprocess
+
+    plain = subprocess.run(["dot", "-Tplain"], input=source.encode(), capture_output=True, check=True).stdout.decode()
+    nodes, edges = {}, []
+    for line in plain.splitlines():
+        f = shlex.split(line)
+        if f[0] == "node":
+            nodes[f[1]] = (float(f[2]), float(f[3]))
+        elif f[0] == "edge":
+            n = int(f[3])
+            pts = [(float(f[4 + 2 * i]), float(f[5 + 2 * i])) for i in range(n)]
+            curve = [pts[0]]
+            for k in range(0, n - 3, 3):  # piecewise cubic Bézier
+                p0, p1, p2, p3 = pts[k: k + 4]
+                for t in (i / 12 for i in range(1, 13)):
+                    curve.append(tuple((1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t * t * c + t ** 3 * e
+                                       for a, b, c, e in zip(p0, p1, p2, p3)))
+            edges.append((f[1], f[2], curve))
+    return nodes, edges
+
+
+def _cross(p, q, r, s) -> bool:
+    def side(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    return side(p, q, r) * side(p, q, s) < 0 and side(r, s, p) * side(r, s, q) < 0
+
+
+def _crossings(edges) -> list[tuple[str, str, str, str]]:
+    """Pairs of edges with four distinct ends whose curves cross (edges sharing a node may touch there)."""
+    out = []
+    for i, (a, b, ca) in enumerate(edges):
+        for c, e, cb in edges[i + 1:]:
+            if {a, b} & {c, e}:
+                continue
+            if any(_cross(p, q, r, s) for p, q in zip(ca, ca[1:]) for r, s in zip(cb, cb[1:])):
+                out.append((a, b, c, e))
+    return out
+
+
+def test_water_balance_reads_left_to_right_without_crossings(derived, dot):
+    rows = derived.rows("BAL.2")
+    d = G.water_balance(rows, sources=[("新鲜水", "市政自来水")], discharge="污水处理站", text=text, num=num)
+    nodes, edges = _layout(d.source)
+    # the demo's six users each consume, leak and discharge: three shared sinks would force crossings
+    assert all(num(r.get(k)) for r in rows for k in ("consumed", "leaked", "discharged"))
+    assert not _crossings(edges), _crossings(edges)
+    users = [n for n in nodes if re.fullmatch(r"u\d+", n)]
+    assert len(users) == len(rows)
+    x = {n: xy[0] for n, xy in nodes.items()}
+    assert all(x["src"] < x[u] < x["discharged"] for u in users)  # source → users → discharge
+    assert all(x[u] < x[n] < x["discharged"] for u in users for n in nodes if n.startswith(("consumed", "leaked")))
+    # users keep the table's order top to bottom
+    assert [u for u in sorted(users, key=lambda n: -nodes[n][1])] == users
+
+
+def test_crossings_found_where_edges_cross():
+    square = [("a", "b", [(0, 0), (1, 1)]), ("c", "d", [(0, 1), (1, 0)]), ("a", "d", [(0, 0), (1, 0)])]
+    assert _crossings(square) == [("a", "b", "c", "d")]
 
 
 def test_process_flow_pollution_nodes(derived, dot):

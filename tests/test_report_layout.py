@@ -36,6 +36,79 @@ def audit_pdf(lo, demo_workbooks, tmp_path_factory):
     return export_report(demo_workbooks[0], out, pdf=True)
 
 
+def _page_lines(pdf: Path) -> list[tuple[bool, float, list[str]]]:
+    """Per page: landscape?, the share of the text height its body fills, and its body's text lines top to
+    bottom (running header and page number left out: they lie in the 25 mm margins)."""
+    import html
+
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    margin = 25 / 25.4 * 72
+    pages = []
+    for m in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        width, height = float(m[1]), float(m[2])
+        lines = sorted((float(y0), float(y1), html.unescape(" ".join(re.findall(r">([^<]*)</word>", words))))
+                       for y0, y1, words in re.findall(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>',
+                                                       m[3], re.S))
+        body = [ln for ln in lines if ln[0] > margin and ln[1] < height - margin]
+        fill = (body[-1][1] - body[0][0]) / (height - 2 * margin) if body else 0.0
+        pages.append((width > height, fill, [ln[2] for ln in body]))
+    return pages
+
+
+#: A heading (4.1.2 …, 第五章 …) or an annex label (附件, 附件一 …) as a line of its own.
+HEADING = re.compile(r"^((\d+(\.\d+)+|第[一二三四五六七八九十]+章) [\u4e00-\u9fff][^。；，]*|(附件|附图)[一二三四五六七八九十]*( [^。；，]+)?)$")
+
+
+def _layout_defects(pdf: Path) -> list[str]:
+    """Landscape pages filled less than a third (a table's tail, a small table alone) and pages whose last
+    line is a heading or an annex label (the table of contents, with its dot leaders, aside)."""
+    defects = []
+    for n, (landscape, fill, lines) in enumerate(_page_lines(pdf), 1):
+        if landscape and fill < 1 / 3:
+            defects.append(f"第 {n} 页（横向）只占 {fill:.0%}：{lines[:3]}")
+        if lines and HEADING.match(lines[-1]) and "..." not in lines[-1]:
+            defects.append(f"第 {n} 页末行是标题：{lines[-1]}")
+    return defects
+
+
+def test_no_landscape_page_holds_a_few_rows_and_no_heading_ends_a_page(audit_pdf):
+    pages = _page_lines(audit_pdf.pdf_path)
+    assert sum(landscape for landscape, _f, _l in pages) >= 4  # the demo has wide tables: the test sees some
+    assert not _layout_defects(audit_pdf.pdf_path)
+
+
+def test_layout_defects_are_found(tmp_path):
+    """The check itself: a landscape page holding two rows and a page ending on a heading."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Mm
+
+    from cpxl.report.export import to_pdf
+
+    doc = Document()
+    for s in doc.sections:
+        s.page_width, s.page_height = Mm(210), Mm(297)
+        s.top_margin = s.bottom_margin = s.left_margin = s.right_margin = Mm(25)
+    for i in range(3):
+        doc.add_paragraph(f"正文第 {i + 1} 段。")
+    doc.add_paragraph("4.1.2 企业生产现状").add_run().add_break(WD_BREAK.PAGE)  # the heading ends page 1
+    doc.add_paragraph("正文。")
+    landscape = doc.add_section()
+    landscape.orientation = WD_ORIENT.LANDSCAPE
+    landscape.page_width, landscape.page_height = Mm(297), Mm(210)
+    doc.add_paragraph("表 1-1 两行的表")
+    table = doc.add_table(rows=2, cols=3)
+    for row in table.rows:
+        for cell in row.cells:
+            cell.text = "12.5"
+    doc.save(str(tmp_path / "d.docx"))
+    pdf = to_pdf(tmp_path / "d.docx", tmp_path / "d.pdf")
+    defects = _layout_defects(pdf)
+    assert any("末行是标题：4.1.2 企业生产现状" in d for d in defects), defects
+    assert any("（横向）" in d for d in defects), defects
+
+
 def _table_numbers(docx: Path) -> set[str]:
     from docx import Document
 
@@ -84,5 +157,6 @@ def test_region_report_for_20_enterprises_pages(lo, tmp_path):
     assert (tmp_path / "region.xlsx").exists(), res.output
     result = export_report(tmp_path / "region.xlsx", tmp_path / "region.docx", pdf=True)
     assert _pages(result.pdf_path) <= 45
+    assert not _layout_defects(result.pdf_path)
     text = _pdf_text(result.pdf_path)
     assert "0.4166 年" not in text

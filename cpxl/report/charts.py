@@ -149,12 +149,14 @@ def trend(years: list[str], series: list[tuple[str, list]], ylabel: str, *, line
         for xi, yi in zip(x, line[1]):
             if yi is not None:
                 ax2.annotate(_short(yi), (xi, yi), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7,
-                             color="#C00000")
-        ax2.set_ylabel(line[2])
-        ax2.set_ylim(bottom=0, top=max(v for v in line[1] if v is not None) * 1.25 or 1)
+                             color="#C00000", bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
+        # rotated the other way and set off from the tick labels, so it mirrors the primary axis label
+        ax2.set_ylabel(line[2], rotation=270, va="bottom")
+        # the line's highest point in the top tenth, above the bars (kept below 70 %) and their labels
+        ax2.set_ylim(bottom=0, top=max(v for v in line[1] if v is not None) * 1.12 or 1)
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
-    ax.set_ylim(top=ax.get_ylim()[1] * 1.12)
+    ax.set_ylim(top=ax.get_ylim()[1] * (1.45 if line and any(v is not None for v in line[1]) else 1.12))
     legend = len(labels) > 1 or bool(line)
     if legend:  # above the plot, never over the bars
         ax.legend(handles, labels, fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),

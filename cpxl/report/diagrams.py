@@ -135,43 +135,55 @@ def material_balance(rows: list[dict], unit: str, *, text=str, num=float) -> Dia
 
 def water_balance(rows: list[dict], *, sources: list[tuple[str, str]] = (), discharge: str = "", text=str, num=float,
                   unit: str = "m³/d") -> Diagram | None:
-    """水平衡图 from 表BAL.2 rows (unit, fresh Vf, reused Vr, consumed Vco, discharged Vd, leaked Vl): fresh
-    water from the source to each user, reuse as a loop on the user, consumption, discharge and leaks out.
+    """水平衡图 from 表BAL.2 rows (unit, fresh Vf, reused Vr, consumed Vco, discharged Vd, leaked Vl), read left
+    to right: fresh water from the source to each user, reuse as a loop on the user, each user's consumption
+    and leaks out to its own terminal, and its discharge to the one outfall. One terminal per user for the
+    losses keeps the arrows from crossing (every user to three shared sinks cannot be drawn without
+    crossings); their totals go in the figure's note.
     `sources`: (category, source) of 表D.10 naming the fresh-water source; `discharge`: where waste water goes."""
     users = [r for r in rows if text(r.get("unit"))]
     if not users:
         return None
     lines = _head("水平衡图", "LR")
-    lines[1] = lines[1].replace("nodesep=0.18, ranksep=0.32", "nodesep=0.12, ranksep=0.9, ordering=out")
+    lines[1] = lines[1].replace("nodesep=0.18, ranksep=0.32", "nodesep=0.1, ranksep=0.45, ordering=out")
     d = Diagram("", [text(r.get("unit")) for r in users])
     fresh_total = sum(num(r.get("fresh")) or 0 for r in users)
-    src_label = next((f"{cat}（{src}）" for cat, src in sources if cat == "新鲜水" and src), "新鲜水")
-    lines.append(f"  src [label={q(_wrap(src_label, 10) + chr(10) + number(fresh_total) + ' ' + unit)}, shape=box, style=\"filled\", fillcolor=\"#E3F2FD\"];")
-    sinks = (("consumed", "耗水\n（蒸发、进入产品）", "#757575"), ("discharged", _wrap("排水" + (f"（{discharge}）" if discharge else ""), 9), WASTE_COLOR),
-             ("leaked", "漏失", "#757575"))
-    totals = {key: sum(num(r.get(key)) or 0 for r in users) for key, _l, _c in sinks}
-    for key, label, color in sinks:
-        if any(num(r.get(key)) for r in users):
-            lines.append(f"  {key} [label={q(label + chr(10) + number(totals[key]) + ' ' + unit)}, shape=box, fontcolor={q(color)}, color={q(color)}];")
+    discharged_total = sum(num(r.get("discharged")) or 0 for r in users)
+    src_label = next((f"{cat}\n{_wrap(f'（{src}）', 8)}" for cat, src in sources if cat == "新鲜水" and src), "新鲜水")
+    lines.append(f"  src [label={q(src_label + chr(10) + number(fresh_total) + ' ' + unit)}, shape=box, "
+                 f"style=\"filled\", fillcolor=\"#E3F2FD\"];")
+    if discharged_total:
+        label = "排水\n" + (_wrap(f"（{discharge}）", 8) + "\n" if discharge else "") + number(discharged_total) + " " + unit
+        lines.append(f"  discharged [label={q(label)}, shape=box, fontcolor={q(WASTE_COLOR)}, color={q(WASTE_COLOR)}];")
     lines.append("  {rank=min; src;}")
-    lines.append("  {rank=max; " + "; ".join(k for k, _l, _c in sinks if any(num(r.get(k)) for r in users)) + ";}")
+    if discharged_total:
+        lines.append("  {rank=max; discharged;}")
+    losses = (("consumed", "耗水"), ("leaked", "漏失"))
     for i, r in enumerate(users):
         name = text(r.get("unit"))
         node = f"u{i}"
         lines.append(f"  {node} [label={q(_wrap(name, 7))}, style=\"rounded,bold\"];")
         fresh = num(r.get("fresh"))
         if fresh:
-            lines.append(f"  src -> {node} [label={q(number(fresh) + ' ' + unit)}, color=\"#0277BD\", fontcolor=\"#0277BD\"];")
+            lines.append(f"  src:e -> {node}:w [label={q(number(fresh) + ' ' + unit)}, color=\"#0277BD\", fontcolor=\"#0277BD\"];")
             d.edges.append(("新鲜水", name, f"{number(fresh)} {unit}"))
         reused = num(r.get("reused"))
         if reused:
-            lines.append(f"  {node} -> {node} [label={q('重复利用 ' + number(reused) + ' ' + unit)}, color=\"#2E7D32\", fontcolor=\"#2E7D32\", style=dashed];")
+            lines.append(f"  {node}:n -> {node}:n [label={q('重复利用 ' + number(reused) + ' ' + unit)}, color=\"#2E7D32\", "
+                         f"fontcolor=\"#2E7D32\", style=dashed];")
             d.edges.append((name, name, f"{number(reused)} {unit}"))
-        for key, label, color in sinks:
+        for key, what in losses:
             v = num(r.get(key))
             if v:
-                lines.append(f"  {node} -> {key} [label={q(number(v) + ' ' + unit)}, color={q(color)}, fontcolor={q(color)}, fontsize=8];")
-                d.edges.append((name, label.split("（")[0], f"{number(v)} {unit}"))
+                sink = f"{key}{i}"
+                lines.append(f"  {sink} [label={q(what)}, shape=plaintext, fontsize=9, fontcolor=\"#757575\", height=0.2];")
+                lines.append(f"  {node} -> {sink} [label={q(number(v) + ' ' + unit)}, color=\"#757575\", fontcolor=\"#757575\", fontsize=8];")
+                d.edges.append((name, what, f"{number(v)} {unit}"))
+        v = num(r.get("discharged"))
+        if v:  # minlen=2: the outfall a rank beyond the loss terminals, its arrows passing below them
+            lines.append(f"  {node} -> discharged [label={q(number(v) + ' ' + unit)}, color={q(WASTE_COLOR)}, "
+                         f"fontcolor={q(WASTE_COLOR)}, fontsize=8, minlen=2];")
+            d.edges.append((name, "排水", f"{number(v)} {unit}"))
     lines.append("}")
     d.source = "\n".join(lines)
     return d

@@ -204,8 +204,9 @@ def page_of(doc) -> Page:
     sect = doc.sections[-1]
     w, h = int(sect.page_width.twips), int(sect.page_height.twips)
     lm, rm = int(sect.left_margin.twips), int(sect.right_margin.twips)
+    tm, bm = int(sect.top_margin.twips), int(sect.bottom_margin.twips)
     portrait, long = min(w, h), max(w, h)
-    return Page(portrait=portrait - lm - rm, landscape=long - lm - rm)
+    return Page(portrait=portrait - lm - rm, landscape=long - lm - rm, landscape_height=portrait - tm - bm)
 
 
 def render(book, kind: str, tpl_file: Path):
@@ -245,6 +246,7 @@ def _complete_sections(doc) -> None:
     properties: the first break takes over the body's page numbering start, the rest continue it."""
     body = doc.element.body
     final = body.find(qn("w:sectPr"))
+    _headings_into_landscape(doc)
     marks = [s for s in body.iter(qn("w:sectPr")) if s.get(qn("w:rsidR")) in (X.PORTRAIT_MARK, X.LANDSCAPE_MARK)]
     if final is None or not marks:
         return
@@ -263,6 +265,33 @@ def _complete_sections(doc) -> None:
             pg.set(qn("w:orient"), "landscape")
         mark.getparent().replace(mark, new)
     _drop_start(final)
+
+
+def _headings_into_landscape(doc) -> None:
+    """A heading right before a landscape section goes onto its first page, not alone on the portrait page
+    before it: the break moves above the heading (and two breaks that would then enclose nothing go)."""
+    heading_ids = {s.style_id for s in doc.styles if s.name.lower().startswith("heading")}
+
+    def mark(p, which: str) -> bool:
+        sect = p.find(qn("w:pPr") + "/" + qn("w:sectPr")) if p.tag == qn("w:p") else None
+        return sect is not None and sect.get(qn("w:rsidR")) == which
+
+    def is_heading(p) -> bool:
+        style = p.find(qn("w:pPr") + "/" + qn("w:pStyle")) if p.tag == qn("w:p") else None
+        return style is not None and style.get(qn("w:val")) in heading_ids
+
+    for brk in [p for p in doc.element.body.iterchildren(qn("w:p")) if mark(p, X.PORTRAIT_MARK)]:
+        first = brk
+        while first.getprevious() is not None and is_heading(first.getprevious()):
+            first = first.getprevious()
+        if first is brk:
+            continue
+        before = first.getprevious()
+        if before is not None and mark(before, X.LANDSCAPE_MARK):  # landscape already: one section goes on
+            before.getparent().remove(before)
+            brk.getparent().remove(brk)
+        else:
+            first.addprevious(brk)
 
 
 def _drop_start(sect) -> None:

@@ -18,10 +18,11 @@ from .compute import filled, num, text
 
 @dataclass(frozen=True)
 class Page:
-    """Text width of the body pages [dxa], portrait and landscape."""
+    """Text width of the body pages [dxa], portrait and landscape, and the text height of a landscape page."""
 
     portrait: int = 9071  # A4, 25 mm margins
     landscape: int = 14003
+    landscape_height: int = 9072
 
 
 def fmt_number(x: float) -> str:
@@ -209,6 +210,9 @@ BOLD = 1.0  # bold header text: CJK glyphs keep their width, Latin is covered by
 SHORT_EM = 5.0  # a text cell up to this width (天然气、新鲜水、已实施) is a word: it does not wrap
 TEXT_MIN_EM = 4.0  # a wrapping text column keeps at least four characters a line
 COMPACT_ROWS = 10  # tables up to this many rows try the compact widths before going landscape
+KEEP_TAIL_ROWS = 3  # a landscape table longer than a page never leaves fewer rows than this on its last page
+LINE_PITCH = 1.44  # line height ÷ font size of the table text (serif CJK: 15.1 pt a line at 10.5 pt)
+CAPTION_PT = 40.0  # a table's caption and the space around it
 TEXT_CAP_EM = 24.0  # a text column never asks for more than this per line
 
 
@@ -218,9 +222,39 @@ def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]
 
     Each column's minimum is its longest unbreakable piece in the 五号 table font — a number, an id, a
     unit, a date or a short word never wraps (:func:`tokens`); longer text wraps, keeping at least
-    four characters a line. A table whose minimums exceed the portrait text width goes landscape. The
-    width left over goes first to the columns whose values would still wrap (text, long headers), in
-    proportion to what each lacks, then to all columns."""
+    four characters a line. A table whose minimums exceed the portrait text width goes landscape (with
+    the compact minimums when even landscape is too narrow). On a landscape page the width left over goes
+    where it shortens the rows most (:func:`shortest`); then to the columns whose values would still
+    wrap (text, long headers), in proportion to what each lacks, then to all columns."""
+    minimum, desired, is_text = column_needs(cols, head_labels, body, compact=compact, em_pt=em_pt)
+    landscape = sum(minimum) > page.portrait
+    available = page.landscape if landscape else page.portrait
+    if landscape and not compact and sum(minimum) >= available:
+        minimum, desired, is_text = column_needs(cols, head_labels, body, compact=True, em_pt=em_pt)
+    if sum(minimum) >= available:
+        return fit(minimum, available), landscape
+    widths = list(minimum)
+    spare = available - sum(widths)
+    if landscape and len(body) <= SHORTEST_MAX_ROWS:
+        columns = [[head_labels[j]] + [row[j] if j < len(row) else "" for row in body] for j in range(len(cols))]
+        widths, spare = shortest(widths, spare, columns, em_pt)
+    lack = [max(d - w, 0.0) for d, w in zip(desired, widths)]
+    if sum(lack) > 0:
+        give = min(spare, sum(lack))
+        widths = [w + give * x / sum(lack) for w, x in zip(widths, lack)]
+        spare -= give
+    if spare > 0:
+        # the rest: to the text columns (they wrap less), or to all when there is none
+        share = [w if t else 0.0 for w, t in zip(widths, is_text)]
+        if not any(share):
+            share = widths
+        widths = [w + spare * s / sum(share) for w, s in zip(widths, share)]
+    return fit(widths, available), landscape
+
+
+def column_needs(cols: list[Column], head_labels: list[str], body: list[list[str]], *, compact: bool = False,
+                 em_pt: float = EM_PT) -> tuple[list[float], list[float], list[bool]]:
+    """Per column its minimum and desired width [dxa] and whether it holds wrapping text."""
     minimum, desired, is_text = [], [], []
     for j, c in enumerate(cols):
         values = [row[j] for row in body if j < len(row) and row[j]]
@@ -228,7 +262,8 @@ def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]
         full = max((text_em(ln) for ln in lines), default=0.0)
         atom = max((longest_token(ln) for ln in lines), default=0.0)
         head = head_labels[j]
-        # compact (a short table kept on a portrait page): header units may break at “/” and brackets
+        # compact (a short table kept on a portrait page, a table too wide for landscape): header units may
+        # break at “/” and brackets
         head_atom = BOLD * max(longest_token(head) if not compact else
                                max((text_em(t) for t in re.split(r"(?<=[/（(])|(?=[（(])", head) for t in tokens(t)), default=0),
                                2.0)
@@ -248,26 +283,112 @@ def plan_widths(cols: list[Column], head_labels: list[str], body: list[list[str]
         minimum.append(need + PAD_EM)
         desired.append(want + PAD_EM)
     em = em_pt * 20  # dxa per em
-    minimum = [m * em for m in minimum]
-    desired = [d * em for d in desired]
-    landscape = sum(minimum) > page.portrait
-    available = page.landscape if landscape else page.portrait
-    if sum(minimum) >= available:
-        return fit(minimum, available), landscape
-    widths = list(minimum)
-    spare = available - sum(widths)
-    lack = [max(d - m, 0.0) for d, m in zip(desired, minimum)]
-    if sum(lack) > 0:
-        give = min(spare, sum(lack))
-        widths = [w + give * x / sum(lack) for w, x in zip(widths, lack)]
-        spare -= give
-    if spare > 0:
-        # the rest: to the text columns (they wrap less), or to all when there is none
-        share = [w if t else 0.0 for w, t in zip(widths, is_text)]
-        if not any(share):
-            share = widths
-        widths = [w + spare * s / sum(share) for w, s in zip(widths, share)]
-    return fit(widths, available), landscape
+    return [m * em for m in minimum], [d * em for d in desired], is_text
+
+
+def pieces(s: str) -> list[list[float]]:
+    """Widths [em] of a cell's unbreakable pieces (:func:`tokens`), per line of its text."""
+    return [[text_em(t) for t in tokens(para)] for para in str(s).split("\n")]
+
+
+def lines_of(widths_em: list[list[float]], width: float, em_pt: float = EM_PT) -> int:
+    """Lines a cell of these pieces takes in a column `width` [dxa]: the pieces fill each line; a piece
+    wider than the column starts a line and is broken where the line ends."""
+    usable = max(width / (20 * em_pt) - PAD_EM, 0.5)
+    lines = 0
+    for para in widths_em:
+        lines += 1
+        used = 0.0
+        for w in para:
+            if used and used + w > usable:
+                lines += 1
+                used = 0.0
+            while used + w > usable:
+                lines += 1
+                w -= usable - used
+                used = 0.0
+            used += w
+    return lines
+
+
+def cell_lines(s: str, width: int, em_pt: float = EM_PT) -> int:
+    """Lines a cell's text takes in a column `width` [dxa]."""
+    return lines_of(pieces(s), width, em_pt)
+
+
+SHORTEST_MAX_ROWS = 60  # larger tables share the spare width by what each column lacks, without the search
+
+
+def shortest(widths: list[float], spare: float, columns: list[list[str]], em_pt: float = EM_PT) -> tuple[list[float], float]:
+    """Give the `spare` width [dxa], half an em at a time, to the column whose widening saves the most
+    table height (Σ over rows of the tallest cell's lines) per width given — or, where one column alone
+    cannot lower a row, the most wrapped lines of its own; `columns`: each column's texts, header
+    included. Returns the widths and the spare left when no widening saves a line."""
+    import numpy as np
+
+    step = 10 * em_pt  # half an em [dxa]
+    cells = [[pieces(t) for t in col] for col in columns]
+    widths = list(widths)
+
+    def lines(j: int, w: float):
+        return np.array([lines_of(c, w, em_pt) for c in cells[j]])
+
+    grid = np.stack([lines(j, w) for j, w in enumerate(widths)], axis=1)
+    height = grid.max(axis=1).sum()
+    while spare >= step:
+        best = None  # ((height saved, own lines saved) per step, column, steps, its lines)
+        for j in range(len(widths)):
+            if grid[:, j].max() == 1:
+                continue
+            for k in range(1, int(spare // step) + 1):
+                col = lines(j, widths[j] + k * step)
+                if (col == grid[:, j]).all():
+                    continue
+                trial = grid.copy()
+                trial[:, j] = col
+                rate = ((height - trial.max(axis=1).sum()) / k, (grid[:, j].sum() - col.sum()) / k)
+                if best is None or rate > best[0]:
+                    best = (rate, j, k, col)
+                break  # the first width at which this column's lines change
+        if best is None:
+            break
+        _rate, j, k, col = best
+        widths[j] += k * step
+        spare -= k * step
+        grid[:, j] = col
+        height = grid.max(axis=1).sum()
+    return widths, spare
+
+
+def row_heights(rows: list[list[X.Cell]], widths: list[int], em_pt: float = EM_PT) -> list[float]:
+    """Estimated height [pt] of each table row: as tall as its tallest cell (a vertically merged cell
+    counted in its first row, which overestimates a little)."""
+    out = []
+    for cells in rows:
+        col, lines = 0, 1
+        for cell in cells:
+            w = sum(widths[col: col + cell.span])
+            col += cell.span
+            if cell.vmerge != "continue":
+                lines = max(lines, cell_lines(cell.text, w, em_pt))
+        out.append(lines * LINE_PITCH * em_pt + 1.0)
+    return out
+
+
+def landscape_keep_from(head: list[list[X.Cell]], body: list[list[X.Cell]], widths: list[int], page: Page,
+                        em_pt: float = EM_PT) -> int:
+    """The first row kept on one page with all after it in a landscape table: the whole table when it fits
+    one page (it then moves there whole), else a tail of at least a third of a page and
+    :data:`KEEP_TAIL_ROWS` rows, so that its last page is never a few rows alone."""
+    heights = row_heights(head + body, widths, em_pt)
+    page_pt = page.landscape_height / 20
+    if sum(heights) + CAPTION_PT <= page_pt:
+        return len(head)
+    tail, start = 0.0, len(heights)
+    while start > len(head) + 1 and (tail < page_pt / 3 or len(heights) - start < KEEP_TAIL_ROWS):
+        start -= 1
+        tail += heights[start]
+    return start
 
 
 def fit(widths: list[float], available: int) -> list[int]:
@@ -328,9 +449,11 @@ def grid_xml(cols: list[Column], rows: list[dict], *, styles: X.StyleMap, page: 
             widths, landscape = narrow, False
     for label, value in trailer or []:
         body.append([X.Cell(f"{label}：{value}", span=len(cols), align="left")])
+    keep_from = landscape_keep_from(head, body, widths, page, em_pt) if landscape else None
     xml = X.table(head + body, widths, header_rows=len(head), style_id=styles.id("Table Grid"),
                   text_style=styles.id("表格文字"), head_style=styles.id("表头文字"),
-                  text_font=styles.font("表格文字"), head_font=styles.font("表头文字"))
+                  text_font=styles.font("表格文字"), head_font=styles.font("表头文字"),
+                  keep_from=keep_from)
     return xml, landscape
 
 
