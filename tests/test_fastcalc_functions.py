@@ -293,3 +293,65 @@ def test_implicit_intersection(tmp_path, formula, expected):
     got = fast(tmp_path, {"A1": 1, "A2": 2, "A3": 3, "C5": formula, "B2": "=A1:A3*10"})
     assert str(got["C5"]) == expected
     assert got["B2"] == 20  # on row 2 the range gives its row-2 value: 2 × 10
+
+
+#: Formulas with the error value of E1 (=1/0) as one argument: Excel returns the first error met.
+ERROR_ARGUMENTS = [
+    "PV(E1,2,1)", "PV(0.1,E1,1)", "PV(0.1,2,E1)", "PV(0.1,2,1,E1)", "PV(0.1,2,1,0,E1)",
+    "FV(E1,2,1)", "FV(0.1,2,1,E1)", "FV(0.1,2,1,0,E1)", "PMT(E1,2,1)", "PMT(0.1,2,1,E1)", "PMT(0.1,2,1,0,E1)",
+    "RATE(E1,-1,5)", "RATE(5,-1,5,E1)", "NPV(E1,1)", "NPV(0.1,1,E1)",
+    "LOG(E1)", "LOG(10,E1)", "LN(E1)", "LOG10(E1)", "EXP(E1)", "SQRT(E1)", "ABS(E1)", "SIGN(E1)", "INT(E1)",
+    "MOD(E1,2)", "MOD(2,E1)", "POWER(E1,2)", "ROUND(E1,1)", "ROUND(1,E1)", "ROUNDUP(E1,0)", "ROUNDDOWN(E1,0)",
+    "LEFT(E1)", "LEFT(\"ab\",E1)", "RIGHT(E1)", "MID(E1,1,1)", "MID(\"ab\",E1,1)", "MID(\"ab\",1,E1)", "LEN(E1)",
+    "UPPER(E1)", "LOWER(E1)", "TRIM(E1)", "EXACT(E1,\"a\")", "EXACT(\"a\",E1)", "CONCATENATE(\"a\",E1)",
+    "FIND(E1,\"a\")", "FIND(\"a\",E1)", "FIND(\"a\",\"a\",E1)", "SUBSTITUTE(E1,\"a\",\"b\")", "SUBSTITUTE(\"a\",E1,\"b\")",
+    "SUBSTITUTE(\"a\",\"a\",E1)", "SUBSTITUTE(\"a\",\"a\",\"b\",E1)", "VALUE(E1)", "TEXT(E1,\"0\")", "TEXT(1,E1)",
+    "DATE(E1,1,1)", "DATE(2024,E1,1)", "DATE(2024,1,E1)", "YEAR(E1)", "MONTH(E1)", "DAY(E1)",
+    "MATCH(E1,B1:B3,0)", "MATCH(1,B1:B3,E1)", "INDEX(B1:B3,E1)", "INDEX(B1:C3,1,E1)", "VLOOKUP(1,B1:C3,E1)",
+    "HLOOKUP(1,B1:C3,E1)", "RANK(E1,B1:B3)", "CHOOSE(E1,1,2)", "PERCENTILE(B1:B3,E1)", "QUARTILE(B1:B3,E1)",
+    "QUARTILE(E1:E2,1)", "SUM(B1:B3,E1)", "MIN(E1,1)", "MAX(E1,1)", "AVERAGE(E1,1)", "MEDIAN(E1,1)",
+    "AND(E1)", "OR(E1)", "NOT(E1)", "IF(E1,1,2)", "SUMPRODUCT(B1:B3,E1:E3)", "SUMIF(B1:B3,\">0\",E1:E3)",
+    "AVERAGEIF(B1:B3,\">0\",E1:E3)", "IRR(E1:E2)", "-E1", "E1%",
+]
+
+
+def test_error_arguments_are_returned(tmp_path):
+    cells = {"B1": 1, "B2": 2, "B3": 3, "C1": 4, "C2": 5, "C3": 6, "E1": "=1/0", "E2": "=1/0", "E3": "=1/0"}
+    cells.update({f"G{i}": f"={f}" for i, f in enumerate(ERROR_ARGUMENTS, start=1)})
+    got = fast(tmp_path, cells)
+    wrong = {f: got[f"G{i}"] for i, f in enumerate(ERROR_ARGUMENTS, start=1) if str(got[f"G{i}"]) != "#DIV/0!"}
+    assert wrong == {}
+
+
+def test_defined_names_holding_constants(tmp_path):
+    got = fast(tmp_path, {
+        "A1": "=Rate*100",  # 0.05 × 100 = 5
+        "A2": "=Label&\"!\"",  # the text constant with its doubled quote: a"b!
+        "A3": "=IF(Flag,1,2)",  # TRUE: 1
+        "A4": "=ISNA(Missing)",  # a name holding #N/A: TRUE
+        "A5": "=Gone",  # a reference to a sheet the workbook does not have: #REF!
+        "A6": "=Undefined+1",  # no such name: #NAME?
+    }, names={"Rate": "0.05", "Label": '"a""b"', "Flag": "TRUE", "Missing": "#N/A", "Gone": "Nosheet!$A$1"})
+    assert got["A1"] == 5 and got["A2"] == 'a"b!' and got["A3"] == 1 and got["A4"] is True
+    assert str(got["A5"]) == "#REF!" and str(got["A6"]) == "#NAME?"
+
+
+def test_number_formats_of_text(tmp_path):
+    got = fast(tmp_path, {
+        "A1": '=TEXT(1.5,"0.##")',  # optional decimals: 1.5
+        "A2": '=TEXT(0.5,"#.00")',  # no required integer digit: .50
+        "A3": '=TEXT(7,"000")',  # three required digits: 007
+        "A4": '=TEXT(1.5,"General")',  # 1.5
+        "A5": '=TEXT(1234567.891,"#,##0.00")',  # 1,234,567.89
+        "A6": '=TEXT(0.125,"0%")',  # 12.5 % rounded half up: 13%
+        "A7": '=TEXT(-1234.5,"#,##0")',  # -1,235
+    })
+    assert [got[f"A{i}"] for i in range(1, 8)] == ["1.5", ".50", "007", "1.5", "1,234,567.89", "13%", "-1,235"]
+
+
+def test_a_cp_function_returning_one_value_per_row_shows_the_first(tmp_path):
+    got = fast(tmp_path, {
+        "D1": 0.5, "E1": 0.3, "F1": 0.2, "D2": 8, "E2": 6, "F2": 10, "D3": 10, "E3": 10, "F3": 10,
+        "A1": "=CP_WEIGHTED_SCORE(D1:F1,D2:F3)",  # one score per option row: 7.8 and 10; the cell shows 7.8
+    })
+    assert close(got["A1"], 0.5 * 8 + 0.3 * 6 + 0.2 * 10)
