@@ -1,5 +1,5 @@
 """Figures of the report (matplotlib, Agg backend): work-plan Gantt chart (表D.3), three-year trends
-(表D.6、D.7、D.10、D.11、D.12), balance diagrams (表BAL.1、BAL.2), benefit summaries and benchmarks.
+(表D.6、D.7、D.10、D.11、D.12), benefit summaries and benchmarks (balance diagrams: :mod:`.diagrams`).
 
 Labels are Chinese, so a CJK font is required: the first installed of :data:`CJK_FONTS` is used (Debian's
 fonts-noto-cjk provides Noto Sans CJK). Without one the figures are left out and the report says so,
@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 
 import matplotlib.text  # noqa: E402
 
-from matplotlib import font_manager, patches, ticker  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -238,46 +238,6 @@ def horizontal(categories: list[str], series: list[tuple[str, list]], xlabel: st
     return _png(fig, left=min(0.42, 0.05 + 0.0215 * width * 7.5 / 9), bottom=0.1, top=0.93 if entries else 0.97)
 
 
-def flow(unit_ops: list[str], inputs: list[list[tuple[str, str, float]]], outputs: list[list[tuple[str, str, float]]],
-         unit: str) -> bytes | None:
-    """Balance diagram: per unit operation its inputs (left) and outputs (right) as stacked bars coloured by
-    kind of flow (原辅材料、水、产品、废水 …), the larger flows named — a bar form of a Sankey diagram that
-    stays legible with many flows. Flows: (kind, name, quantity)."""
-    if not unit_ops or cjk_font() is None:
-        return None
-    import numpy as np
-
-    fig, ax = _figure(max(2.8, 0.5 * len(unit_ops) + 1.3))
-    kinds = list(dict.fromkeys(k for side in inputs + outputs for k, _n, _q in side))
-    color = {k: COLORS[i % len(COLORS)] for i, k in enumerate(kinds)}
-    lim = max([sum(q for _k, _n, q in s) for s in inputs + outputs] + [1.0]) * 1.05
-    y = np.arange(len(unit_ops))
-    for i in range(len(unit_ops)):
-        for side, sign in ((inputs[i], -1), (outputs[i], 1)):
-            acc = 0.0
-            for k, name, q in side:
-                if q <= 0:
-                    continue
-                ax.barh(i, sign * q, 0.62, left=sign * acc, color=color[k], edgecolor="white", linewidth=0.5)
-                if q >= 0.09 * lim:
-                    ax.text(sign * (acc + q / 2), i, _label(name, q), ha="center", va="center", fontsize=6.5, color="white")
-                acc += q
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y)
-    ax.set_yticklabels(unit_ops)
-    ax.invert_yaxis()
-    ax.set_xlim(-lim, lim)
-    ax.set_xlabel(f"← 输入（{unit}）        输出（{unit}）→")
-    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _p: _short(abs(v))))
-    handles = [patches.Patch(color=color[k], label=k) for k in kinds]
-    ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, 1.0 + 0.45 / fig.get_figheight()),
-              ncol=min(7, len(kinds)))
-    ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
-    ax.set_axisbelow(True)
-    width = max(len(u) for u in unit_ops)
-    return _png(fig, left=min(0.3, 0.04 + 0.021 * width), bottom=0.16, top=0.86)
-
-
 def pair(categories: list[str], left: tuple[str, list], right: tuple[str, list]) -> bytes | None:
     """Two bar panels side by side for quantities of different size (方案数量 and 投资)."""
     if not categories or cjk_font() is None:
@@ -309,10 +269,6 @@ def _value_label(v) -> str:
     return "未填写" if v is None else _short(v)
 
 
-def _label(name: str, q: float) -> str:
-    return f"{name}\n{_short(q)}"
-
-
 def _wrap(text: str, width: int = 8) -> str:
     return "\n".join(text[i: i + width] for i in range(0, len(text), width))
 
@@ -330,4 +286,4 @@ def _short(v) -> str:
     return f"{v:.3g}"
 
 
-__all__ = ["cjk_font", "NO_FONT", "gantt", "trend", "grouped", "flow", "pair"]
+__all__ = ["cjk_font", "NO_FONT", "gantt", "trend", "grouped", "pair"]

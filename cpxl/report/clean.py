@@ -169,10 +169,7 @@ class _Cleaner:
                 what = DANGEROUS_TYPES.get(kind, {"hyperlink": "超链接", "image": "外部图片"}.get(kind, f"外部链接（{kind}）"))
                 self.note(f"{what} {_short(target)}")
             elif kind in DANGEROUS_TYPES:
-                try:
-                    name = str(rel.target_part.partname).lstrip("/")
-                except Exception:  # noqa: BLE001 - a part python-docx could not load
-                    name = rel.target_ref
+                name = str(rel.target_part.partname).lstrip("/")
                 if not _empty_bibliography(rel):  # python-docx's and Word's own empty source list: not worth a word
                     self.note(f"{DANGEROUS_TYPES[kind]} {name}")
             else:

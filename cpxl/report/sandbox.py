@@ -151,8 +151,6 @@ def _as_items(value) -> list:
     if _is_seq(value):
         check_size(value)
         return list(value)
-    if isinstance(value, range) and len(value) > MAX_SEQUENCE:
-        raise _too_many(len(value))
     out = []
     for x in value:
         out.append(x)
