@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
-from cpxl.workbook.evaluate import EvaluateError, calc_workbook, evaluate_values
+from cpxl.workbook.engine import EvaluateError, calc_workbook, evaluate_values
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import math
 import pytest
 from test_fastcalc import fast
 
-from cpxl.workbook.evaluate import CellError
+from cpxl.workbook.engine import CellError
 
 
 def close(a, b, rel=1e-9) -> bool:
