@@ -210,6 +210,7 @@ BOLD = 1.0  # bold header text: CJK glyphs keep their width, Latin is covered by
 SHORT_EM = 5.0  # a text cell up to this width (天然气、新鲜水、已实施) is a word: it does not wrap
 TEXT_MIN_EM = 4.0  # a wrapping text column keeps at least four characters a line
 COMPACT_ROWS = 10  # tables up to this many rows try the compact widths before going landscape
+SHORTEST_MAX_ROWS = 60  # larger landscape tables share the spare width by what each column lacks, without the search
 KEEP_TAIL_ROWS = 3  # a landscape table longer than a page never leaves fewer rows than this on its last page
 LINE_PITCH = 1.44  # line height ÷ font size of the table text (serif CJK: 15.1 pt a line at 10.5 pt)
 CAPTION_PT = 40.0  # a table's caption and the space around it
@@ -314,9 +315,6 @@ def lines_of(widths_em: list[list[float]], width: float, em_pt: float = EM_PT) -
 def cell_lines(s: str, width: int, em_pt: float = EM_PT) -> int:
     """Lines a cell's text takes in a column `width` [dxa]."""
     return lines_of(pieces(s), width, em_pt)
-
-
-SHORTEST_MAX_ROWS = 60  # larger tables share the spare width by what each column lacks, without the search
 
 
 def shortest(widths: list[float], spare: float, columns: list[list[str]], em_pt: float = EM_PT) -> tuple[list[float], float]:
