@@ -304,6 +304,26 @@ def test_parse_benefit(text, value):
     assert agg.parse_benefit(text) == value
 
 
+@pytest.mark.parametrize(
+    "text, cause",
+    [("/", False), ("—", False), ("无", False), ("不涉及", False), ("布袋除尘器运行正常", False), ("", False),
+     ("流量不正常", True), ("设备异常", True), ("洗糟终点凭经验控制", True)],
+)
+def test_a_factor_cell_names_a_cause(text, cause):
+    """表D.27/D.28 cells that say “no cause here” never become an R.4 problem."""
+    assert agg.states_a_cause(text) is cause
+
+
+@pytest.mark.slow
+def test_demo_region_lists_no_placeholder_as_a_problem(tmp_path):
+    from cpxl.demo import write_demo
+    from cpxl.workbook.read import read_workbook
+
+    region = next(p for p in write_demo(tmp_path) if "区域" in p.name and p.suffix == ".xlsx")
+    problems = [r["problem"] for r in read_workbook(region).rows("R.4")]
+    assert problems and not [p for p in problems if not agg.states_a_cause(str(p))]
+
+
 @pytest.mark.parametrize("name, key", [("化学需氧量", "cod"), ("CODcr", "cod"), ("氨氮（NH3-N）", "nh3n"), ("非甲烷总烃", "vocs"), ("SO₂", "so2"), ("噪声", None)])
 def test_pollutant_key(name, key):
     assert agg.pollutant_key(name) == key

@@ -35,6 +35,7 @@ from .extract import (
     pollutant_key,
     problems,
     read_enterprise,
+    states_a_cause,
     summarize,
 )
 from .fold import Aggregator
@@ -72,6 +73,7 @@ __all__ = [
     "read_enterprise",
     "region_category",
     "region_data",
+    "states_a_cause",
     "summarize",
 ]
 

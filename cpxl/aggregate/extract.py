@@ -204,9 +204,19 @@ def _aspect(value) -> str:
     return "管理" if not k else next((c for c in EIGHT_CATEGORIES if k in text_key(c) or text_key(c) in k), "管理")
 
 
+#: Entries of a 表D.27/D.28 factor cell that say there is no cause there (“/”, “无”, “运行正常”).
+_NO_CAUSE = re.compile(r"^(?:[\W_]*|无|无问题|不涉及|(?:.*[^不])?正常)$")
+
+
+def states_a_cause(text: str) -> bool:
+    """Whether a factor cell of 表D.27/D.28 names a cause: “/”, “—”, “无”, “不涉及” and a statement that
+    something is in order (“布袋除尘器运行正常”) are not problems; “流量不正常” is."""
+    return bool(text) and not _NO_CAUSE.match(text)
+
+
 def problems(book: Book) -> list[dict]:
     """Problems and causes, each with its aspect of DB11/T 1156 附录A: 表D.25 存在问题 (else 方案名称),
-    表D.27 and D.28 each filled factor cell (the cause text, at its 部位)."""
+    表D.27 and D.28 each factor cell that names a cause (:func:`states_a_cause`), at its 部位."""
     out = []
     for r in book.rows("D.25"):
         text = cell_text(r.get("problem")) or cell_text(r.get("name"))
@@ -219,7 +229,7 @@ def problems(book: Book) -> list[dict]:
             subject, where = cell_text(r.get(name_key)), cell_text(r.get("location"))
             for col, aspect in aspects.items():
                 text = cell_text(r.get(col))
-                if text:
+                if states_a_cause(text):
                     out.append({"aspect": aspect, "problem": text, "stage": "／".join(x for x in (subject, where) if x),
                                 "impact": f"{impact}（{subject}）" if subject else impact, "option": "", "direction": "", "source": table_id})
     return out
