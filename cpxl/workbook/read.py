@@ -248,6 +248,9 @@ def open_calamine(path: Path) -> Workbook:
         with zipfile.ZipFile(path) as zf:
             check_zip(path, zf)
             parts = sheet_parts(zf)
+            _verify_structure(path, zf, set(parts.values()))
+    except UnreadableWorkbook:
+        raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, KeyError):
         raise UnreadableWorkbook(f"工作簿已损坏或不完整（不是有效的 zip/xlsx）：{path}") from None
     except NotImplementedError:
@@ -256,8 +259,6 @@ def open_calamine(path: Path) -> Workbook:
         raise UnreadableWorkbook(f"无法读取工作簿（{exc}）：{path}") from None
     except OSError as exc:
         raise UnreadableWorkbook(f"无法读取文件（{exc.strerror or exc}）：{path}") from None
-    except UnreadableWorkbook:
-        raise
     except Exception as exc:  # defusedxml refusals, malformed workbook.xml
         raise UnreadableWorkbook(f"工作簿结构无法解析（{type(exc).__name__}），不是有效的 .xlsx：{path}") from None
     handle = None
@@ -274,6 +275,21 @@ def open_calamine(path: Path) -> Workbook:
         if handle is not None:
             handle.close()
         raise _damaged(path) or UnreadableWorkbook(f"无法读取工作簿：{path}（{exc}）") from None
+
+
+def _verify_structure(path: Path, zf: zipfile.ZipFile, sheets: set[str]) -> None:
+    """Inflate the XML parts other than the sheets (workbook, styles, shared strings, relationships: what
+    every reader loads first) and check their CRC; calamine does not, and a damaged styles part would
+    silently change how numbers and dates read. Sheets are checked when first read."""
+    for info in zf.infolist():
+        if info.filename in sheets or not info.filename.endswith((".xml", ".rels")):
+            continue
+        try:
+            with zf.open(info) as part:
+                while part.read(1 << 20):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise UnreadableWorkbook(f"工作簿已损坏（{info.filename} 校验失败）：{path}") from None
 
 
 def _damaged(path: Path) -> UnreadableWorkbook | None:
