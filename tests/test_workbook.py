@@ -95,6 +95,28 @@ def test_read_back_filled_values_with_cell_addresses(tmp_path):
     assert d6.cell(0, "product") == f"D.6 产品产量!B{first}"
 
 
+
+def test_rows_are_plain_and_the_frame_is_their_view(tmp_path):
+    """Each data row as the reader gives it: typed values, None for a blank (not NaN), the sheet row; the
+    DataFrame built from them on first use, numbers as float with NaN for blanks."""
+    import math
+
+    data = {"D.6": [{"no": 1, "product": "啤酒", "output_unit": "kL", "output_1": 100, "output_3": 120}]}
+    d6 = read_workbook(_save(tmp_path, data=data))["D.6"]
+    row = d6.rows[0]
+    assert (row["product"], row["output_1"], row["output_2"], row["output_3"]) == ("啤酒", 100.0, None, 120.0)
+    assert row["_row"] == Layout(d6.table).data_row and "frame" not in vars(d6)  # no DataFrame yet
+    assert math.isnan(d6.frame.at[0, "output_2"]) and d6.frame.at[0, "output_3"] == 120.0
+    assert d6.frame is d6.frame  # built once
+
+
+def test_only_the_tables_asked_for_are_read(tmp_path):
+    """read_workbook(only=ids): those tables of the workbook's kind, nothing else parsed; 表D.38 belongs to the
+    acceptance report and is not read in an audit workbook."""
+    book = read_workbook(_save(tmp_path), only={"封面信息", "D.6", "D.38"})
+    assert set(book.tables) == {t.id for t in book.registry} == {"封面信息", "D.6"}
+    assert book.extra_sheets == []
+
 def test_reader_tolerates_what_auditors_do(tmp_path):
     """Blank rows, a row inserted inside the table, trailing notes, numbers as text, full-width digits."""
     path = _save(tmp_path, data={"D.6": [{"product": "啤酒", "output_unit": "kL", "output_1": 1, "output_2": 2, "output_3": 3}]})
