@@ -76,3 +76,76 @@ def test_negative_water_amount_is_refused_by_name(func, args, position, name):
     with pytest.raises(ValueError) as info:
         func(*broken)
     assert str(info.value).startswith(f"{name}（") and "不能为负数，收到 -1" in str(info.value), str(info.value)
+
+
+# ---- water (GB/T 12452) --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("func", [water.leak_rate, water.discharge_rate])
+def test_rates_over_fresh_water_below_one(func):
+    # a fresh-water volume under 1 m³ is still positive: 0.1 / 0.5 = 0.2
+    assert func(0.1, 0.5) == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("func", [water.leak_rate, water.discharge_rate])
+def test_rates_over_no_fresh_water_are_refused(func):
+    with pytest.raises(ValueError, match="^fresh（新水量）须为正数，收到 0$"):
+        func(1, 0)
+
+
+def test_water_deviation_without_leak():
+    # leaked defaults to nothing: (100 − 30 − 65) / 100 = 0.05
+    assert water.water_dev(100, 30, 65) == pytest.approx(0.05)
+
+
+def test_water_deviation_needs_an_intake():
+    with pytest.raises(ValueError, match="^intake（取新水量）须为正数，收到 0$"):
+        water.water_dev(0, 0, 0)
+
+
+# ---- pollution, carbon ---------------------------------------------------------------------------------
+
+
+def test_exceed_rate_counts_only_values_above_the_limit():
+    # DB4101/T 61 超标率: a value equal to the limit complies; 1 of [20, 30, 10] exceeds 20 → 1/3
+    assert pollution.exceed_rate([20, 30, 10], 20) == pytest.approx(1 / 3)
+
+
+def test_co2_of_standard_coal_with_a_given_factor():
+    # 表E.4 注b: tCO2 = kgce / 1000 × factor = 1000 / 1000 × 2.0
+    assert carbon.co2_from_tce(1000, 2.0) == pytest.approx(2.0)
+    # a blank factor means the default 2.7725 tCO2/tce
+    assert carbon.co2_from_tce(1000, "") == pytest.approx(2.7725)
+    with pytest.raises(ValueError, match="^factor（排放因子）须为正数，收到 0$"):
+        carbon.co2_from_tce(1000, 0)
+
+
+# ---- energy (GB/T 13234, GB/T 2589) --------------------------------------------------------------------
+
+
+def test_product_saving_with_small_and_zero_outputs():
+    # ΔE = Σ (e_report − e_base) · M: (0.9 − 1.0) × 0.5 = −0.05; (0.9 − 1.0) × 0 + (0.8 − 1.0) × 100 = −20
+    assert energy.saving(0.9, 1.0, 0.5) == pytest.approx(-0.05)
+    assert energy.saving([0.9, 0.8], [1.0, 1.0], [0, 100]) == pytest.approx(-20)
+
+
+def test_product_saving_refuses_a_negative_output():
+    with pytest.raises(ValueError, match="^output_report（报告期产量）不能为负数，收到 -5$"):
+        energy.saving([0.9, 0.8], [1.0, 1.0], [-5, 100])
+
+
+def test_total_standard_coal_on_the_equivalent_basis_with_overrides():
+    # 等价: 1000 kWh × 0.3055 = 305.5 kgce; 原煤 overridden to 0.7 kgce/kg: 10 × 0.7 = 7 → 312.5
+    total = energy.total_tce([1000, 10], ["电力", "原煤"], basis="等价", overrides={"原煤": 0.7})
+    assert total == pytest.approx(312.5)
+
+
+@pytest.mark.parametrize("argument", ["coefs", "units"])
+def test_total_standard_coal_columns_of_another_length_are_refused(argument):
+    with pytest.raises(ValueError, match=f"^{argument}（.*的个数（2）与 quantities（消耗量）的个数（3）不一致"):
+        energy.total_tce([1, 2, 3], ["原煤"] * 3, **{argument: [None, None]})
+
+
+def test_total_standard_coal_of_blank_quantities_is_refused():
+    with pytest.raises(ValueError, match="^quantities（消耗量）全部为空$"):
+        energy.total_tce([None, ""], ["原煤", "原煤"])

@@ -194,7 +194,12 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [n for n in found if any(fnmatch.fnmatch(n, p) for p in args.only)]
     if not args.summary:
         print(f"{target}: {len(chosen if chosen is not None else found)} mutants, tests {' '.join(tests)}", flush=True)
-        done = mutmut(work, "run", "--max-children", str(args.max_children), *(chosen or []))
+        # mutmut reruns every mutant named on its command line: name only those without a result yet
+        pending = None if chosen is None else [n for n in chosen if found[n] == "not checked"]
+        if pending == []:
+            report(target, command, statuses(work), chosen)
+            return 0
+        done = mutmut(work, "run", "--max-children", str(args.max_children), *(pending or []))
         if done.returncode != 0:
             return done.returncode
     report(target, command, statuses(work), chosen)
