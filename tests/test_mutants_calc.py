@@ -149,3 +149,109 @@ def test_total_standard_coal_columns_of_another_length_are_refused(argument):
 def test_total_standard_coal_of_blank_quantities_is_refused():
     with pytest.raises(ValueError, match="^quantities（消耗量）全部为空$"):
         energy.total_tce([None, ""], ["原煤", "原煤"])
+
+
+# ---- material and energy balance -----------------------------------------------------------------------
+
+
+def test_share_may_equal_the_whole_but_not_exceed_it():
+    # utilization = into_product / input_amount: all of it into the product is 100 %
+    assert balance.utilization(100, 100) == pytest.approx(1.0)
+    # a part larger than the whole by less than a rounding error (5e-13 relative) still passes
+    assert balance.energy_eff(100 * (1 + 5e-13), 100) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="（101）不能大于input_amount（投入量）（100）$"):
+        balance.utilization(101, 100)
+
+
+def test_balance_deviation_names_the_negative_amount_and_an_empty_input():
+    with pytest.raises(ValueError, match="^inputs（输入量）不能为负数，收到 -1$"):
+        balance.balance_dev([0, -1], [5])
+    with pytest.raises(ValueError, match="^outputs（输出量）不能为负数，收到 -2$"):
+        balance.balance_dev([10], [0, -2])
+    with pytest.raises(ValueError, match="^inputs（输入量）之和须为正数，收到 0$"):
+        balance.balance_dev([0], [1])
+
+
+# ---- validation of shares ------------------------------------------------------------------------------
+
+
+def test_a_share_of_one_is_allowed_unless_excluded():
+    # emission = generated × (1 − capture × removal) = 10 × (1 − 1 × 1) = 0
+    assert pollution.emission(10, 1, 1) == pytest.approx(0.0)
+    with pytest.raises(ValueError, match=r"须在 0～1 之间（可写作百分数，如 25%），收到 1\.5$"):
+        pollution.emission(10, 1.5, 0.8)
+    # a tax rate of 100 % leaves no cash flow: refused (allow_one=False)
+    with pytest.raises(ValueError, match=r"须在 0～1（不含 1） 之间.*收到 1$"):
+        economics.cash_flow(1.58, 10, 10, 1)
+
+
+# ---- economics (《企业清洁生产审核手册》) ------------------------------------------------------------
+
+
+def test_payback_reached_exactly_at_a_year_end():
+    # cumulative flows 50, 100 reach I = 100 at the end of year 2: N = 1 + (100 − 50)/50 = 2
+    assert economics.payback_years(100, [50, 50]) == pytest.approx(2.0)
+
+
+def test_payback_within_the_first_year():
+    # the first year's 200 covers I = 100: N = 0 + (100 − 0)/200 = 0.5
+    assert economics.payback_years(100, [200, 10]) == pytest.approx(0.5)
+
+
+def test_payback_never_reached_names_the_sums():
+    with pytest.raises(ValueError, match="累计 20 万元，小于投资 100 万元，计算期内无法回收投资$"):
+        economics.payback_years(100, [10, 10])
+
+
+def test_payback_equal_to_the_allowed_period_is_feasible():
+    # N = 100/25 = 4 a = allowed 4 a; NPV = 25 × (1 − 1.05^−10)/0.05 − 100 = 25 × 7.7217 − 100 = 93.04 > 0
+    result = economics.assess(100, 25, 10, 0.05, 4)
+    assert result.payback == pytest.approx(4.0)
+    assert result.npv == pytest.approx(93.04, abs=0.01)
+    assert result.feasible and result.reasons == ()
+
+
+# ---- overall level (《清洁生产评价指标体系编制通则》2013) ----------------------------------------------
+# Two indicators, 越小越好, thresholds I ≤ 1, II ≤ 2, III ≤ 3: the value 1 reaches I (and II, III), 2 reaches
+# II and III, 3 reaches III only. Y_gk = 100 × Σ weight of the indicators reaching g_k / Σ weight.
+
+LEVELS = dict(level_I=[1, 1], level_II=[2, 2], level_III=[3, 3], directions="lower")
+
+
+@pytest.mark.parametrize(
+    "values, weights, expected",
+    [
+        ([1, 3], [0.85, 0.15], "I级"),  # Y_I = 85 ≥ 85
+        ([1, 2], [0.845, 0.155], "II级"),  # Y_I = 84.5 < 85, Y_II = 100
+        ([2, 3], [0.85, 0.15], "II级"),  # Y_I = 0, Y_II = 85
+        ([2, 3], [0.845, 0.155], "III级"),  # Y_II = 84.5, Y_III = 100
+    ],
+)
+def test_grade_at_the_85_boundary(values, weights, expected):
+    assert indicators.grade(values, weights=weights, **LEVELS) == expected
+
+
+@pytest.mark.parametrize("flag", ["是", "限定性", "限定性指标", "1", "1.0", "*", True, 1])
+def test_a_mandatory_indicator_below_ii_keeps_the_grade_at_iii(flag):
+    # Y_II = 90 ≥ 85, but the second (限定性) indicator reaches III only → III级; a blank first flag is skipped
+    assert indicators.grade([2, 3], weights=[0.9, 0.1], mandatory=["", flag], **LEVELS) == "III级"
+
+
+@pytest.mark.parametrize("flag", ["否", "0", "0.0", False, 0, None])
+def test_an_indicator_marked_not_mandatory_leaves_the_grade_to_the_index(flag):
+    assert indicators.grade([2, 3], weights=[0.9, 0.1], mandatory=["", flag], **LEVELS) == "II级"
+
+
+def test_mandatory_flags_that_are_not_yes_or_no_are_refused():
+    with pytest.raises(ValueError, match="^mandatory（限定性指标）第 2 项须为“是”或空白，收到 “也许”$"):
+        indicators.grade([2, 3], weights=[0.9, 0.1], mandatory=["", "也许"], **LEVELS)
+    with pytest.raises(ValueError, match="^第 2 项为限定性指标，指标值不能为空$"):
+        indicators.grade([2, None], weights=[0.9, 0.1], mandatory=["", "是"], **LEVELS)
+
+
+@pytest.mark.parametrize("values, expected", [([1, 3], "I级"), ([2, 3], "II级")])
+def test_grade_weighs_first_level_groups(values, expected):
+    # group weights 0.9 (first indicator) and 0.1 (second), each group one indicator of weight 1:
+    # Y = 100 × 0.9 = 90 for the level the first reaches; without the groups it would be 50 → III级
+    result = indicators.grade(values, weights=[1, 1], group_weights=[0.9, 0.1], groups=["甲", "乙"], **LEVELS)
+    assert result == expected
