@@ -255,3 +255,16 @@ def test_grade_weighs_first_level_groups(values, expected):
     # Y = 100 × 0.9 = 90 for the level the first reaches; without the groups it would be 50 → III级
     result = indicators.grade(values, weights=[1, 1], group_weights=[0.9, 0.1], groups=["甲", "乙"], **LEVELS)
     assert result == expected
+
+
+def test_unit_conversion_pairs_follow_the_conversion_rule():
+    # convert_quantity's factors: 1 t = 1 000 kg, 1 万m³ = 10 000 m³, 1 万kWh = 10 000 kWh, 1 GJ = 1 000 MJ,
+    # 1 kcal = 4.1868 kJ = 0.0041868 MJ; water media per t take m³ (1 m³ = 1 t); kg never takes m³
+    pairs = energy.conversion_pairs()
+    factors = {(target, unit): factor for target, unit, factor in pairs}
+    assert len(factors) == len(pairs)
+    assert list(dict.fromkeys(target for target, _, _ in pairs)) == ["kg", "t", "m³", "kWh", "MJ"]
+    expected = {("kg", ""): 1.0, ("kg", "t"): 1000.0, ("t", "kg"): 0.001, ("t", "m³"): 1.0, ("m³", "万m³"): 1e4,
+                ("kWh", "万kWh"): 1e4, ("MJ", ""): 1.0, ("MJ", "GJ"): 1000.0, ("MJ", "kcal"): 0.0041868}
+    assert {key: factors.get(key) for key in expected} == pytest.approx(expected)
+    assert ("kg", "m³") not in factors and ("MJ", "kg") not in factors
