@@ -268,3 +268,29 @@ def test_unit_conversion_pairs_follow_the_conversion_rule():
                 ("kWh", "万kWh"): 1e4, ("MJ", ""): 1.0, ("MJ", "GJ"): 1000.0, ("MJ", "kcal"): 0.0041868}
     assert {key: factors.get(key) for key in expected} == pytest.approx(expected)
     assert ("kg", "m³") not in factors and ("MJ", "kg") not in factors
+
+
+# ---- standard coal with the auditor's coefficient (GB/T 2589-2020) -------------------------------------
+
+
+def test_standard_coal_with_a_blank_coefficient_takes_the_table_value():
+    assert energy.tce(1, "原煤", coef="") == pytest.approx(0.7143)  # 1 kg × 0.7143 kgce/kg (表A.1)
+
+
+def test_standard_coal_of_an_energy_outside_the_table_with_its_own_coefficient():
+    assert energy.tce(10, "自制燃料", coef=0.5) == pytest.approx(5.0)  # 10 × 0.5, no unit to convert
+    with pytest.raises(ValueError):
+        energy.tce(10, "自制燃料", coef=0.5, unit="t")  # no coefficient unit to convert tonnes into
+    with pytest.raises(ValueError):
+        energy.tce(10, "", coef=0.5)
+
+
+def test_own_coefficient_converts_the_unit_of_the_table_entry():
+    # 新水 is counted per t and a water medium takes m³ as t: 5 m³ = 5 t × 0.2 kgce/t = 1.0
+    assert energy.tce(5, "新水", coef=0.2, unit="m³") == pytest.approx(1.0)
+    # an energy of the 参数 sheet counted per kg: 2 t = 2 000 kg × 0.6 = 1 200
+    assert energy.tce(2, "生物质颗粒", coef=0.6, unit="t", overrides={"生物质颗粒": (0.5, "kg")}) == pytest.approx(1200)
+
+
+def test_co2_with_a_blank_factor_takes_the_grid_default():
+    assert carbon.co2(1000, "电力", "") == pytest.approx(0.5306)  # 1 MWh × 0.5306 tCO2/MWh
