@@ -294,3 +294,34 @@ def test_own_coefficient_converts_the_unit_of_the_table_entry():
 
 def test_co2_with_a_blank_factor_takes_the_grid_default():
     assert carbon.co2(1000, "电力", "") == pytest.approx(0.5306)  # 1 MWh × 0.5306 tCO2/MWh
+
+
+# ---- the 参数 sheet ------------------------------------------------------------------------------------
+
+
+def test_parameter_rows_list_every_problem_in_order():
+    from cpxl.calc import parameters
+
+    rows = [
+        ("类别", "参数名", "数值"),  # a header: 类别 in the first column is enough
+        ("经济", "所得税率"),  # two columns
+        ("经济", "", 0.2),  # no name
+        ("杂项", "x", 1),  # no such category
+        ("经济", "所得税率", 0.2),
+    ]
+    expected = ("参数表有误：第 2 行：须有类别、名称、数值三列；第 3 行：名称为空；"
+                "第 4 行：类别 “杂项” 不是 折标准煤系数、电力、排放因子、经济、平衡 之一")
+    with pytest.raises(ValueError) as info:
+        parameters.parameters_from_rows(rows)
+    assert str(info.value) == expected
+
+
+def test_units_of_added_energies_drop_kgce():
+    from cpxl.calc import parameters
+
+    rows = [("折标准煤系数", "自制燃料", 0.5, "kgce/t"), ("折标准煤系数", "自制燃料2", 0.4, "t"),
+            ("折标准煤系数", "自制燃料3", 0.3)]
+    overrides = parameters.coefficient_overrides(parameters.parameters_from_rows(rows))
+    # “kgce/t” and “t” both mean per tonne; no unit leaves the value alone
+    assert {k: overrides[k] for k in ("自制燃料", "自制燃料2", "自制燃料3")} == {
+        "自制燃料": (0.5, "t"), "自制燃料2": (0.4, "t"), "自制燃料3": 0.3}
