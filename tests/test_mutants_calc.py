@@ -325,3 +325,14 @@ def test_units_of_added_energies_drop_kgce():
     # “kgce/t” and “t” both mean per tonne; no unit leaves the value alone
     assert {k: overrides[k] for k in ("自制燃料", "自制燃料2", "自制燃料3")} == {
         "自制燃料": (0.5, "t"), "自制燃料2": (0.4, "t"), "自制燃料3": 0.3}
+
+
+def test_paired_ranges_skip_blank_rows_and_name_the_row_at_fault():
+    # ΔE = Σ (e_report − e_base) · M over the filled rows: (0.9 − 1.0) × 10 + (0.8 − 1.0) × 100 = −21
+    assert energy.saving([0.9, None, 0.8], [1.0, None, 1.0], [10, None, 100]) == pytest.approx(-21)
+    with pytest.raises(ValueError, match="^第 2 项的e_base（基期单耗）、output_report（报告期产量）为空，而同一项其他参数有值$"):
+        energy.saving([0.9, 0.8], [1.0, None], [10, None])
+    with pytest.raises(ValueError, match="^e_report（报告期单耗）第 2 项须为数值，收到 “x”$"):
+        energy.saving([0.9, "x"], [1.0, 1.0], [10, 10])
+    with pytest.raises(ValueError, match="^e_report（报告期单耗）、e_base（基期单耗）、output_report（报告期产量）不能全为空$"):
+        energy.saving([None], [None], [None])
