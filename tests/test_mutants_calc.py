@@ -76,3 +76,263 @@ def test_negative_water_amount_is_refused_by_name(func, args, position, name):
     with pytest.raises(ValueError) as info:
         func(*broken)
     assert str(info.value).startswith(f"{name}（") and "不能为负数，收到 -1" in str(info.value), str(info.value)
+
+
+# ---- water (GB/T 12452) --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("func", [water.leak_rate, water.discharge_rate])
+def test_rates_over_fresh_water_below_one(func):
+    # a fresh-water volume under 1 m³ is still positive: 0.1 / 0.5 = 0.2
+    assert func(0.1, 0.5) == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("func", [water.leak_rate, water.discharge_rate])
+def test_rates_over_no_fresh_water_are_refused(func):
+    with pytest.raises(ValueError, match="^fresh（新水量）须为正数，收到 0$"):
+        func(1, 0)
+
+
+def test_water_deviation_without_leak():
+    # leaked defaults to nothing: (100 − 30 − 65) / 100 = 0.05
+    assert water.water_dev(100, 30, 65) == pytest.approx(0.05)
+
+
+def test_water_deviation_needs_an_intake():
+    with pytest.raises(ValueError, match="^intake（取新水量）须为正数，收到 0$"):
+        water.water_dev(0, 0, 0)
+
+
+# ---- pollution, carbon ---------------------------------------------------------------------------------
+
+
+def test_exceed_rate_counts_only_values_above_the_limit():
+    # DB4101/T 61 超标率: a value equal to the limit complies; 1 of [20, 30, 10] exceeds 20 → 1/3
+    assert pollution.exceed_rate([20, 30, 10], 20) == pytest.approx(1 / 3)
+
+
+def test_co2_of_standard_coal_with_a_given_factor():
+    # 表E.4 注b: tCO2 = kgce / 1000 × factor = 1000 / 1000 × 2.0
+    assert carbon.co2_from_tce(1000, 2.0) == pytest.approx(2.0)
+    # a blank factor means the default 2.7725 tCO2/tce
+    assert carbon.co2_from_tce(1000, "") == pytest.approx(2.7725)
+    with pytest.raises(ValueError, match="^factor（排放因子）须为正数，收到 0$"):
+        carbon.co2_from_tce(1000, 0)
+
+
+# ---- energy (GB/T 13234, GB/T 2589) --------------------------------------------------------------------
+
+
+def test_product_saving_with_small_and_zero_outputs():
+    # ΔE = Σ (e_report − e_base) · M: (0.9 − 1.0) × 0.5 = −0.05; (0.9 − 1.0) × 0 + (0.8 − 1.0) × 100 = −20
+    assert energy.saving(0.9, 1.0, 0.5) == pytest.approx(-0.05)
+    assert energy.saving([0.9, 0.8], [1.0, 1.0], [0, 100]) == pytest.approx(-20)
+
+
+def test_product_saving_refuses_a_negative_output():
+    with pytest.raises(ValueError, match="^output_report（报告期产量）不能为负数，收到 -5$"):
+        energy.saving([0.9, 0.8], [1.0, 1.0], [-5, 100])
+
+
+def test_total_standard_coal_on_the_equivalent_basis_with_overrides():
+    # 等价: 1000 kWh × 0.3055 = 305.5 kgce; 原煤 overridden to 0.7 kgce/kg: 10 × 0.7 = 7 → 312.5
+    total = energy.total_tce([1000, 10], ["电力", "原煤"], basis="等价", overrides={"原煤": 0.7})
+    assert total == pytest.approx(312.5)
+
+
+@pytest.mark.parametrize("argument", ["coefs", "units"])
+def test_total_standard_coal_columns_of_another_length_are_refused(argument):
+    with pytest.raises(ValueError, match=f"^{argument}（.*的个数（2）与 quantities（消耗量）的个数（3）不一致"):
+        energy.total_tce([1, 2, 3], ["原煤"] * 3, **{argument: [None, None]})
+
+
+def test_total_standard_coal_of_blank_quantities_is_refused():
+    with pytest.raises(ValueError, match="^quantities（消耗量）全部为空$"):
+        energy.total_tce([None, ""], ["原煤", "原煤"])
+
+
+# ---- material and energy balance -----------------------------------------------------------------------
+
+
+def test_share_may_equal_the_whole_but_not_exceed_it():
+    # utilization = into_product / input_amount: all of it into the product is 100 %
+    assert balance.utilization(100, 100) == pytest.approx(1.0)
+    # a part larger than the whole by less than a rounding error (5e-13 relative) still passes
+    assert balance.energy_eff(100 * (1 + 5e-13), 100) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="（101）不能大于input_amount（投入量）（100）$"):
+        balance.utilization(101, 100)
+
+
+def test_balance_deviation_names_the_negative_amount_and_an_empty_input():
+    with pytest.raises(ValueError, match="^inputs（输入量）不能为负数，收到 -1$"):
+        balance.balance_dev([0, -1], [5])
+    with pytest.raises(ValueError, match="^outputs（输出量）不能为负数，收到 -2$"):
+        balance.balance_dev([10], [0, -2])
+    with pytest.raises(ValueError, match="^inputs（输入量）之和须为正数，收到 0$"):
+        balance.balance_dev([0], [1])
+
+
+# ---- validation of shares ------------------------------------------------------------------------------
+
+
+def test_a_share_of_one_is_allowed_unless_excluded():
+    # emission = generated × (1 − capture × removal) = 10 × (1 − 1 × 1) = 0
+    assert pollution.emission(10, 1, 1) == pytest.approx(0.0)
+    with pytest.raises(ValueError, match=r"须在 0～1 之间（可写作百分数，如 25%），收到 1\.5$"):
+        pollution.emission(10, 1.5, 0.8)
+    # a tax rate of 100 % leaves no cash flow: refused (allow_one=False)
+    with pytest.raises(ValueError, match=r"须在 0～1（不含 1） 之间.*收到 1$"):
+        economics.cash_flow(1.58, 10, 10, 1)
+
+
+# ---- economics (《企业清洁生产审核手册》) ------------------------------------------------------------
+
+
+def test_payback_reached_exactly_at_a_year_end():
+    # cumulative flows 50, 100 reach I = 100 at the end of year 2: N = 1 + (100 − 50)/50 = 2
+    assert economics.payback_years(100, [50, 50]) == pytest.approx(2.0)
+
+
+def test_payback_within_the_first_year():
+    # the first year's 200 covers I = 100: N = 0 + (100 − 0)/200 = 0.5
+    assert economics.payback_years(100, [200, 10]) == pytest.approx(0.5)
+
+
+def test_payback_never_reached_names_the_sums():
+    with pytest.raises(ValueError, match="累计 20 万元，小于投资 100 万元，计算期内无法回收投资$"):
+        economics.payback_years(100, [10, 10])
+
+
+def test_payback_equal_to_the_allowed_period_is_feasible():
+    # N = 100/25 = 4 a = allowed 4 a; NPV = 25 × (1 − 1.05^−10)/0.05 − 100 = 25 × 7.7217 − 100 = 93.04 > 0
+    result = economics.assess(100, 25, 10, 0.05, 4)
+    assert result.payback == pytest.approx(4.0)
+    assert result.npv == pytest.approx(93.04, abs=0.01)
+    assert result.feasible and result.reasons == ()
+
+
+# ---- overall level (《清洁生产评价指标体系编制通则》2013) ----------------------------------------------
+# Two indicators, 越小越好, thresholds I ≤ 1, II ≤ 2, III ≤ 3: the value 1 reaches I (and II, III), 2 reaches
+# II and III, 3 reaches III only. Y_gk = 100 × Σ weight of the indicators reaching g_k / Σ weight.
+
+LEVELS = dict(level_I=[1, 1], level_II=[2, 2], level_III=[3, 3], directions="lower")
+
+
+@pytest.mark.parametrize(
+    "values, weights, expected",
+    [
+        ([1, 3], [0.85, 0.15], "I级"),  # Y_I = 85 ≥ 85
+        ([1, 2], [0.845, 0.155], "II级"),  # Y_I = 84.5 < 85, Y_II = 100
+        ([2, 3], [0.85, 0.15], "II级"),  # Y_I = 0, Y_II = 85
+        ([2, 3], [0.845, 0.155], "III级"),  # Y_II = 84.5, Y_III = 100
+    ],
+)
+def test_grade_at_the_85_boundary(values, weights, expected):
+    assert indicators.grade(values, weights=weights, **LEVELS) == expected
+
+
+@pytest.mark.parametrize("flag", ["是", "限定性", "限定性指标", "1", "1.0", "*", True, 1])
+def test_a_mandatory_indicator_below_ii_keeps_the_grade_at_iii(flag):
+    # Y_II = 90 ≥ 85, but the second (限定性) indicator reaches III only → III级; a blank first flag is skipped
+    assert indicators.grade([2, 3], weights=[0.9, 0.1], mandatory=["", flag], **LEVELS) == "III级"
+
+
+@pytest.mark.parametrize("flag", ["否", "0", "0.0", False, 0, None])
+def test_an_indicator_marked_not_mandatory_leaves_the_grade_to_the_index(flag):
+    assert indicators.grade([2, 3], weights=[0.9, 0.1], mandatory=["", flag], **LEVELS) == "II级"
+
+
+def test_mandatory_flags_that_are_not_yes_or_no_are_refused():
+    with pytest.raises(ValueError, match="^mandatory（限定性指标）第 2 项须为“是”或空白，收到 “也许”$"):
+        indicators.grade([2, 3], weights=[0.9, 0.1], mandatory=["", "也许"], **LEVELS)
+    with pytest.raises(ValueError, match="^第 2 项为限定性指标，指标值不能为空$"):
+        indicators.grade([2, None], weights=[0.9, 0.1], mandatory=["", "是"], **LEVELS)
+
+
+@pytest.mark.parametrize("values, expected", [([1, 3], "I级"), ([2, 3], "II级")])
+def test_grade_weighs_first_level_groups(values, expected):
+    # group weights 0.9 (first indicator) and 0.1 (second), each group one indicator of weight 1:
+    # Y = 100 × 0.9 = 90 for the level the first reaches; without the groups it would be 50 → III级
+    result = indicators.grade(values, weights=[1, 1], group_weights=[0.9, 0.1], groups=["甲", "乙"], **LEVELS)
+    assert result == expected
+
+
+def test_unit_conversion_pairs_follow_the_conversion_rule():
+    # convert_quantity's factors: 1 t = 1 000 kg, 1 万m³ = 10 000 m³, 1 万kWh = 10 000 kWh, 1 GJ = 1 000 MJ,
+    # 1 kcal = 4.1868 kJ = 0.0041868 MJ; water media per t take m³ (1 m³ = 1 t); kg never takes m³
+    pairs = energy.conversion_pairs()
+    factors = {(target, unit): factor for target, unit, factor in pairs}
+    assert len(factors) == len(pairs)
+    assert list(dict.fromkeys(target for target, _, _ in pairs)) == ["kg", "t", "m³", "kWh", "MJ"]
+    expected = {("kg", ""): 1.0, ("kg", "t"): 1000.0, ("t", "kg"): 0.001, ("t", "m³"): 1.0, ("m³", "万m³"): 1e4,
+                ("kWh", "万kWh"): 1e4, ("MJ", ""): 1.0, ("MJ", "GJ"): 1000.0, ("MJ", "kcal"): 0.0041868}
+    assert {key: factors.get(key) for key in expected} == pytest.approx(expected)
+    assert ("kg", "m³") not in factors and ("MJ", "kg") not in factors
+
+
+# ---- standard coal with the auditor's coefficient (GB/T 2589-2020) -------------------------------------
+
+
+def test_standard_coal_with_a_blank_coefficient_takes_the_table_value():
+    assert energy.tce(1, "原煤", coef="") == pytest.approx(0.7143)  # 1 kg × 0.7143 kgce/kg (表A.1)
+
+
+def test_standard_coal_of_an_energy_outside_the_table_with_its_own_coefficient():
+    assert energy.tce(10, "自制燃料", coef=0.5) == pytest.approx(5.0)  # 10 × 0.5, no unit to convert
+    with pytest.raises(ValueError):
+        energy.tce(10, "自制燃料", coef=0.5, unit="t")  # no coefficient unit to convert tonnes into
+    with pytest.raises(ValueError):
+        energy.tce(10, "", coef=0.5)
+
+
+def test_own_coefficient_converts_the_unit_of_the_table_entry():
+    # 新水 is counted per t and a water medium takes m³ as t: 5 m³ = 5 t × 0.2 kgce/t = 1.0
+    assert energy.tce(5, "新水", coef=0.2, unit="m³") == pytest.approx(1.0)
+    # an energy of the 参数 sheet counted per kg: 2 t = 2 000 kg × 0.6 = 1 200
+    assert energy.tce(2, "生物质颗粒", coef=0.6, unit="t", overrides={"生物质颗粒": (0.5, "kg")}) == pytest.approx(1200)
+
+
+def test_co2_with_a_blank_factor_takes_the_grid_default():
+    assert carbon.co2(1000, "电力", "") == pytest.approx(0.5306)  # 1 MWh × 0.5306 tCO2/MWh
+
+
+# ---- the 参数 sheet ------------------------------------------------------------------------------------
+
+
+def test_parameter_rows_list_every_problem_in_order():
+    from cpxl.calc import parameters
+
+    rows = [
+        ("类别", "参数名", "数值"),  # a header: 类别 in the first column is enough
+        ("经济", "所得税率"),  # two columns
+        ("经济", "", 0.2),  # no name
+        ("杂项", "x", 1),  # no such category
+        ("经济", "所得税率", 0.2),
+    ]
+    expected = ("参数表有误：第 2 行：须有类别、名称、数值三列；第 3 行：名称为空；"
+                "第 4 行：类别 “杂项” 不是 折标准煤系数、电力、排放因子、经济、平衡 之一")
+    with pytest.raises(ValueError) as info:
+        parameters.parameters_from_rows(rows)
+    assert str(info.value) == expected
+
+
+def test_units_of_added_energies_drop_kgce():
+    from cpxl.calc import parameters
+
+    rows = [("折标准煤系数", "自制燃料", 0.5, "kgce/t"), ("折标准煤系数", "自制燃料2", 0.4, "t"),
+            ("折标准煤系数", "自制燃料3", 0.3)]
+    overrides = parameters.coefficient_overrides(parameters.parameters_from_rows(rows))
+    # “kgce/t” and “t” both mean per tonne; no unit leaves the value alone
+    assert {k: overrides[k] for k in ("自制燃料", "自制燃料2", "自制燃料3")} == {
+        "自制燃料": (0.5, "t"), "自制燃料2": (0.4, "t"), "自制燃料3": 0.3}
+
+
+def test_paired_ranges_skip_blank_rows_and_name_the_row_at_fault():
+    # ΔE = Σ (e_report − e_base) · M over the filled rows: (0.9 − 1.0) × 10 + (0.8 − 1.0) × 100 = −21
+    assert energy.saving([0.9, None, 0.8], [1.0, None, 1.0], [10, None, 100]) == pytest.approx(-21)
+    with pytest.raises(ValueError, match="^第 2 项的e_base（基期单耗）、output_report（报告期产量）为空，而同一项其他参数有值$"):
+        energy.saving([0.9, 0.8], [1.0, None], [10, None])
+    with pytest.raises(ValueError, match="^e_report（报告期单耗）第 2 项须为数值，收到 “x”$"):
+        energy.saving([0.9, "x"], [1.0, 1.0], [10, 10])
+    with pytest.raises(ValueError, match="^e_report（报告期单耗）、e_base（基期单耗）、output_report（报告期产量）不能全为空$"):
+        energy.saving([None], [None], [None])
