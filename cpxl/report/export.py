@@ -116,7 +116,7 @@ def export_report(book_path, out_path, *, kind: str | None = None, template=None
 
 
 def _check_kind(book_kind: str, report_kind: str, path: Path) -> None:
-    if book_kind == report_kind or (book_kind == "acceptance" and report_kind == "audit"):
+    if report_kind in (book_kind, *KINDS[book_kind].also_reports):
         return
     raise ReportError(
         f"工作簿是{KINDS[book_kind].name}工作簿，不能导出{KINDS[report_kind].report_title}（请用 --kind {book_kind} 或对应类型的工作簿）：{path}"

@@ -38,6 +38,8 @@ class Kind:
     frame: tuple[Section, ...]  # the prescribed chapters and sections of the report
     figures: tuple[str, ...] = ()  # the 附图 slots, in order
     marker: str | None = None  # a table whose sheet tells a workbook of this kind (None: the default kind)
+    #: Other report kinds a workbook of this kind can export (an acceptance workbook holds the whole audit).
+    also_reports: tuple[str, ...] = ()
 
     def section_rows(self) -> tuple[tuple[str, str, str], ...]:
         """Rows of the `章节文字` sheet: (章节号, 标题, 编写要求); an enterprise report adds 7.2.1–7.2.8 for
@@ -85,6 +87,7 @@ ACCEPTANCE = Kind(
     frame=frames.ACCEPTANCE,
     figures=frames.ACCEPTANCE_FIGURES,
     marker="ACC.1",
+    also_reports=("audit",),
 )
 PARK = Kind(
     id="park",

@@ -21,7 +21,7 @@ from python_calamine import CalamineWorkbook
 
 from cpxl.errors import UnreadableWorkbook
 from cpxl.values import EXCEL_ERRORS, as_number, filled, normalize_text, parse_date, parse_number  # noqa: F401 (re-exported)
-from cpxl.tables import KINDS, Registry, registry
+from cpxl.tables import CONDITIONS, KINDS, Registry, registry
 from cpxl.tables.common import COVER
 from cpxl.tables.model import Column, Field, Table
 
@@ -378,7 +378,7 @@ def _read(path: Path, wb: Workbook, kind: str | None, only: Collection[str] | No
         raise UnreadableWorkbook(f"未知的工作簿类型“{kind}”，可选：{'、'.join(KINDS)}")
     reg = registry(kind)
     if only is not None:
-        reg = Registry(kind, [t for t in reg if t.id in only and (t.applies != "acceptance" or kind == "acceptance")])
+        reg = Registry(kind, [t for t in reg if t.id in only and CONDITIONS[t.applies].in_kind(kind)])
     findings: list[Finding] = []
     tables: dict[str, TableData] = {}
     used = set()
