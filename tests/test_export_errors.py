@@ -64,6 +64,10 @@ def test_arguments_and_templates_refused_before_the_workbook_is_read(tmp_path):
 def test_workbook_of_another_kind(blank, tmp_path):
     message = refused(blank, tmp_path / "报告.docx", kind="park")
     assert message == f"工作簿是清洁生产审核工作簿，不能导出园区清洁生产审核报告（请用 --kind audit 或对应类型的工作簿）：{blank}"
+    # an acceptance workbook holds the whole audit: it exports the audit report too, never the other way round
+    assert export._check_kind("acceptance", "audit", blank) is None
+    with pytest.raises(ReportError, match="工作簿是清洁生产审核工作簿，不能导出清洁生产审核验收报告"):
+        export._check_kind("audit", "acceptance", blank)
 
 
 CHECK_TAGS = "，请检查模板中的 {{ }} 与 {% %} 标签："
