@@ -20,10 +20,17 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from cpxl.errors import UnreadableWorkbook
-from cpxl.values import EXCEL_ERRORS, as_number, filled, normalize_text, parse_date, parse_number  # noqa: F401 (re-exported)
 from cpxl.tables import CONDITIONS, KINDS, Registry, registry
 from cpxl.tables.common import COVER
 from cpxl.tables.model import Column, Field, Table
+from cpxl.values import (  # noqa: F401 (re-exported)
+    EXCEL_ERRORS,
+    as_number,
+    filled,
+    normalize_text,
+    parse_date,
+    parse_number,
+)
 
 from .findings import Finding
 from .layout import Layout, is_section_label
@@ -424,7 +431,7 @@ def _read(path: Path, wb: Workbook, kind: str | None, only: Collection[str] | No
 
 
 def _row_col(ref: str) -> tuple[int, int]:
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     letters, row = coordinate_from_string(ref)
     return row, column_index_from_string(letters)
