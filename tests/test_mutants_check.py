@@ -1,0 +1,19 @@
+"""Tests written against the mutants of cpxl/workbook/check.py that survived the other tests
+(tools/mutation.py cpxl/workbook/check.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpxl.workbook.check import option_key
+
+
+@pytest.mark.parametrize("written", ["F1", "F01", "F 01", "ｆ０１", " f 1 "])
+def test_option_ids_with_spaces_padding_or_full_width_are_one_option(written):
+    # DB4101/T 61 6.7.2 “F+顺序号”: the number counts, not its zero padding, case, width or spaces
+    assert option_key(written) == "F1"
+
+
+def test_other_option_names_compare_as_upper_case_text_without_spaces():
+    assert option_key("f 0") == "F0"  # F0 is no 顺序号: kept as text
+    assert option_key("改造 方案") == "改造方案"
