@@ -245,7 +245,7 @@ def _bounded_filters(env) -> dict:
     def slice_(value, slices, fill_with=None):
         if _count(slices) > MAX_SEQUENCE:
             raise _too_many(slices)
-        return jf.do_slice(_as_items(value), slices, fill_with)
+        return jf.sync_do_slice(_as_items(value), slices, fill_with)
 
     @jf.pass_environment
     def wordwrap(environment, s, width=79, break_long_words=True, wrapstring=None, break_on_hyphens=True):
