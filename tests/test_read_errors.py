@@ -156,6 +156,18 @@ def test_invalid_character_reference_in_a_shared_string(blank, tmp_path):
     assert [(f.sheet, f.cell) for f in hits] == [("封面信息", "B4")] and "&#xDC00;" in hits[0].message
 
 
+def test_calc_names_the_cells_with_invalid_character_references(blank, tmp_path):
+    """`cpxl calc` refuses such a workbook (it cannot write it back unchanged) and names the cell, like check."""
+    from cpxl.workbook.engine import EvaluateError, calc_workbook
+
+    in_cell = rewrite(blank, tmp_path / "代理项.xlsx", {
+        COVER: lambda x: with_company(x, '<c r="B4" t="inlineStr"><is><t>清泉&#xD800;啤酒</t></is></c>')})
+    with pytest.raises(EvaluateError) as refused:
+        calc_workbook(in_cell, tmp_path / "out.xlsx")
+    assert str(refused.value) == f"工作簿含 XML 不允许的字符引用，无法计算：封面信息!B4（&#xD800;）；请重新输入这些单元格：{in_cell}"
+    assert not (tmp_path / "out.xlsx").exists()
+
+
 def test_a_sheet_reaching_far_is_not_loaded(blank, tmp_path):
     def far(x: bytes) -> bytes:
         return x.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')

@@ -111,6 +111,19 @@ def _parameter_rows(path: Path) -> list[tuple] | None:
     return rows
 
 
+def _bad_characters(src: Path) -> EvaluateError | None:
+    """The refusal naming the cells that hold character references XML does not allow (a lone surrogate
+    some programs write), in a sheet or in a shared string a cell shows; None when there are none. The
+    parser's own message would name a part and a byte position, or the 参数 sheet that happened to be read first."""
+    from cpxl.workbook.read import invalid_characters
+
+    bad = invalid_characters(src)
+    if not bad:
+        return None
+    where = "、".join(f"{sheet}!{cell}（{ref}）" for sheet, cell, ref in bad[:5]) + (" 等" if len(bad) > 5 else "")
+    return EvaluateError(f"工作簿含 XML 不允许的字符引用，无法计算：{where}；请重新输入这些单元格：{src}")
+
+
 @contextlib.contextmanager
 def _parameters_in_force(path: Path, warnings_out: list[str]):
     """Hand the workbook's 参数 rows to the CP functions for the duration of a calculation.
@@ -268,23 +281,13 @@ def calc_workbook(
             with safeio.atomic_path(dst, inputs=[src], force=force) as tmp:
                 with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as out:
                     xlsxio.copy_package(pkg, out, replace)
-        except EvaluateError:
-            raise
-        except CpxlError as ex:  # refused target (the input itself, exists without force)
-            raise EvaluateError(str(ex)) from None
-        except PackageError as ex:
-            raise EvaluateError(str(ex)) from None
+        except (CpxlError, PackageError) as ex:  # EvaluateError; a refused target; a package part that does not parse
+            raise _bad_characters(src) or (ex if isinstance(ex, EvaluateError) else EvaluateError(str(ex))) from None
         except OSError as ex:
             raise EvaluateError(f"无法写入输出文件 {dst}：{ex.strerror or ex}") from None
         except Exception as ex:
             log.debug("evaluation failed", exc_info=True)
-            from cpxl.workbook.read import invalid_characters
-
-            bad = invalid_characters(src)
-            if bad:  # name the cells, not the parser's position
-                where = "、".join(f"{sheet}!{cell}（{ref}）" for sheet, cell, ref in bad[:5]) + (" 等" if len(bad) > 5 else "")
-                raise EvaluateError(f"工作簿含 XML 不允许的字符引用，无法计算：{where}；请重新输入这些单元格：{src}") from None
-            raise EvaluateError(f"无法计算工作簿 {src}：{type(ex).__name__}: {ex}") from ex
+            raise _bad_characters(src) or EvaluateError(f"无法计算工作簿 {src}：{type(ex).__name__}: {ex}") from ex
     finally:
         pkg.close()
     values = _public_values(ev)
