@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cpxl.addin import (  # noqa: E402
+from cpxl.addin.package import (  # noqa: E402
     ADDIN_NAME,
     BASE_CONFIG,
     CONFIG_SHEET,

@@ -19,7 +19,7 @@ from defusedxml import ElementTree
 from typer.testing import CliRunner
 
 import cpxl
-import cpxl.addin as addin
+from cpxl.addin import commands, computer, dlls, package, vba
 from cpxl.cli import app
 from cpxl.workbook.build import build_workbook, save_workbook
 from cpxl.workbook.check import check_book
@@ -38,7 +38,7 @@ def _build_script():
 
 
 def _parts(path: Path) -> dict[str, bytes]:
-    return dict(addin.read_parts(path))
+    return dict(package.read_parts(path))
 
 
 # ---- the add-in file ------------------------------------------------------------------------------
@@ -49,7 +49,7 @@ def test_committed_addin_is_built_from_the_current_template():
     fresh = build.build_parts()
     for path in COMMITTED:
         assert zipfile.is_zipfile(path)
-        assert addin.read_parts(path) == fresh, f"{path.name} 已过期：运行 python addin/build_addin.py"
+        assert package.read_parts(path) == fresh, f"{path.name} 已过期：运行 python addin/build_addin.py"
     assert COMMITTED[0].read_bytes() == COMMITTED[1].read_bytes()
     assert build.main(["--check"]) == 0
 
@@ -57,19 +57,19 @@ def test_committed_addin_is_built_from_the_current_template():
 def test_vba_project_is_the_xlwings_templates_byte_for_byte():
     template = _parts(_build_script().TEMPLATE)
     ours = _parts(COMMITTED[0])
-    assert ours[addin.VBA_PART] == template[addin.VBA_PART]
+    assert ours[package.VBA_PART] == template[package.VBA_PART]
     # only XML parts differ, and no part is added or dropped
     assert list(ours) == list(template)
     assert {n for n in ours if ours[n] != template[n]} == {
-        addin.CUSTOM_UI_PART, addin.SHEET_PART, addin.STRINGS_PART, "xl/workbook.xml", "docProps/core.xml"
+        package.CUSTOM_UI_PART, package.SHEET_PART, package.STRINGS_PART, "xl/workbook.xml", "docProps/core.xml"
     }
-    assert addin.addin_xlwings_version(list(ours.items())) == xlwings.__version__
+    assert package.addin_xlwings_version(list(ours.items())) == xlwings.__version__
 
 
 def test_ribbon_tab_group_and_button_call_the_templates_only_callback():
     parts = _parts(COMMITTED[0])
     assert b'Target="customUI/customUI.xml"' in parts["_rels/.rels"]
-    root = ElementTree.fromstring(parts[addin.CUSTOM_UI_PART])
+    root = ElementTree.fromstring(parts[package.CUSTOM_UI_PART])
     (tab,) = root.iter(f"{UI}tab")
     (group,) = tab.iter(f"{UI}group")
     buttons = list(group.iter(f"{UI}button"))
@@ -83,9 +83,9 @@ def test_ribbon_tab_group_and_button_call_the_templates_only_callback():
 
 def test_addin_carries_its_config_sheet_under_the_name_the_vba_reads():
     parts = _parts(COMMITTED[0])
-    assert f'<sheet name="{addin.CONFIG_SHEET}"'.encode() in parts["xl/workbook.xml"]
+    assert f'<sheet name="{package.CONFIG_SHEET}"'.encode() in parts["xl/workbook.xml"]
     assert b"absPath" not in parts["xl/workbook.xml"]
-    config = addin.read_config(list(parts.items()))
+    config = package.read_config(list(parts.items()))
     assert config == {
         "UDF MODULES": "cpxl.udfs",
         "ADD_WORKBOOK_TO_PYTHONPATH": "false",
@@ -100,8 +100,8 @@ def test_addin_carries_its_config_sheet_under_the_name_the_vba_reads():
     # an ordinary reader sees the same rows
     from python_calamine import CalamineWorkbook
 
-    rows = CalamineWorkbook.from_path(str(COMMITTED[0])).get_sheet_by_name(addin.CONFIG_SHEET).to_python()
-    assert [r[:2] for r in rows] == [[k, v] for k, v in addin.BASE_CONFIG]
+    rows = CalamineWorkbook.from_path(str(COMMITTED[0])).get_sheet_by_name(package.CONFIG_SHEET).to_python()
+    assert [r[:2] for r in rows] == [[k, v] for k, v in package.BASE_CONFIG]
 
 
 def _vba_modules() -> dict[str, str]:
@@ -120,8 +120,8 @@ def test_vba_runs_import_of_the_addin_file_stem_so_the_button_calls_cpxl_main():
     assert "Sub RunMain(control As IRibbonControl)" in ribbon
     assert "Left(ThisWorkbook.Name, (InStrRev(ThisWorkbook.Name, " in ribbon
     assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in ribbon
-    assert f'PROJECT_NAME As String = "{addin.CONFIG_SHEET.removesuffix(".conf")}"' in modules["xlwings.bas"]
-    assert Path(addin.ADDIN_NAME).stem == "cpxl" and callable(cpxl.main)
+    assert f'PROJECT_NAME As String = "{package.CONFIG_SHEET.removesuffix(".conf")}"' in modules["xlwings.bas"]
+    assert Path(package.ADDIN_NAME).stem == "cpxl" and callable(cpxl.main)
 
 
 def test_importing_cpxl_stays_light():
@@ -306,7 +306,7 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("USERPROFILE", str(home))
     monkeypatch.delenv("CONDA_DEFAULT_ENV", raising=False)
-    monkeypatch.setattr(addin, "_platform", lambda: "linux")
+    monkeypatch.setattr(computer, "sys_platform", lambda: "linux")
     return home
 
 
@@ -323,9 +323,9 @@ def test_install_copies_the_addin_and_records_this_python(tmp_path, home):
     assert result.exit_code == 0, result.output
     installed = _parts(target / "cpxl.xlam")
     packaged = _parts(COMMITTED[1])
-    assert installed[addin.VBA_PART] == packaged[addin.VBA_PART]
-    assert installed[addin.CUSTOM_UI_PART] == packaged[addin.CUSTOM_UI_PART]
-    config = addin.read_config(list(installed.items()))
+    assert installed[package.VBA_PART] == packaged[package.VBA_PART]
+    assert installed[package.CUSTOM_UI_PART] == packaged[package.CUSTOM_UI_PART]
+    config = package.read_config(list(installed.items()))
     assert config["INTERPRETER_WIN"] == sys.executable
     assert config["UDF MODULES"] == "cpxl.udfs"
     # the xlwings user config: our keys set, every other line kept
@@ -359,9 +359,9 @@ def test_install_creates_the_user_config_when_there_is_none(tmp_path, home):
 def test_status_notices_an_outdated_installed_addin(tmp_path, home):
     target = tmp_path / "XLSTART"
     assert _run("install", "--dir", str(target)).exit_code == 0
-    parts = addin.read_parts(target / "cpxl.xlam")
-    parts = [(n, d.replace("导出报告".encode(), "旧按钮".encode()) if n == addin.CUSTOM_UI_PART else d) for n, d in parts]
-    (target / "cpxl.xlam").write_bytes(addin.package_bytes(parts))
+    parts = package.read_parts(target / "cpxl.xlam")
+    parts = [(n, d.replace("导出报告".encode(), "旧按钮".encode()) if n == package.CUSTOM_UI_PART else d) for n, d in parts]
+    (target / "cpxl.xlam").write_bytes(package.package_bytes(parts))
     result = _run("status", "--dir", str(target))
     assert result.exit_code == 1 and "cpxl addin install" in result.output
 
@@ -377,42 +377,42 @@ def test_without_excel_the_commands_explain_what_to_do_instead(home, command):
 def test_startup_folders_per_platform(monkeypatch, tmp_path):
     monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
     monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setattr(addin, "_platform", lambda: "win32")
-    assert addin.startup_dir() == tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
-    assert addin.interpreter_settings() == [("Interpreter_Win", sys.executable)]
+    monkeypatch.setattr(computer, "sys_platform", lambda: "win32")
+    assert computer.startup_dir() == tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
+    assert computer.interpreter_settings() == [("Interpreter_Win", sys.executable)]
     monkeypatch.setenv("CONDA_DEFAULT_ENV", "audit")
     monkeypatch.setenv("CONDA_EXE", "/opt/conda/Scripts/conda.exe")
-    assert addin.interpreter_settings() == [("Conda Path", "/opt/conda"), ("Conda Env", "audit")]
-    monkeypatch.setattr(addin, "_platform", lambda: "darwin")
-    assert addin.startup_dir() == (
+    assert computer.interpreter_settings() == [("Conda Path", "/opt/conda"), ("Conda Env", "audit")]
+    monkeypatch.setattr(computer, "sys_platform", lambda: "darwin")
+    assert computer.startup_dir() == (
         tmp_path / "Library" / "Group Containers" / "UBF8T346G9.Office" / "User Content.localized"
         / "Startup.localized" / "Excel"
     )
-    assert addin.user_config_file() == tmp_path / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "xlwings.conf"
-    assert addin.interpreter_settings()[0][0] == "Interpreter_Mac"
-    monkeypatch.setattr(addin, "_platform", lambda: "linux")
-    assert addin.startup_dir() is None
+    assert computer.user_config_file() == tmp_path / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "xlwings.conf"
+    assert computer.interpreter_settings()[0][0] == "Interpreter_Mac"
+    monkeypatch.setattr(computer, "sys_platform", lambda: "linux")
+    assert computer.startup_dir() is None
 
 
 def test_installed_config_rows_survive_awkward_paths():
     rows = [("Interpreter_Win", r"C:\Users\张 三\R&D <env>\python.exe ")]
-    parts = addin.read_parts(addin.installed_bytes(rows))
-    config = addin.read_config(parts)
+    parts = package.read_parts(package.installed_bytes(rows))
+    config = package.read_config(parts)
     assert config["INTERPRETER_WIN"] == rows[0][1]
     assert config["UDF MODULES"] == "cpxl.udfs"
 
 
 def test_machine_settings_replace_pinned_rows_without_repeating_a_key():
     rows = [("Conda Path", r"C:\conda"), ("Conda Env", "audit")]
-    parts = addin.read_parts(addin.installed_bytes(rows))
-    config = addin.read_config(parts)
+    parts = package.read_parts(package.installed_bytes(rows))
+    config = package.read_config(parts)
     assert (config["CONDA PATH"], config["CONDA ENV"], config["PYTHONPATH"]) == (r"C:\conda", "audit", "")
-    keys = [k.upper() for k, _ in addin.merged_config(rows)]
-    assert len(keys) == len(set(keys)) == len(addin.BASE_CONFIG)
+    keys = [k.upper() for k, _ in package.merged_config(rows)]
+    assert len(keys) == len(set(keys)) == len(package.BASE_CONFIG)
 
 
 def test_install_and_status_warn_when_python_has_another_xlwings(tmp_path, home, monkeypatch):
-    monkeypatch.setattr(addin, "_xlwings_version", lambda: "0.0.1")
+    monkeypatch.setattr(computer, "xlwings_version", lambda: "0.0.1")
     target = tmp_path / "XLSTART"
     result = _run("install", "--dir", str(target))
     assert result.exit_code == 0 and f"pip install xlwings=={xlwings.__version__}" in result.output
@@ -422,13 +422,13 @@ def test_install_and_status_warn_when_python_has_another_xlwings(tmp_path, home,
 def test_user_config_update_keeps_other_lines_and_one_line_per_key(tmp_path):
     conf = tmp_path / "xlwings.conf"
     conf.write_text('"INTERPRETER_WIN","a"\n"SHOW CONSOLE","True"\n"interpreter_win","b"\n', encoding="utf-8")
-    replaced = addin.update_user_config(conf, [("INTERPRETER_WIN", "c")], add_module="cpxl.udfs")
+    replaced = computer.update_user_config(conf, [("INTERPRETER_WIN", "c")], add_module="cpxl.udfs")
     assert conf.read_text(encoding="utf-8").splitlines() == [
         '"INTERPRETER_WIN","c"', '"SHOW CONSOLE","True"', '"UDF MODULES","cpxl.udfs"'
     ]
     assert replaced == ['"INTERPRETER_WIN","a"', '"interpreter_win","b"']
     before = conf.read_bytes()
-    addin.update_user_config(conf, [("INTERPRETER_WIN", "c")], add_module="cpxl.udfs")
+    computer.update_user_config(conf, [("INTERPRETER_WIN", "c")], add_module="cpxl.udfs")
     assert conf.read_bytes() == before
 
 
@@ -469,7 +469,7 @@ def test_button_without_workbook_or_excel_still_gives_the_message(monkeypatch):
 
 
 def test_ribbon_guard_keeps_the_templates_lines_and_its_text_survives_any_code_page():
-    code = addin.ribbon_module_code()
+    code = vba.ribbon_module_code()
     assert code.isascii()
     ribbon = _vba_modules()["RibbonMyAddin.bas"]
     template_lines = [line.strip() for line in ribbon.splitlines() if line.strip() and not line.startswith("Attribute")]
@@ -489,7 +489,7 @@ def test_ribbon_guard_keeps_the_templates_lines_and_its_text_survives_any_code_p
     msgbox = next(line for line in ours if line.startswith("MsgBox "))
     message, _, title = msgbox.removeprefix("MsgBox ").partition(", vbInformation, ")
     assert decode(message) == cpxl.excel.NO_WORKBOOK and decode(title) == "清洁生产审核"
-    assert decode(addin.vba_text('a "q" 单位 ')) == 'a "q" 单位 '
+    assert decode(vba.vba_text('a "q" 单位 ')) == 'a "q" 单位 '
     assert max(len(line) for line in code.splitlines()) < 1023  # VBA's line limit
 
 
@@ -534,7 +534,7 @@ class FakeExcel:
         self._step("open_addin")
         assert path.is_file() and self.trusted
         assert self.dll_folder is None or sorted(p.name for p in self.dll_folder.glob("*.dll")) == sorted(
-            addin.dll_names(xlwings.__version__))
+            dlls.dll_names(xlwings.__version__))
         self.opened = path
 
     def replace_module(self, name, code):
@@ -567,22 +567,22 @@ FULL_FLOW = ["excel_running", "vbom_policy_blocked", "vbom_trusted", "trust_vbom
 def windows(tmp_path, home, monkeypatch):
     """A Windows computer in a temporary folder: python.exe in Python311, xlwings' DLLs in the pip --user
     data folder, Excel and the registry replaced by a FakeExcel (returned; set .host to swap it)."""
-    monkeypatch.setattr(addin, "_platform", lambda: "win32")
+    monkeypatch.setattr(computer, "sys_platform", lambda: "win32")
     python = tmp_path / "Python311" / "python.exe"
     python.parent.mkdir()
     python.write_bytes(b"MZ")
-    monkeypatch.setattr(addin, "interpreter_settings", lambda: [("Interpreter_Win", str(python))])
+    monkeypatch.setattr(computer, "interpreter_settings", lambda: [("Interpreter_Win", str(python))])
     userbase = tmp_path / "Roaming" / "Python"
     userbase.mkdir(parents=True)
-    dlls = {}
-    for name in addin.dll_names(xlwings.__version__):
+    found = {}
+    for name in dlls.dll_names(xlwings.__version__):
         (userbase / name).write_bytes(f"dll {name}".encode())
-        dlls[name] = userbase / name
-    monkeypatch.setattr(addin, "find_xlwings_dlls", lambda version=None: dict(dlls))
+        found[name] = userbase / name
+    monkeypatch.setattr(dlls, "find_xlwings_dlls", lambda version=None: dict(found))
     state = SimpleNamespace(host=FakeExcel(), python=python, userbase=userbase, xlstart=tmp_path / "XLSTART",
                             home=home, tmp=tmp_path)
     state.host.dll_folder = python.parent
-    monkeypatch.setattr(addin, "excel_host", lambda: state.host)
+    monkeypatch.setattr(commands, "excel_host", lambda: state.host)
     return state
 
 
@@ -605,7 +605,7 @@ def test_windows_install_imports_the_functions_and_checks_one_in_excel(windows):
     assert out.index("是否现在勾选") < out.index("已勾选")
     assert "=CP_NPV(150,32.5,10,0.05) = 100.96" in out
     # the DLLs the VBA loads, next to the interpreter it starts
-    for name in addin.dll_names(xlwings.__version__):
+    for name in dlls.dll_names(xlwings.__version__):
         assert (windows.python.parent / name).read_bytes() == (windows.userbase / name).read_bytes()
     assert windows.host.opened == windows.xlstart / "cpxl.xlam"
     assert "If ActiveWorkbook Is Nothing Then" in windows.host.modules["RibbonMyAddin"]
@@ -675,8 +675,8 @@ def test_virtualenv_gets_the_dll_in_its_root_when_scripts_cannot_be_written(wind
     python = venv / "Scripts" / "python.exe"
     python.parent.mkdir(parents=True)
     python.write_bytes(b"MZ")
-    monkeypatch.setattr(addin, "interpreter_settings", lambda: [("Interpreter_Win", str(python))])
-    monkeypatch.setattr(addin, "_writable", lambda folder: folder != python.parent)
+    monkeypatch.setattr(computer, "interpreter_settings", lambda: [("Interpreter_Win", str(python))])
+    monkeypatch.setattr(dlls, "_writable", lambda folder: folder != python.parent)
     windows.host.dll_folder = venv
     result = _install(windows, "--yes")
     assert result.exit_code == 0, result.output
@@ -684,7 +684,7 @@ def test_virtualenv_gets_the_dll_in_its_root_when_scripts_cannot_be_written(wind
 
 
 def test_no_folder_for_the_dll_is_refused_with_what_to_do(windows, monkeypatch):
-    monkeypatch.setattr(addin, "_writable", lambda folder: False)
+    monkeypatch.setattr(dlls, "_writable", lambda folder: False)
     before = _changes(windows)
     result = _install(windows, "--yes")
     assert result.exit_code == 2
@@ -693,14 +693,14 @@ def test_no_folder_for_the_dll_is_refused_with_what_to_do(windows, monkeypatch):
 
 
 def test_missing_xlwings_dll_is_refused(windows, monkeypatch):
-    monkeypatch.setattr(addin, "find_xlwings_dlls", lambda version=None: {})
+    monkeypatch.setattr(dlls, "find_xlwings_dlls", lambda version=None: {})
     result = _install(windows, "--yes")
     assert result.exit_code == 2 and "pip install --force-reinstall xlwings==" in result.output
     assert not (windows.xlstart / "cpxl.xlam").exists()
 
 
 def test_windows_refuses_functions_when_python_has_another_xlwings(windows, monkeypatch):
-    monkeypatch.setattr(addin, "_xlwings_version", lambda: "0.0.1")
+    monkeypatch.setattr(computer, "xlwings_version", lambda: "0.0.1")
     before = _changes(windows)
     result = _install(windows, "--yes")
     assert result.exit_code == 2 and f"pip install xlwings=={xlwings.__version__}" in result.output
@@ -708,7 +708,7 @@ def test_windows_refuses_functions_when_python_has_another_xlwings(windows, monk
 
 
 def test_dll_already_beside_the_interpreter_is_left_alone(windows):
-    for name in addin.dll_names(xlwings.__version__):
+    for name in dlls.dll_names(xlwings.__version__):
         (windows.python.parent / name).write_bytes((windows.userbase / name).read_bytes())
     result = _install(windows, "--yes")
     assert result.exit_code == 0 and result.output.count("已在") == 2, result.output
@@ -720,7 +720,7 @@ def test_a_wrong_value_in_excel_fails_the_install_with_exit_3(windows):
     assert result.exit_code == 3
     assert "验证未通过" in result.output and "100.96" in result.output
     assert windows.host.calls[-1] == "close"
-    assert not addin.install_record_file().exists()
+    assert not commands.install_record_file().exists()
 
 
 def test_a_failing_excel_step_still_quits_excel(windows):
@@ -740,30 +740,30 @@ def test_no_functions_installs_only_the_button(windows):
 
 
 def test_mac_install_says_the_functions_are_windows_only(tmp_path, home, monkeypatch):
-    monkeypatch.setattr(addin, "_platform", lambda: "darwin")
-    monkeypatch.setattr(addin, "excel_host", lambda: pytest.fail("no Excel automation on macOS"))
+    monkeypatch.setattr(computer, "sys_platform", lambda: "darwin")
+    monkeypatch.setattr(commands, "excel_host", lambda: pytest.fail("no Excel automation on macOS"))
     result = _run("install", "--dir", str(tmp_path / "Startup"))
     assert result.exit_code == 0 and "cpxl calc" in result.output
 
 
 def test_dlls_are_found_in_the_installations_data_folders(tmp_path, monkeypatch):
-    names = addin.dll_names("9.9.9")
+    names = dlls.dll_names("9.9.9")
     (tmp_path / names[0]).write_bytes(b"64")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / names[1]).write_bytes(b"32")
-    monkeypatch.setattr(addin, "_dll_search_dirs", lambda: [tmp_path, tmp_path / "sub"])
-    assert addin.find_xlwings_dlls("9.9.9") == {names[0]: tmp_path / names[0], names[1]: tmp_path / "sub" / names[1]}
-    assert addin.dll_names("0.37.8") == ("xlwings64-0.37.8.dll", "xlwings32-0.37.8.dll")
+    monkeypatch.setattr(dlls, "_dll_search_dirs", lambda: [tmp_path, tmp_path / "sub"])
+    assert dlls.find_xlwings_dlls("9.9.9") == {names[0]: tmp_path / names[0], names[1]: tmp_path / "sub" / names[1]}
+    assert dlls.dll_names("0.37.8") == ("xlwings64-0.37.8.dll", "xlwings32-0.37.8.dll")
 
 
 def test_the_interpreter_the_vba_derives_from_the_settings():
-    assert addin.vba_interpreter([("Interpreter_Win", "C:/py/python.exe")]) == Path("C:/py/python.exe")
-    assert addin.vba_interpreter([("Conda Path", "C:/conda"), ("Conda Env", "base")]) == Path("C:/conda/pythonw")
-    assert addin.vba_interpreter([("Conda Path", "C:/conda"), ("Conda Env", "audit")]) == Path("C:/conda/envs/audit/pythonw")
-    assert addin.vba_interpreter([("Conda Path", "C:/conda"), ("Conda Env", "D:\\envs\\a")]) == Path("D:\\envs\\a") / "pythonw"
-    assert addin.vba_interpreter([]) is None
+    assert dlls.vba_interpreter([("Interpreter_Win", "C:/py/python.exe")]) == Path("C:/py/python.exe")
+    assert dlls.vba_interpreter([("Conda Path", "C:/conda"), ("Conda Env", "base")]) == Path("C:/conda/pythonw")
+    assert dlls.vba_interpreter([("Conda Path", "C:/conda"), ("Conda Env", "audit")]) == Path("C:/conda/envs/audit/pythonw")
+    assert dlls.vba_interpreter([("Conda Path", "C:/conda"), ("Conda Env", "D:\\envs\\a")]) == Path("D:\\envs\\a") / "pythonw"
+    assert dlls.vba_interpreter([]) is None
     # XLPyLoadDLL: ParentFolder(PYTHON_WIN), then ParentFolder(ParentFolder(PYTHON_WIN))
-    assert addin.dll_folders(Path("C:/venv/Scripts/python.exe")) == [Path("C:/venv/Scripts"), Path("C:/venv")]
+    assert dlls.dll_folders(Path("C:/venv/Scripts/python.exe")) == [Path("C:/venv/Scripts"), Path("C:/venv")]
 
 
 def test_office_version_comes_from_excels_curver():
