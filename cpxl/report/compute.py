@@ -44,9 +44,11 @@ class Derived:
     overrides: dict = field(default_factory=dict)
     done: bool = False
     _rows: dict[str, list[dict]] = field(default_factory=dict)
+    _index: dict[str, tuple[Frame, dict]] = field(default_factory=dict)
 
     def frame(self, table_id: str) -> Frame:
-        return self.frames.get(table_id, pd.DataFrame())
+        f = self.frames.get(table_id)
+        return f if f is not None else pd.DataFrame()
 
     def rows(self, table_id: str) -> list[dict]:
         """Rows as dicts; cached once the derivation is complete (frames no longer change)."""
@@ -64,6 +66,8 @@ class Derived:
 
     def output(self, i: int, product: str | None = None) -> float | None:
         """Output of year i (1..3) of `product` (default: the main product of 封面信息) from D.6."""
+        if "D.6" not in self.frames:
+            return None
         name = text(product) if product is not None else text(self.book.cover.get("main_product"))
         f = self.frame("D.6")
         if f.empty or not name:
@@ -198,17 +202,32 @@ def _d7(d: Derived, table: Table) -> None:
                  d, f"表D.7“{_row_label(f, idx, 'material')}”单耗")
 
 
+def _d11_by_energy(d: Derived) -> dict[str, list[int]]:
+    """Positions of the D.11 rows by their energy name, built once per D.11 frame (its inputs do not change
+    while the derivation runs; only its per-unit columns are computed)."""
+    f = d.frame("D.11")
+    cached = d._index.get("D.11")
+    if cached is not None and cached[0] is f:
+        return cached[1]
+    index: dict[str, list[int]] = {}
+    for pos, name in enumerate(f["energy"].tolist() if "energy" in f else []):
+        index.setdefault(text(name), []).append(pos)
+    d._index["D.11"] = (f, index)
+    return index
+
+
 def d11_quantity(d: Derived, name: str, i: int) -> tuple[float | None, str | None]:
     """Σ D.11 total of year i for energy `name` and its unit (SUMIF/INDEX-MATCH of the sheet)."""
     f = d.frame("D.11")
     if f.empty:
         return None, None
-    hit = f[f["energy"].map(text) == text(name)]
-    if hit.empty:
+    hit = _d11_by_energy(d).get(text(name))
+    if not hit:
         return None, None
-    vals = [num(x) for x in hit[f"total_{i}"]]
+    totals, units = f[f"total_{i}"].tolist(), f["total_unit"].tolist()
+    vals = [num(totals[p]) for p in hit]
     vals = [x for x in vals if x is not None]
-    unit = text(hit.iloc[0]["total_unit"]) or None
+    unit = text(units[hit[0]]) or None
     return (sum(vals) if vals else None), unit
 
 
@@ -247,9 +266,8 @@ def d12_totals(d: Derived) -> dict[str, float | None]:
 def _d11_co2(d: Derived, i: int) -> list[tuple[str, float | None]]:
     """(energy, CO2 [tCO2] or None when 表E.4 注b gives no method) of each D.11 row with a year-i amount:
     electricity × grid factor, fossil energy as standard coal × 2.7725 tCO2/tce."""
-    f = d.frame("D.11")
     out = []
-    for r in f.to_dict("records") if not f.empty else []:
+    for r in d.rows("D.11"):
         q, name = num(r.get(f"total_{i}")), text(r.get("energy"))
         if q is None or not name:
             continue

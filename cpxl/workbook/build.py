@@ -3,8 +3,10 @@ standard, units, drop-downs, formulas and styles. With `data`, the same sheets c
 
 from __future__ import annotations
 
+import copy
 import re
 import string
+import weakref
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -212,7 +214,20 @@ def _page_setup(ws) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+#: Per workbook: (the cell's style before, the style objects given) → the cell's style after :func:`_style`.
+#: Setting a style object makes openpyxl hash it to find its index in the workbook's list (most of the time
+#: spent writing a large sheet); the same request on a cell styled alike gives the same indices, so they are
+#: copied. The entries keep the style objects given, so their ids stay theirs.
+_STYLED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _style(cell, *, fill=None, font=BODY_FONT, align=WRAP, number_format=None):
+    done = _STYLED.setdefault(cell.parent.parent, {})
+    key = (None if cell._style is None else tuple(cell._style), id(fill), id(font), id(align), number_format)
+    hit = done.get(key)
+    if hit is not None:
+        cell._style = copy.copy(hit[0])
+        return
     cell.border = BORDER
     cell.font = font
     cell.alignment = align
@@ -220,6 +235,7 @@ def _style(cell, *, fill=None, font=BODY_FONT, align=WRAP, number_format=None):
         cell.fill = fill
     if number_format:
         cell.number_format = number_format
+    done[key] = (copy.copy(cell._style), fill, font, align)
 
 
 def _validation(ws, item: Column | Field, ref: str) -> None:
