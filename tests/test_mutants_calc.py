@@ -368,3 +368,21 @@ def test_indicator_levels_written_in_words():
     assert indicators.cagr(133.1, 100) == pytest.approx(0.1)  # default 3 years: 1.331^(1/3) − 1
     assert indicators.parse_level("3") == 3 and indicators.parse_level("三级") == 3
     assert indicators.reached_levels("未达III级", 1, 2, 3) == (False, False, False)
+
+
+@pytest.mark.parametrize("argument", ["level_I", "level_II", "level_III", "weights", "mandatory"])
+def test_grade_columns_of_another_length_are_named(argument):
+    arguments = dict(LEVELS, weights=[0.5, 0.5])
+    arguments[argument] = [1, 2, 3]
+    with pytest.raises(ValueError, match=rf"^{argument}（.*）的个数（3）与 values（指标值）的个数（2）不一致$"):
+        indicators.grade([1, 3], **arguments)
+
+
+def test_grade_refuses_weights_that_sum_to_nothing():
+    groups = dict(LEVELS, groups=["甲", "乙"])
+    with pytest.raises(ValueError, match="^已评价一级指标的 group_weights（权重）之和须为正数$"):
+        indicators.grade([1, 3], weights=[1, 1], group_weights=[0, 0], **groups)
+    with pytest.raises(ValueError, match="^一级指标“甲”中已评价二级指标的权重之和须为正数$"):
+        indicators.grade([1, 3], weights=[0, 1], group_weights=[0.5, 0.5], **groups)
+    with pytest.raises(ValueError, match="^weights（二级指标权重）第 2 项不能为负数，收到 -1$"):
+        indicators.grade([1, 3], weights=[1, -1], **LEVELS)
