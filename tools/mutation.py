@@ -42,8 +42,7 @@ TESTS_BY_TARGET = {
     "cpxl/workbook/check": ["tests/test_check.py", "tests/test_mutants_check.py"],
     "cpxl/report/analysis": [
         "tests/test_report_text.py",
-        "tests/test_report_conclusions.py",
-        "tests/test_report_kinds.py",
+        "tests/test_report_conclusions.py",  # test_report_kinds.py also reaches it, through whole exports: too slow
         "tests/test_mutants_analysis.py",
     ],
 }
