@@ -217,7 +217,7 @@ def test_payback_equal_to_the_allowed_period_is_feasible():
 # Two indicators, 越小越好, thresholds I ≤ 1, II ≤ 2, III ≤ 3: the value 1 reaches I (and II, III), 2 reaches
 # II and III, 3 reaches III only. Y_gk = 100 × Σ weight of the indicators reaching g_k / Σ weight.
 
-LEVELS = dict(level_I=[1, 1], level_II=[2, 2], level_III=[3, 3], directions="lower")
+LEVELS = {"level_I": [1, 1], "level_II": [2, 2], "level_III": [3, 3], "directions": "lower"}
 
 
 @pytest.mark.parametrize(

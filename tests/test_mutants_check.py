@@ -20,7 +20,7 @@ def test_other_option_names_compare_as_upper_case_text_without_spaces():
     assert option_key("改造 方案") == "改造方案"
 
 
-def test_a_blank_required_cover_field_is_an_error_naming_the_field(demo, tmp_path):
+def test_a_blank_required_cover_field_is_an_error_naming_the_field(demo, tmp_path):  # noqa: F811 (the fixture)
     cover = demo[1]["封面信息"]
     cell = cover.field_cells["audit_type"]
     label = next(f.label for f in cover.table.fields if f.key == "audit_type")

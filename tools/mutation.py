@@ -119,12 +119,14 @@ def prepare(target: str, tests: list[str], fresh: bool) -> Path:
 
 def mutmut(work: Path, *args: str, quiet: bool = False) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the mutants/ copy must be the one imported
-    return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=work, env=env, text=True, capture_output=quiet)
+    return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=work, env=env, text=True, capture_output=quiet, check=False)
 
 
 def statuses(work: Path) -> dict[str, str]:
     """Every generated mutant of the target and its status as mutmut recorded it ("not checked" before a run)."""
-    from mutmut.stats import status_by_exit_code  # mutmut's own reading of its exit codes
+    from mutmut.stats import (
+        status_by_exit_code,  # mutmut's own reading of its exit codes
+    )
 
     found = {}
     for meta in (work / "mutants").rglob("*.py.meta"):
