@@ -34,6 +34,8 @@ NUMBER_ARGUMENTS = [
     (economics.depreciation, (10, 10), (0, 1)),
     (economics.cash_flow, (1.58, 10, 10, 0.25), (0, 1, 2, 3)),
     (economics.payback, (10, 1.435), (0, 1)),
+    (economics.npv, (150, [32.5, 32.5], None, 0.05), (1,)),
+    (economics.assess, (100, 25, 10, 0.05, 4), (4,)),
     (energy.tce, (1, "原煤"), (0,)),
     (energy.saving, (0.9, 1.0, 1000), (0, 1, 2)),
     (energy.saving_rate, (95, 100), (0, 1)),
@@ -215,7 +217,7 @@ def test_payback_equal_to_the_allowed_period_is_feasible():
 # Two indicators, 越小越好, thresholds I ≤ 1, II ≤ 2, III ≤ 3: the value 1 reaches I (and II, III), 2 reaches
 # II and III, 3 reaches III only. Y_gk = 100 × Σ weight of the indicators reaching g_k / Σ weight.
 
-LEVELS = dict(level_I=[1, 1], level_II=[2, 2], level_III=[3, 3], directions="lower")
+LEVELS = {"level_I": [1, 1], "level_II": [2, 2], "level_III": [3, 3], "directions": "lower"}
 
 
 @pytest.mark.parametrize(
@@ -336,3 +338,51 @@ def test_paired_ranges_skip_blank_rows_and_name_the_row_at_fault():
         energy.saving([0.9, "x"], [1.0, 1.0], [10, 10])
     with pytest.raises(ValueError, match="^e_report（报告期单耗）、e_base（基期单耗）、output_report（报告期产量）不能全为空$"):
         energy.saving([None], [None], [None])
+
+
+# ---- messages of the shared validators (_validate) -----------------------------------------------------
+
+
+def test_received_values_are_shown_as_excel_shows_them():
+    from cpxl.calc import _validate
+
+    assert _validate.fmt(True) == "TRUE" and _validate.fmt(False) == "FALSE"
+    # a long value is cut to 37 characters and “...”
+    assert _validate.fmt(list(range(30))) == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11..."
+    with pytest.raises(ValueError, match="^n（序号）须为整数，收到 1.5$"):
+        _validate.integer("n（序号）", 1.5)
+    # kept blanks are NaN: a range of blanks only is still empty
+    with pytest.raises(ValueError, match="^x（量）不能为空（至少需要一个数值）$"):
+        _validate.vector("x（量）", [None, float("nan")], keep_blanks=True)
+
+
+def test_co2_messages_name_the_grid_factor_and_the_missing_method():
+    with pytest.raises(ValueError, match="^电网排放因子须为数值，收到 “abc”$"):
+        carbon.co2(1000, "电力", grid_factor="abc")
+    # 表E.4 注b gives no method for steam: a factor in tCO2/tce must be given
+    with pytest.raises(ValueError, match=r"如需计算请给出 factor（排放因子，tCO2/tce）$"):
+        carbon.co2(10, "蒸汽")
+
+
+def test_indicator_levels_written_in_words():
+    assert indicators.cagr(133.1, 100) == pytest.approx(0.1)  # default 3 years: 1.331^(1/3) − 1
+    assert indicators.parse_level("3") == 3 and indicators.parse_level("三级") == 3
+    assert indicators.reached_levels("未达III级", 1, 2, 3) == (False, False, False)
+
+
+@pytest.mark.parametrize("argument", ["level_I", "level_II", "level_III", "weights", "mandatory"])
+def test_grade_columns_of_another_length_are_named(argument):
+    arguments = dict(LEVELS, weights=[0.5, 0.5])
+    arguments[argument] = [1, 2, 3]
+    with pytest.raises(ValueError, match=rf"^{argument}（.*）的个数（3）与 values（指标值）的个数（2）不一致$"):
+        indicators.grade([1, 3], **arguments)
+
+
+def test_grade_refuses_weights_that_sum_to_nothing():
+    groups = dict(LEVELS, groups=["甲", "乙"])
+    with pytest.raises(ValueError, match="^已评价一级指标的 group_weights（权重）之和须为正数$"):
+        indicators.grade([1, 3], weights=[1, 1], group_weights=[0, 0], **groups)
+    with pytest.raises(ValueError, match="^一级指标“甲”中已评价二级指标的权重之和须为正数$"):
+        indicators.grade([1, 3], weights=[0, 1], group_weights=[0.5, 0.5], **groups)
+    with pytest.raises(ValueError, match="^weights（二级指标权重）第 2 项不能为负数，收到 -1$"):
+        indicators.grade([1, 3], weights=[1, -1], **LEVELS)
