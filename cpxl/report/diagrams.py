@@ -179,10 +179,15 @@ def material_balance(rows: list[dict], unit: str, *, text=str, num=float) -> Dia
     for op in ops:
         lines.append(f"  {ids[op]} [label={q(op)}, style=\"rounded,bold\", fontsize=11, height=0.26, margin=\"0.08,0.02\", group=main];")
     # the main stream: the boxes and the points between them in one straight column
-    for r in range(n_rows):
-        if centre[r].startswith("s"):
-            lines.append(f"  {centre[r]} [shape=point, width=0.01, height=0.01, style=invis, group=main];")
     below = {row[op]: a for a, op in enumerate(ops)}  # the row of an operation → its index
+    a = -1
+    for r in range(n_rows):
+        a = below.get(r, a)
+        if centre[r].startswith("s"):  # on an arrow, a joint the width of its line over the gap dot leaves there
+            on = r > row[ops[0]] and a + 1 < len(ops) and a in main
+            look = 'shape=box, style=filled, fixedsize=true, width=0.0125, height=0.03, penwidth=0, fillcolor=black' \
+                if on else 'shape=point, width=0.01, height=0.01, style=invis'
+            lines.append(f"  {centre[r]} [label=\"\", {look}, group=main];")
     a = -1
     for r in range(n_rows - 1):
         a = below.get(r, a)
