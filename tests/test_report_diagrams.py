@@ -40,11 +40,15 @@ def test_material_balance_one_box_per_operation_one_labelled_edge_per_flow(deriv
     boxes = re.findall(r'^\s*op\d+ \[label="([^"]+)"', d.source, re.M)
     assert boxes == ops
     internal = [r for r in rows if text(r.get("category")) in G.INTERNAL]
-    # every flow is an edge; an intermediate flow (an output of one operation, the input of the next) is one edge
-    assert len(_edges(d.source)) == len(rows) - len(internal) // 2 == len(d.edges)
-    for line in _edges(d.source):
+    # every flow is an arrow; an intermediate flow (an output of one operation, the input of the next) is one
+    # arrow, drawn down the main stream through points (s…) of the layout's rows: the segments on from a point
+    # continue the arrow begun at the box
+    arrows = [ln for ln in _edges(d.source) if not re.match(r"\s*s\d+ ->", ln)]
+    assert len(arrows) == len(rows) - len(internal) // 2 == len(d.edges)
+    for line in arrows:
         assert re.search(r'label="[^"]*\d[^"]* t/a"', line), line
-    assert '"粉碎物料\\n15736 t/a"' in d.source and "op0 -> op1" in d.source
+    assert all(re.search(r"\d t/a$", label) for _, _, label in d.edges)
+    assert re.search(r'op0 -> s\d+ \[[^]]*label="粉碎物料\\n15736 t/a"', d.source)
     png = G.render(d)
     assert png.startswith(b"\x89PNG") and round(G.png_dpi(png)) == G.DPI
 
@@ -63,7 +67,8 @@ def test_water_balance_sources_users_and_outlets(derived, dot):
 
 
 def _layout(source: str) -> tuple[dict[str, tuple[float, float]], list[tuple[str, str, list[tuple[float, float]]]]]:
-    """Node centres and edge splines (as polylines) of the layout ``dot`` computes (``-Tplain``)."""
+    """Node centres and edge splines (as polylines) of the layout ``dot`` computes (``-Tplain``); invisible
+    edges left out."""
     import shlex
     import subprocess
 
@@ -75,6 +80,8 @@ def _layout(source: str) -> tuple[dict[str, tuple[float, float]], list[tuple[str
             nodes[f[1]] = (float(f[2]), float(f[3]))
         elif f[0] == "edge":
             n = int(f[3])
+            if f[-2] == "invis":  # …, style, colour
+                continue
             pts = [(float(f[4 + 2 * i]), float(f[5 + 2 * i])) for i in range(n)]
             curve = [pts[0]]
             for k in range(0, n - 3, 3):  # piecewise cubic Bézier
@@ -119,6 +126,36 @@ def test_water_balance_reads_left_to_right_without_crossings(derived, dot):
     assert all(x[u] < x[n] < x["discharged"] for u in users for n in nodes if n.startswith(("consumed", "leaked")))
     # users keep the table's order top to bottom
     assert [u for u in sorted(users, key=lambda n: -nodes[n][1])] == users
+
+
+def test_material_balance_main_stream_down_the_middle_inputs_left_outputs_right_no_crossings(derived, dot):
+    rows = derived.rows("BAL.1")
+    d = G.material_balance(rows, "t/a", text=text, num=num)
+    nodes, edges = _layout(d.source)
+    assert not _crossings(edges), _crossings(edges)
+    ops = [f"op{i}" for i in range(len(d.nodes))]
+    x = {n: xy[0] for n, xy in nodes.items()}
+    # the boxes in process order top to bottom, in one column
+    assert sorted(ops, key=lambda n: -nodes[n][1]) == ops
+    assert max(x[n] for n in ops) - min(x[n] for n in ops) < 0.05
+    ins = [n for n in nodes if re.fullmatch(r"in\d+", n)]
+    outs = [n for n in nodes if re.fullmatch(r"out\d+", n)]
+    external = [r for r in rows if text(r.get("category")) not in G.INTERNAL]
+    assert len(ins) + len(outs) == len(external)
+    assert all(x[n] < x["op0"] for n in ins) and all(x[n] > x["op0"] for n in outs)
+    # each external arrow runs between its node and a box, and carries its quantity and unit
+    for tail, head, _ in edges:
+        if {tail, head} & set(ins + outs):
+            assert {tail, head} & set(ops)
+    for line in _edges(d.source):
+        if re.search(r"\b(in|out)\d+\b", line):
+            assert re.search(r'label="\d[\d.]* t/a"', line), line
+    # the figure fits the text width of a portrait page; labels stay legible when it is scaled to fit
+    plain = __import__("subprocess").run(["dot", "-Tplain"], input=re.sub(r'size="[^"]*", ', "", d.source).encode(),
+                                         capture_output=True, check=True).stdout.decode()
+    w, h = map(float, plain.split()[2:4])
+    scale = min(1, G.WIDTH_IN / w, G.MAX_HEIGHT_IN / h)
+    assert 9 * scale >= 6.5, (w, h)  # 9 pt arrow labels print at 6.5 pt or more
 
 
 def test_crossings_found_where_edges_cross():

@@ -66,23 +66,43 @@ def _wrap(s: str, width: int = 8) -> str:
     return "\n".join(s[i: i + width] for i in range(0, len(s), width)) if len(s) > width else s
 
 
+def _name(s: str, width: int = 8) -> str:
+    """A material's name wrapped for a node: before its parenthesis (氢氧化钠\n（折100%）), else every `width`."""
+    s = str(s)
+    if len(s) > width and "（" in s[1:]:
+        i = s.index("（", 1)
+        return _wrap(s[:i], width) + "\n" + s[i:]
+    return _wrap(s, width)
+
+
 def material_balance(rows: list[dict], unit: str, *, text=str, num=float) -> Diagram | None:
-    """物料平衡图 from 表BAL.1 rows (unit_op, direction 输入/输出, material, category, qty, counterpart)."""
+    """物料平衡图 from 表BAL.1 rows (unit_op, direction 输入/输出, material, category, qty, counterpart).
+
+    The main stream runs straight down the middle: the unit operations in process order, each intermediate
+    product on the arrow to the operation taking it in. Every external input stands in a column on the
+    left and enters its operation's box from the left (ports ``:nw``, ``:w``, ``:sw``); every product,
+    by-product, waste and loss leaves its box to the right (``:ne``, ``:e``, ``:se``) into a column on the
+    right; several on one operation fan out around the box's row. Each row of the layout (``rank=same``) holds its inputs, the box or a point of
+    the main stream, and its outputs, tied left to right by invisible edges, so that no arrow crosses
+    another. A recycle on one operation is a dashed loop on the box."""
     ops = list(dict.fromkeys(text(r.get("unit_op")) for r in rows if text(r.get("unit_op"))))
     if not ops:
         return None
     ids = {op: f"op{i}" for i, op in enumerate(ops)}
     lines = _head("物料平衡图")
+    lines[1] = lines[1].replace("nodesep=0.18, ranksep=0.32", "nodesep=0.12, ranksep=0.16").replace(
+        "splines=spline", "splines=polyline")
     d = Diagram("", list(ops))
-    for op in ops:
-        lines.append(f"  {ids[op]} [label={q(op)}, style=\"rounded,bold\", fontsize=11];")
     used_inputs: set[int] = set()
     flows = [(i, r) for i, r in enumerate(rows) if text(r.get("unit_op")) in ids and num(r.get("qty")) is not None]
-    k = 0
+    main: dict[int, str] = {}  # operation index → label of the intermediate product to the next operation
+    side: list[tuple[str, str, str]] = []  # intermediate flows to an operation further on or back, recycles
+    outs: dict[str, list[tuple[str, str, str]]] = {op: [] for op in ops}  # (node label, colour, edge label)
+    ins: dict[str, list[tuple[str, str, str]]] = {op: [] for op in ops}
     for i, r in flows:
         op, direction, cat = text(r.get("unit_op")), text(r.get("direction")), text(r.get("category"))
         material, qty = text(r.get("material")), num(r.get("qty"))
-        label = f"{material}\n{number(qty)} {unit}"
+        amount = f"{number(qty)} {unit}"
         if direction != "输出":
             continue
         if cat in INTERNAL:
@@ -96,40 +116,100 @@ def material_balance(rows: list[dict], unit: str, *, text=str, num=float) -> Dia
                               and text(s.get("material")) == material and text(s.get("category")) in INTERNAL), None)
             if match is not None:
                 used_inputs.add(match)
-                head = ids[text(rows[match].get("unit_op"))]
-                style = ', style=dashed, constraint=false' if cat == "循环物料" or head == ids[op] else ""
-                lines.append(f"  {ids[op]} -> {head} [label={q(label)}{style}];")
-                d.edges.append((op, text(rows[match].get("unit_op")), label))
+                head = text(rows[match].get("unit_op"))
+                label = f"{material}\n{amount}"
+                a, b = ops.index(op), ops.index(head)
+                if b == a + 1 and cat != "循环物料" and a not in main:
+                    main[a] = label
+                else:
+                    side.append((op, head, label))
+                d.edges.append((op, head, label))
                 continue
-        k += 1
         color = WASTE_COLOR if cat in POLLUTION else COLORS.get(cat, "#000000")
-        sink = f"out{k}"
-        lines.append(f"  {sink} [label={q(_wrap(material) + chr(10) + '（' + cat + '）')}, shape=plaintext, fontsize=9, fontcolor={q(color)}];")
-        lines.append(f"  {ids[op]} -> {sink} [label={q(number(qty) + ' ' + unit)}, color={q(color)}, fontcolor={q(color)}];")
-        nxt = ops.index(op) + 1
-        if nxt < len(ops):  # the outputs between this operation and the next one
-            lines.append(f"  {sink} -> {ids[ops[nxt]]} [style=invis];")
-        d.edges.append((op, material, f"{number(qty)} {unit}"))
+        outs[op].append((f"{_name(material, 12)}（{cat}）", color, amount))
+        d.edges.append((op, material, amount))
     for i, r in flows:
         if text(r.get("direction")) == "输出" or i in used_inputs:
             continue
         op, material, cat, qty = text(r.get("unit_op")), text(r.get("material")), text(r.get("category")), num(r.get("qty"))
-        k += 1
-        src = f"in{k}"
-        color = COLORS.get(cat, "#000000")
-        lines.append(f"  {src} [label={q(_wrap(material))}, shape=plaintext, fontsize=9, fontcolor={q(color)}];")
-        lines.append(f"  {src} -> {ids[op]} [label={q(number(qty) + ' ' + unit)}, color={q(color)}, fontcolor={q(color)}];")
-        n_in = sum(1 for j, s in flows if j not in used_inputs and text(s.get("direction")) != "输出" and text(s.get("unit_op")) == op)
-        if n_in == 1:  # a single input straight from the left; several come in from above
-            lines.append(f"  {{rank=same; {src}; {ids[op]};}}")
-        elif ops.index(op) > 0:
-            lines.append(f"  {ids[ops[ops.index(op) - 1]]} -> {src} [style=invis];")
+        ins[op].append((_name(material), COLORS.get(cat, "#000000"), f"{number(qty)} {unit}"))
         d.edges.append((material, op, f"{number(qty)} {unit}"))
-    # the process order top to bottom
-    for a, b in zip(ops, ops[1:]):
-        lines.append(f"  {ids[a]} -> {ids[b]} [style=invis, weight=20];")
+
+    # rows: each operation's inputs and outputs fan around its own row, below the previous operation's
+    row: dict[str, int] = {}
+    last_in = last_out = last_op = -1
+    for op in ops:
+        n_in, n_out = len(ins[op]), len(outs[op])
+        r = max(last_op + 1 + (1 if row else 0), last_in + 1 + (n_in - 1) // 2, last_out + 1 + (n_out - 1) // 2)
+        row[op] = r
+        last_op = r
+        last_in = r - (n_in - 1) // 2 + n_in - 1 if n_in else last_in
+        last_out = r - (n_out - 1) // 2 + n_out - 1 if n_out else last_out
+    n_rows = max(last_in, last_out, last_op) + 1
+    left: dict[int, list[str]] = {}
+    right: dict[int, list[str]] = {}
+    centre = {r: f"s{r}" for r in range(n_rows)}
+    for op in ops:
+        centre[row[op]] = ids[op]
+    k = 0
+    for op in ops:
+        for n, (label, color, amount) in enumerate(ins[op]):
+            k += 1
+            node = f"in{k}"
+            r = row[op] - (len(ins[op]) - 1) // 2 + n
+            left.setdefault(r, []).append(node)
+            lines.append(f"  {node} [label={q(label)}, shape=plaintext, height=0.18, margin=\"0.04,0.01\", fontsize=9, fontcolor={q(color)}];")
+            style = f"label={q(amount)}, color={q(color)}, fontcolor={q(color)}"
+            # an edge runs down the page: one from a row below its box is written head first, drawn back
+            if r <= row[op]:
+                lines.append(f"  {node} -> {ids[op]}:{'w' if r == row[op] else 'nw'} [{style}];")
+            else:
+                lines.append(f"  {ids[op]}:sw -> {node} [{style}, dir=back];")
+        for n, (label, color, amount) in enumerate(outs[op]):
+            k += 1
+            node = f"out{k}"
+            r = row[op] - (len(outs[op]) - 1) // 2 + n
+            right.setdefault(r, []).append(node)
+            lines.append(f"  {node} [label={q(label)}, shape=plaintext, height=0.18, margin=\"0.04,0.01\", fontsize=9, fontcolor={q(color)}];")
+            style = f"label={q(amount)}, color={q(color)}, fontcolor={q(color)}"
+            if r >= row[op]:
+                lines.append(f"  {ids[op]}:{'e' if r == row[op] else 'se'} -> {node} [{style}];")
+            else:
+                lines.append(f"  {node} -> {ids[op]}:ne [{style}, dir=back];")
+    for op in ops:
+        lines.append(f"  {ids[op]} [label={q(op)}, style=\"rounded,bold\", fontsize=11, height=0.26, margin=\"0.08,0.02\", group=main];")
+    # the main stream: the boxes and the points between them in one straight column
+    below = {row[op]: a for a, op in enumerate(ops)}  # the row of an operation → its index
+    a = -1
+    for r in range(n_rows):
+        a = below.get(r, a)
+        if centre[r].startswith("s"):  # on an arrow, a joint the width of its line over the gap dot leaves there
+            on = r > row[ops[0]] and a + 1 < len(ops) and a in main
+            look = 'shape=box, style=filled, fixedsize=true, width=0.0125, height=0.03, penwidth=0, fillcolor=black' \
+                if on else 'shape=point, width=0.01, height=0.01, style=invis'
+            lines.append(f"  {centre[r]} [label=\"\", {look}, group=main];")
+    a = -1
+    for r in range(n_rows - 1):
+        a = below.get(r, a)
+        label = main.get(a) if 0 <= a < len(ops) - 1 else None
+        if label is not None and r < row[ops[a + 1]]:
+            last = r + 1 == row[ops[a + 1]]
+            seg = f"  {centre[r]} -> {centre[r + 1]} [weight=100{'' if last else ', dir=none'}"
+            lines.append(seg + (f", label={q(label)}];" if r == row[ops[a]] else "];"))
+        else:
+            lines.append(f"  {centre[r]} -> {centre[r + 1]} [weight=100, style=invis];")
+    for r in range(n_rows):
+        chain = left.get(r, []) + [centre[r]] + right.get(r, [])
+        lines.append(f"  {{rank=same; {' -> '.join(chain)} [style=invis];}}" if len(chain) > 1 else f"  {{rank=same; {chain[0]};}}")
+    recycle = 'style=dashed, color="#6A1B9A", fontcolor="#6A1B9A", fontsize=8.5'
+    for op, head, label in side:
+        if op == head:  # a recycle within the operation: a loop on the left of a box no input enters, else on its right
+            a, b = ("nw", "sw") if not ins[op] else ("ne", "se")
+            lines.append(f"  {ids[op]}:{a} -> {ids[op]}:{b} [label={q(label)}, {recycle}];")
+        else:
+            lines.append(f"  {ids[op]}:e -> {ids[head]}:e [label={q(label)}, {recycle}, constraint=false];")
     lines.append("}")
-    d.source = "\n".join(ln for ln in lines if ln)
+    d.source = "\n".join(lines)
     return d
 
 
