@@ -355,3 +355,44 @@ def test_a_cp_function_returning_one_value_per_row_shows_the_first(tmp_path):
         "A1": "=CP_WEIGHTED_SCORE(D1:F1,D2:F3)",  # one score per option row: 7.8 and 10; the cell shows 7.8
     })
     assert close(got["A1"], 0.5 * 8 + 0.3 * 6 + 0.2 * 10)
+
+
+def test_sum_family_direct_arguments_and_ranges(tmp_path):
+    # Excel: in a range only numbers count; a direct argument that is text is converted (or #VALUE!),
+    # TRUE counts 1, an error propagates; COUNT counts numbers and direct text that reads as a number
+    got = fast(tmp_path, {
+        "A1": 2, "A2": "3", "A3": True, "A4": "=1/0",
+        "B1": '=SUM(A1:A3,"5",TRUE)',  # range: 2 only (text and logical in a range are skipped); direct: 5 + 1 → 8
+        "B2": '=SUM(A1,"x")',  # direct text that is not a number: #VALUE!
+        "B3": "=SUM(A1:A4)",  # the error in the range propagates: #DIV/0!
+        "B4": "=MAX(A1:A3,-1)",  # 2 (the range's number) against −1: 2
+        "B5": '=COUNT(A1:A3,"7","x",1)',  # range: 1 (A1); direct: "7" and 1 → 3
+        "B6": "=AVERAGE(A1:A3,4)",  # (2 + 4) / 2 = 3
+    })
+    assert got["B1"] == 8 and str(got["B2"]) == "#VALUE!" and str(got["B3"]) == "#DIV/0!"
+    assert got["B4"] == 2 and got["B5"] == 3 and got["B6"] == 3
+
+
+def test_cells_without_their_address_are_placed_by_counting(tmp_path):
+    """SpreadsheetML makes a cell's and a row's r attribute optional (ECMA-376 18.3.1.4, 18.3.1.73): a cell
+    without one follows the previous cell of its row, a row without one follows the previous row. Some
+    generators write sheets that way; the formulas compute in the same places."""
+    import re
+    import zipfile
+
+    from test_fastcalc import book
+
+    from cpxl.workbook.engine import evaluate_values
+
+    src = book(tmp_path, {"A1": 2, "B1": 3, "C1": "=A1*B1", "A2": "=C1+1", "B2": "=SUM(A1:C1)"})
+    stripped = tmp_path / "无地址.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(stripped, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'(<(?:c|row)\b[^>]*?) r="[A-Z]*[0-9]+"', rb"\1", data)
+                assert b' r="' not in data
+            zout.writestr(item, data)
+    got = evaluate_values(stripped, engine="fast")
+    # C1 = 2 × 3 = 6; A2 = 6 + 1 = 7; B2 = 2 + 3 + 6 = 11
+    assert (got[("S", "C1")], got[("S", "A2")], got[("S", "B2")]) == (6, 7, 11)

@@ -7,7 +7,7 @@ import math
 
 from .maths import _args_num
 from .registry import _numbers, fn
-from .values import _MISSING, E_DIV0, E_NUM, Area, CellError, _fin, _num, _scalar
+from .values import _MISSING, E_DIV0, E_NUM, CellError, _fin, _num, _scalar
 
 
 @fn("NPV")
@@ -25,7 +25,7 @@ def f_npv(rate, *values):
 
 @fn("IRR")
 def f_irr(values, guess=None):
-    ns = _numbers([values]) if type(values) is Area else _numbers([values])
+    ns = _numbers([values])
     if type(ns) is CellError:
         return ns
     g = 0.1 if guess is None or guess is _MISSING else _num(_scalar(guess))

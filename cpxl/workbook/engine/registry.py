@@ -19,13 +19,6 @@ def fn(*names):
     return deco
 
 
-def _first_error(args):
-    for a in args:
-        if type(a) is CellError:
-            return a
-    return None
-
-
 def _numbers(args, text_in_args_is_error=True):
     """Numbers as SUM sees them: in ranges only numbers count; a direct argument that is
     text is converted (or #VALUE!), a boolean counts; errors propagate (returned)."""
