@@ -352,3 +352,17 @@ def test_demo_based_generator_matches_direct_build(tmp_path):
     a, b = agg.summarize(fast), agg.summarize(slow)
     a.pop("file"), b.pop("file")
     assert a == b and a["company"] == "示例啤酒有限公司00008"
+
+
+def test_district_gap_is_one_line_a_jurisdiction_then_the_spread(hand):
+    """R.3 差距分析 (printed in the region report's annex): 单位产品水耗 of 大兴 (5, 4: median 4.5, one at the
+    advanced value 4.5) and 廊坊 (8)."""
+    from cpxl.aggregate.write import district_gap
+
+    _values, _b, districts = _bench(hand, "water_pp")
+    assert district_gap(districts, "m³/单位产品")["remark"].split("\n") == [
+        "北京市大兴区：中位数4.5（2家，达先进值1家）",
+        "河北省廊坊市：中位数8（1家，达先进值0家）",
+        "中位数最低北京市大兴区，最高河北省廊坊市，相差3.5m³/单位产品",
+    ]
+    assert district_gap({}, "m³/单位产品") == {}

@@ -160,3 +160,33 @@ def test_region_report_for_20_enterprises_pages(lo, tmp_path):
     assert not _layout_defects(result.pdf_path)
     text = _pdf_text(result.pdf_path)
     assert "0.4166 年" not in text
+
+
+def test_region_benchmark_table_fits_one_page_and_annexes_the_district_gaps(lo, tmp_path):
+    """表 2-1 (R.3) of the demo region report on one landscape page (before: the table and three pages of
+    per-jurisdiction 差距分析 notes), no cell of it longer than 16 characters, a one-sentence summary of the
+    jurisdictions in the text, and every line of 差距分析 still in the report, in its annex table."""
+    from docx import Document
+
+    from cpxl.demo import write_region
+    from cpxl.workbook.read import read_workbook
+
+    book = write_region(tmp_path)
+    result = export_report(book, tmp_path / "region.docx", pdf=True)
+    pages = _page_lines(result.pdf_path)
+    start = next(n for n, (_l, _f, lines) in enumerate(pages) if "表 2-1 区域关键性指标对标分析表" in lines)
+    end = next(n for n, (_l, _f, lines) in enumerate(pages) if n > start and any(ln.startswith("图 2-1") for ln in lines))
+    assert end - start <= 1, [pages[n][2][:2] for n in range(start, end + 1)]
+
+    doc = Document(str(tmp_path / "region.docx"))
+    body = next(t for t in doc.tables if any("单位产品水耗" in c.text for r in t.rows for c in r.cells))
+    assert "差距分析" not in body.rows[0].cells[-1].text
+    assert max(len(c.text) for r in body.rows for c in r.cells) <= 16
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert "注：差距分析见附件二。" in paragraphs
+    assert any(p.startswith("分辖区看（见表 2-1），18 项关键性指标可在 8 个辖区间比较") and "附表 2" in p for p in paragraphs)
+    annex = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    r3 = read_workbook(book)["R.3"].frame
+    full = [ln for x in r3["remark"] if isinstance(x, str) and x != "无企业数据"  # such rows are left out (rows_with)
+            for ln in x.split("\n") if ln.strip()]
+    assert len(full) >= 9 * 18 and all(ln in annex for ln in full)

@@ -31,6 +31,18 @@ def region_cover(agg: Aggregator) -> dict:
     }
 
 
+def district_gap(districts: dict[str, dict], unit: str) -> dict:
+    """R.3's 差距分析 of one indicator: each jurisdiction's median, its enterprises and how many of them reach
+    the region's advanced value, one jurisdiction a line, then the lowest and the highest median and their
+    difference (the report prints it in the annex)."""
+    lines = [f"{d}：中位数{_fmt(s['median'])}（{s['n']}家，达先进值{s['reached']}家）" for d, s in districts.items()]
+    if len(districts) > 1:
+        (lo, a), (hi, z) = (min(districts.items(), key=lambda kv: kv[1]["median"]),
+                            max(districts.items(), key=lambda kv: kv[1]["median"]))
+        lines.append(f"中位数最低{lo}，最高{hi}，相差{_fmt(z['median'] - a['median'])}{unit}")
+    return {"remark": "\n".join(lines)} if lines else {}
+
+
 def region_data(agg: Aggregator) -> tuple[dict, list]:
     """build_workbook("region", …) data, and the benchmark tables for the added sheets."""
     r1 = [{"no": i, **row} for i, row in enumerate(agg.roster, start=1)]
@@ -41,12 +53,7 @@ def region_data(agg: Aggregator) -> tuple[dict, list]:
         if b is None:
             r3.append({"remark": "无企业数据"})
             continue
-        parts = [f"{d}中位数{_fmt(s['median'])}（{s['n']}家，达先进值{s['reached']}家）" for d, s in districts.items()]
-        if len(districts) > 1:
-            best = min(districts.items(), key=lambda kv: kv[1]["median"])
-            worst = max(districts.items(), key=lambda kv: kv[1]["median"])
-            parts.append(f"中位数最低{best[0]}，最高{worst[0]}，相差{_fmt(worst[1]['median'] - best[1]['median'])}{unit}")
-        r3.append({"remark": "；".join(parts)})
+        r3.append(district_gap(districts, unit))
     problem_rows, numbers = agg.problem_rows()
     option_rows = agg.option_rows(numbers)
     r6 = [{"no": i, **{k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items() if v is not None}}

@@ -72,6 +72,19 @@ class Part:
     all_rows: list[dict] | None = None  # the full rows of a table printed as a summary
 
 
+class _Notes(list):
+    """The paragraphs (xml) under a table, with their text (`texts`) for the page estimate."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+
+    def add(self, ctx, line: str, keep: bool = False) -> None:
+        xml = ctx.para(line, "表注")
+        self.append(ctx.keep(xml) if keep else xml)
+        self.texts.append(line)
+
+
 def summary_table(table: Table, key: str, rows: list[dict]) -> Table:
     """The body form of a per-enterprise table, transposed to fit a portrait page: one row per quantity
     (企业数, 方案数量, 投资 …), one column per value of `key` (已实施, 拟实施) and 合计."""
@@ -564,6 +577,7 @@ class Builder:
         cols = [c for c in t.columns if c.key not in hide]
         if not shown.blank_columns:
             cols = [c for c in cols if c.key in t.row_keys or any(filled(r.get(c.key)) for r in part.rows)] or cols
+        under = self.notes_under(part)
         label_style = "表题"
         xml = [self.caption(part.label, part.title, label_style)]
         wide = False
@@ -587,25 +601,10 @@ class Builder:
             rows = [_in_row_unit(r, shown.percent) for r in part.rows] if shown.percent else part.rows
             grid, wide = grid_xml(cols, rows, styles=self.styles, page=self.page, years=self.years, near=self.near,
                                   far=self.far, totals=self.d.totals.get(t.id) if part.key == t.id else _part_totals(t, part.rows),
-                                  total_label=t.total_label, trailer=trailer)
+                                  total_label=t.total_label, trailer=trailer, notes=tuple(under.texts),
+                                  note_pt=self.styles.font("表注").size or 9.0)
             xml.append(grid)
-        note = shown.note if part.key == t.id or t.section != "附件" else None
-        if note:
-            xml.append(self.para(self.xref(note), "表注"))
-        if annexed:
-            where = self.annex_names.get(f"{t.id}#annex", "")
-            if shown.summary:
-                xml.append(self.para(shown.summary.note.format(annex=where), "表注"))
-            elif shown.annex:
-                xml.append(self.para(f"注：{'、'.join(c.label for c in t.columns if c.key in shown.annex.columns)}见{where}。", "表注"))
-        if shown.note_column and part.rows:
-            key = shown.note_column
-            label = next((c.label for c in t.columns if c.key == key), "")
-            lines = [(text(r.get(t.label_key)) if t.label_key else "", text(r.get(key))) for r in part.rows if text(r.get(key))]
-            if lines:
-                xml.append(self.para(f"注：{label}", "表注"))
-                xml.extend(self.para(f"{i}. {name}：{remark}" if name else f"{i}. {remark}", "表注")
-                           for i, (name, remark) in enumerate(lines, 1))
+        xml.extend(under)
         if t.section == "附件":
             # C.3 a): 附件 numbered 附件一、附件二 … at the top left (style 附件标注)
             self.annex_count += 1
@@ -615,6 +614,30 @@ class Builder:
             xml.insert(0, label)
         self.table_count += 1
         return "".join(xml), wide
+
+    def notes_under(self, part: Part) -> _Notes:
+        """The paragraphs under a table part: its source note, where its annexed columns went, and its
+        note column as numbered notes (the body part only: the annex table has no such column)."""
+        t, shown, out = part.table, part.table.report, _Notes()
+        note = shown.note if part.key == t.id or t.section != "附件" else None
+        if note:
+            out.add(self, self.xref(note))
+        annexed = f"{t.id}#annex" in self.labels and part.key == t.id
+        if annexed:
+            where = self.annex_names.get(f"{t.id}#annex", "")
+            if shown.summary:
+                out.add(self, shown.summary.note.format(annex=where))
+            elif shown.annex:
+                out.add(self, f"注：{'、'.join(c.label for c in t.columns if c.key in shown.annex.columns)}见{where}。")
+        if shown.note_column and part.rows and not part.key.endswith("#annex"):
+            key = shown.note_column
+            label = next((c.label for c in t.columns if c.key == key), "")
+            lines = [(text(r.get(t.label_key)) if t.label_key else "", text(r.get(key))) for r in part.rows if text(r.get(key))]
+            if lines:
+                out.add(self, f"注：{label}", keep=True)  # never alone at a page's foot
+                for i, (name, remark) in enumerate(lines, 1):
+                    out.add(self, f"{i}. {name}：{remark}" if name else f"{i}. {remark}")
+        return out
 
     @staticmethod
     def _with_unit(value: str, f, rows: list[dict]) -> str:

@@ -152,10 +152,11 @@ class Cell:
 
 def table(rows: list[list[Cell]], widths: list[int], *, header_rows: int, style_id: str | None, text_style: str | None,
           head_style: str | None, text_font: Font, head_font: Font, size: int | None = None,
-          keep_from: int | None = None) -> str:
+          keep_from: int | None = None, keep_last: bool = False) -> str:
     """A bordered table; the first `header_rows` rows repeat on every page (w:tblHeader) and are kept
     together with the first data row. `widths` in twentieths of a point (dxa). Rows from `keep_from` on
-    stay on one page (keep with next up to the last row): a table's tail, or a whole small table."""
+    stay on one page (keep with next up to the last row): a table's tail, or a whole small table;
+    `keep_last`: the last row too, so the notes under the table stay with that tail."""
     total = sum(widths)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     borders = "".join(
@@ -200,7 +201,7 @@ def table(rows: list[list[Cell]], widths: list[int], *, header_rows: int, style_
                     run(line, font, bold=True if (head or cell.bold) else None, size=size) if line else "",
                     sid,
                     align=cell.align if not head else "center",
-                    keep_next=is_head or (keep_from is not None and keep_from <= r < len(rows) - 1),
+                    keep_next=is_head or (keep_from is not None and keep_from <= r < len(rows) - (0 if keep_last else 1)),
                 )
                 for line in lines
             )

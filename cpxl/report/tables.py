@@ -374,13 +374,14 @@ def row_heights(rows: list[list[X.Cell]], widths: list[int], em_pt: float = EM_P
 
 
 def landscape_keep_from(head: list[list[X.Cell]], body: list[list[X.Cell]], widths: list[int], page: Page,
-                        em_pt: float = EM_PT) -> int:
-    """The first row kept on one page with all after it in a landscape table: the whole table when it fits
-    one page (it then moves there whole), else a tail of at least a third of a page and
-    :data:`KEEP_TAIL_ROWS` rows, so that its last page is never a few rows alone."""
+                        em_pt: float = EM_PT, after_pt: float = 0.0) -> int:
+    """The first row kept on one page with all after it in a landscape table: the whole table when it and
+    the `after_pt` of notes under it fit one page (it then moves there whole), else a tail of at least a
+    third of a page and :data:`KEEP_TAIL_ROWS` rows, so that its last page is never a few rows or the
+    notes alone."""
     heights = row_heights(head + body, widths, em_pt)
     page_pt = page.landscape_height / 20
-    if sum(heights) + CAPTION_PT <= page_pt:
+    if sum(heights) + CAPTION_PT + after_pt <= page_pt:
         return len(head)
     tail, start = 0.0, len(heights)
     while start > len(head) + 1 and (tail < page_pt / 3 or len(heights) - start < KEEP_TAIL_ROWS):
@@ -420,9 +421,10 @@ def total_cells(label: str, totals: dict, cols: list[Column], formats=None) -> l
 
 
 def grid_xml(cols: list[Column], rows: list[dict], *, styles: X.StyleMap, page: Page, years, near, far,
-             totals: dict | None = None, total_label: str | None = None, trailer: list[tuple[str, str]] | None = None
-             ) -> tuple[str, bool]:
-    """(table xml, landscape) of a grid table."""
+             totals: dict | None = None, total_label: str | None = None, trailer: list[tuple[str, str]] | None = None,
+             notes: tuple[str, ...] = (), note_pt: float = 9.0) -> tuple[str, bool]:
+    """(table xml, landscape) of a grid table; `notes`: the paragraphs printed under it (in `note_pt` text),
+    kept on the page of the table's last rows."""
     head = header_rows(cols, years, near, far)
     formats = column_formats(cols, rows)
     body, section = [], None
@@ -447,11 +449,12 @@ def grid_xml(cols: list[Column], rows: list[dict], *, styles: X.StyleMap, page: 
             widths, landscape = narrow, False
     for label, value in trailer or []:
         body.append([X.Cell(f"{label}：{value}", span=len(cols), align="left")])
-    keep_from = landscape_keep_from(head, body, widths, page, em_pt) if landscape else None
+    after_pt = sum(cell_lines(n, page.landscape, note_pt) * LINE_PITCH * note_pt for n in notes)
+    keep_from = landscape_keep_from(head, body, widths, page, em_pt, after_pt) if landscape else None
     xml = X.table(head + body, widths, header_rows=len(head), style_id=styles.id("Table Grid"),
                   text_style=styles.id("表格文字"), head_style=styles.id("表头文字"),
                   text_font=styles.font("表格文字"), head_font=styles.font("表头文字"),
-                  keep_from=keep_from)
+                  keep_from=keep_from, keep_last=bool(notes) and keep_from is not None)
     return xml, landscape
 
 

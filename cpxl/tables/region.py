@@ -180,7 +180,8 @@ R3 = Table(
     source=SRC + "7.2.2.2、7.2.4、7.2.5、7.2.6",
     report=Report(
         note="注：由各企业关键性指标统计；先进值取前 25% 分位值，降幅 =（中位数 − 先进值）÷ 中位数。",
-        note_column="remark",
+        # 差距分析 (one line a jurisdiction and the spread) in the annex; the chapter's text sums it up
+        annex=Annex(("remark",), "关键性指标辖区差距分析表"),
         rows_with="count",  # indicators no enterprise reported are left out
         blank_columns=False,
         figures=("benchmarks",),

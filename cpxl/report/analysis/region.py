@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from statistics import median
 
 from cpxl.tables.region import BENCHMARK_ORDER
 
@@ -48,6 +49,40 @@ def region_indicators(keys: tuple[str, ...] | None = None):
         lead = "关键性指标对标分析" + f.see("R.3", *(f"fig:R.2:{k}" for k in (keys or ("energy", "water", "co2")))) + "："
         return [lead] + [f"（{i}）{line}。" for i, line in enumerate(out, 1)]
     return run
+
+
+def region_districts(f: Facts) -> list[str]:
+    """7.2.5 e) 不同辖区差异, summed up from the enterprises' indicators (表R.2): over the indicators that
+    two or more jurisdictions report, which jurisdiction has the highest median most often and which the
+    lowest; a one-enterprise jurisdiction is said to be one. The per-jurisdiction figures are R.3's annex."""
+    rows = [r for r in f.d.rows("R.2") if text(r.get("district"))]
+    high, low, compared, seen = Counter(), Counter(), 0, set()
+    size = Counter(text(r.get("district")) for r in rows)
+    for _family, key, _label, _unit in BENCHMARK_ORDER:
+        by: dict[str, list[float]] = {}
+        for r in rows:
+            v = num(r.get(key))
+            if v is not None:
+                by.setdefault(text(r.get("district")), []).append(v)
+        if len(by) < 2:
+            continue
+        med = {d: median(vs) for d, vs in by.items()}
+        top, bottom = max(med.values()), min(med.values())
+        if top == bottom:
+            continue
+        compared += 1
+        seen |= set(by)
+        high.update(d for d, m in med.items() if m == top)
+        low.update(d for d, m in med.items() if m == bottom)
+    if not compared:
+        return []
+
+    def most(c: Counter) -> str:
+        k = max(c.values())
+        return "、".join(f"{d}（{k} 项{'，该辖区仅 1 家企业' if size[d] == 1 else ''}）" for d, v in c.items() if v == k)
+    where = f.see("R.3#annex")  # the annex table of 差距分析, when the report prints one
+    return [f"分辖区看{f.see('R.3')}，{compared} 项关键性指标可在 {len(seen)} 个辖区间比较：辖区中位数最高次数最多的是{most(high)}，"
+            f"最低次数最多的是{most(low)}" + (f"；各辖区逐项中位数、企业数和达到先进值企业数{where}。" if where else "。")]
 
 
 def region_category(category: str):
@@ -154,7 +189,7 @@ _CATEGORIES = ("生产技术工艺", "设备设施", "主要原辅料使用", "�
                "大气污染物处理及排放", "固体废物处理处置", "其他")
 SECTIONS = {
     "1.1": region_overview,
-    "2": region_indicators(("water", "energy", "co2")),
+    "2": lambda f: region_indicators(("water", "energy", "co2"))(f) + region_districts(f),
     "2.4": region_indicators(("water",)),
     "2.5.1": region_indicators(("energy",)),
     "2.5.2": region_indicators(("co2",)),
@@ -169,6 +204,6 @@ SECTIONS = {
 
 
 __all__ = [
-    "region_overview", "region_indicators", "region_category", "region_problems", "region_options",
+    "region_overview", "region_indicators", "region_districts", "region_category", "region_problems", "region_options",
     "region_performance", "region_conclusion",
 ]
