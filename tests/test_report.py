@@ -573,3 +573,15 @@ def test_heading_before_a_landscape_section_moves_onto_its_page():
     # the first heading follows the break onto the landscape page; the second, between two landscape
     # sections, leaves them one section
     assert order == ["正文", f"break:{X.PORTRAIT_MARK}", "heading", "附件一", "heading", "附件二", "sectPr"]
+
+
+def test_decimals_raised_for_small_values():
+    from cpxl.report.precision import column_decimals
+
+    # a column of 万元 values (2 decimals) holding 0.004: raised to two significant digits so it does not
+    # print as 0.00: 1 − ⌊log10 0.004⌋ = 1 − (−3) = 4 decimals, 0.0040
+    assert column_decimals([12.5, 0.004], 2) == 4
+    # an intensity of a row in 表R.3 keeps three significant digits: 0.08851 → 0.0885 (4 decimals), 4.481 → 4.48,
+    # 0.5306 → 0.531; never more than `most`
+    assert [column_decimals([x], 2, figures=3) for x in (0.08851, 4.481, 0.5306, 123.4)] == [4, 2, 3, 2]
+    assert column_decimals([0.000012], 2, figures=3) == 4 and column_decimals([0.0], 2, figures=3) == 2

@@ -82,13 +82,13 @@ def column_formats(cols: list[Column], rows: list[dict]) -> list:
             continue
         dec = P.unit_decimals(c.unit or group_unit(c))
         if dec is None and not c.unit and any(text(r.get("unit")) for r in rows):
-            # the unit is a column (表R.3): decimals by the row's unit, small values with two significant digits
+            # the unit is a column (表R.3): decimals by the row's unit, each value with three significant digits
             def by_row(row, c=c):
                 x = num(row.get(c.key))
                 d = P.unit_decimals(text(row.get("unit")))
                 if x is None or d is None:
                     return fmt(row.get(c.key), c)
-                return fmt(x, c, decimals=P.column_decimals([x], d))
+                return fmt(x, c, decimals=P.column_decimals([x], d, figures=3))
             out.append(by_row)
             continue
         vals = [num(r.get(c.key)) for r in rows if num(r.get(c.key)) is not None]
