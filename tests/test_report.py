@@ -18,8 +18,9 @@ from cpxl.calc import economics, energy
 from cpxl.cli import app
 from cpxl.errors import CpxlError, OutputExists
 from cpxl.report import export_report
-from cpxl.report.compute import derive, feasibility_options
+from cpxl.report.compute import derive
 from cpxl.report.context import report_frame
+from cpxl.report.options import feasibility_options
 from cpxl.tables import KINDS
 from cpxl.workbook.read import read_workbook
 

@@ -531,14 +531,14 @@ def test_table_cells_blank_and_zero():
 
 
 def test_chart_series_of_blank_values_are_not_zeros(books, monkeypatch):
-    from cpxl.report import charts, context
+    from cpxl.report import charts, context, figures
 
     seen = {}
     monkeypatch.setattr(charts, "pair", lambda cats, left, right: seen.update(cats=cats, left=left, right=right))
     rows = [{"option_id": "F01", "cost_class": "无/低费", "name": "巡检"}, {"option_id": "F10", "cost_class": "中/高费", "name": "热回收", "investment": 0}]
     f = case(books, D_30=rows)
     part = context.Part(f.d.book.registry["D.30"], "", f.rows("D.30"), "D.30")
-    context.fig_options(f, part)
+    figures.fig_options(f, part)
     # 无/低费: one option, investment blank → no value (no bar, labelled 未填写); 中/高费: a real 0
     assert seen["left"][1] == [1, 1] and seen["right"][1] == [None, 0]
     assert charts._value_label(None) == "未填写" and charts._value_label(0) == "0"

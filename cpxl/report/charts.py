@@ -17,7 +17,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.text  # noqa: E402
-
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402

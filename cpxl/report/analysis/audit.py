@@ -9,12 +9,31 @@ from cpxl.calc import indicators
 from cpxl.calc import parameters as P
 from cpxl.tables import CONDITIONS
 
-from ..compute import co2_by_year, d12_totals, feasibility_options, filled, material_totals, num, text
+from ..compute import co2_by_year, d12_totals, filled, material_totals, num, text
+from ..options import feasibility_options
 from .basis import basis
 from .facts import Facts, Gen
 from .levels import level_analysis, level_stated
-from .phrases import (NO_LIMIT, NO_VALUE, OK, OVER, amount, change, compliance, counted, joined, judge, limit_range, n, names,
-                      pct, pct2, series_sentence, total, verdict)
+from .phrases import (
+    NO_LIMIT,
+    NO_VALUE,
+    OK,
+    OVER,
+    amount,
+    change,
+    compliance,
+    counted,
+    joined,
+    judge,
+    limit_range,
+    n,
+    names,
+    pct,
+    pct2,
+    series_sentence,
+    total,
+    verdict,
+)
 from .summary import focus_stated, options_overview, targets_overview
 
 

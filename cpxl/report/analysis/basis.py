@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..compute import d12_totals, feasibility_options, num, text
+from ..compute import d12_totals, num, text
+from ..options import feasibility_options
 from .facts import Facts
-
 
 #: Laws and rules every enterprise audit rests on (DB4101/T 61—2023 6.2.8).
 LAWS = ("《中华人民共和国清洁生产促进法》（2012年修正）", "《清洁生产审核办法》（国家发展和改革委员会、环境保护部令第38号）")

@@ -171,7 +171,36 @@ def compliance(subject: str, judged: list[tuple[str, str, str]], ok_all: str, ok
     return subject + "，" + "；".join(parts) + "。" if parts else ""
 
 
+_XREF = re.compile(r"表\s?((?:[A-Z]{1,3}\.\d+)(?:\s?[、和与及~～–-]\s?(?:表\s?)?[A-Z]{1,3}\.\d+)*)")
+_XID = re.compile(r"[A-Z]{1,3}\.\d+")
+
+
+def xref(line: str, labels: dict[str, str], registry=()) -> str:
+    """“表D.6” → “表 4-6” (the label the report gave the table), “表D.11、D.12” → “表 4-11、表 4-12”; a table
+    the report does not number is named by its title (“产品产量一览表”)."""
+    titles = {t.id: t.title for t in registry}
+
+    def one(tid: str) -> str:
+        label = labels.get(tid) or next((v for k, v in labels.items() if k.startswith(tid + "#")), None)
+        if label:
+            return label
+        title = titles.get(tid)
+        return f"“{title}”" if title else "本报告相应表格"
+
+    def sub(m: re.Match) -> str:
+        ids = _XID.findall(m.group(1))
+        if not all(tid in titles or any(k.split("#")[0] == tid for k in labels) for tid in ids):
+            return m.group(0)  # another standard's table (GB/T 2589 表A.1): as written
+        seps = re.findall(r"[、和与及~～–-]", m.group(1))
+        out = one(ids[0])
+        for sep, tid in zip(seps, ids[1:]):
+            out += ("、" if sep in "~～–-" else sep) + one(tid)
+        return out
+
+    return _XREF.sub(sub, line)
+
+
 __all__ = [
     "n", "pct", "pct2", "total", "names", "joined", "amount", "counted", "change", "series_sentence", "verdict",
-    "OVER", "OK", "NO_LIMIT", "NO_VALUE", "limit_range", "judge", "compliance",
+    "OVER", "OK", "NO_LIMIT", "NO_VALUE", "limit_range", "judge", "compliance", "xref",
 ]
