@@ -542,3 +542,9 @@ def test_selection_problem_messages():
     texts = [p.message for p in probs]
     assert "可选指标仅评价 2 项（序号 2、3），至少应完成 6 项" in texts
     assert ("指标 5“工业固体废物综合利用率”、6“再生资源循环利用率” 均未评价（2项指标至少选1项）") in texts
+
+
+def test_energy_suggestions_only_close_names():
+    # “电炉” is close to 电力 and 电石 only (one character of two in common): no other name is offered
+    with pytest.raises(ValueError, match=r"最接近的有：电力、电石；"):
+        energy.resolve_name("电炉")
