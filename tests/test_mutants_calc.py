@@ -9,7 +9,18 @@ import inspect
 
 import pytest
 
-from cpxl.calc import balance, carbon, economics, energy, indicators, pollution, water
+from cpxl.calc import (
+    balance,
+    carbon,
+    economics,
+    energy,
+    indicators,
+    parameters,
+    park,
+    park_eval,
+    pollution,
+    water,
+)
 
 # (function, valid arguments, positions of the arguments that are numbers or ranges of numbers)
 NUMBER_ARGUMENTS = [
@@ -389,8 +400,6 @@ def test_grade_refuses_weights_that_sum_to_nothing():
 
 
 # ---- open survivors of the 10 % sample (seed 15), second round ----------------------------------------
-
-from cpxl.calc import park, park_eval, parameters  # noqa: E402
 
 
 def test_unknown_energy_lists_the_first_table_names():
