@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 
+import numpy as np
 import pytest
 
 from cpxl.calc import (
@@ -399,7 +400,7 @@ def test_grade_refuses_weights_that_sum_to_nothing():
         indicators.grade([1, 3], weights=[1, -1], **LEVELS)
 
 
-# ---- open survivors of the 10 % sample (seed 15), second round ----------------------------------------
+# ---- further survivors of the 10 % sample (seed 15) ------------------------------------------------------
 
 
 def test_unknown_energy_lists_the_first_table_names():
@@ -557,3 +558,104 @@ def test_energy_suggestions_only_close_names():
     # “电炉” is close to 电力 and 电石 only (one character of two in common): no other name is offered
     with pytest.raises(ValueError, match=r"最接近的有：电力、电石；"):
         energy.resolve_name("电炉")
+
+
+def test_grade_names_the_indicator_in_error():
+    with pytest.raises(ValueError, match=r"^第 2 项指标："):
+        indicators.grade([1, "x"], [1, 1], [2, 2], [3, 3], ["lower", "lower"], [0.5, 0.5])
+
+
+@pytest.mark.parametrize("written, level", [("1", 1), ("2", 2), ("一", 1), (2, 2), (3, 3)])
+def test_parse_level_digits(written, level):
+    assert indicators.parse_level(written) == level
+
+
+def test_below_level_three_in_words():
+    assert indicators.reached_levels("未达到III级", 1, 2, 3) == (False, False, False)
+
+
+def test_weighted_score_labels_and_arrays():
+    with pytest.raises(ValueError, match=r"^scores（得分）第 1 行第 1 列须为数值"):
+        indicators.weighted_score([1], [["x"]])
+    with pytest.raises(ValueError, match=r"^weights（权重）"):
+        indicators.weighted_score(["x"], [1])
+    # S = 0.5 × 2 + 0.5 × 4 = 3, from numpy arrays
+    assert indicators.weighted_score(np.array([0.5, 0.5]), np.array([[2.0, 4.0]])) == pytest.approx(3.0)
+
+
+def test_error_messages_show_the_value_received():
+    with pytest.raises(ValueError, match=r"收到 0；产量为 0 时单耗无意义"):
+        indicators.per_unit(1, 0)
+    with pytest.raises(ValueError, match=r"^energy（能源名称）须为文字，收到 5$"):
+        energy.resolve_name(5)
+
+
+def test_energy_names_from_overrides_are_suggested():
+    with pytest.raises(ValueError, match=r"最接近的有：生物质颗粒；"):
+        energy.resolve_name("生物质颗料", {"生物质颗粒": 0.5})
+
+
+def test_unit_written_with_a_dot_and_unknown_coefficient_unit():
+    assert energy.convert_quantity(3, "kW.h", "kWh") == 3.0  # kW·h written kW.h
+    with pytest.raises(ValueError, match=r"^“”的系数单位未知"):
+        energy.convert_quantity(1, "kg", "")
+
+
+def test_electricity_equivalent_override_names():
+    assert energy.coefficient("电力", "等价", {"电力等价值": 0.31}).value == 0.31
+    assert energy.coefficient("原煤", basis="当量值").basis == "当量"
+
+
+def test_assess_single_flow_with_years():
+    # I = 100, F = 30 for 5 years at 5 %: NPV = 30 × 4.3295 − 100 = 29.88 > 0; N = 100 / 30 = 3.33 ≤ 4
+    a = economics.assess(100, 30, 5, 0.05, 4)
+    assert a.feasible and a.reasons == () and a.payback == pytest.approx(100 / 30)
+
+
+def test_parameters_text_number_header_and_plain_mapping():
+    p = parameters.parameters_from_rows([("category", "name", "value"), ("折标准煤系数", "生物质颗粒", "1,234")])
+    assert p["折标准煤系数"]["生物质颗粒"] == 1234.0
+    assert parameters.coefficient_overrides({"折标准煤系数": {"原煤": 0.8}}) == {"原煤": 0.8}
+
+
+def test_water_ratio_below_one():
+    # reuse 0.9 / (0.9 + 0.1) = 90 %
+    assert water.reuse_rate(0.9, 0.1) == pytest.approx(0.9)
+
+
+def test_park_ratio_denominators_below_one():
+    # (2) 10 万元 ÷ 0.5 人 = 20 万元/人
+    assert park_eval.evaluate_indicator(2, {"industrial_va": 10, "employees": 0.5}).value == pytest.approx(20)
+    # (19) now 0.729/1, before 0.5/0.5 = 1: 1 − 0.9 = 10 %
+    r = park_eval.evaluate_indicator(19, {"co2": [0.5, None, None, 0.729], "industrial_va": [0.5, None, None, 1]})
+    assert r.value == pytest.approx(0.1)
+
+
+def test_park_item_counts_and_messages():
+    r = park_eval.evaluate_indicator(5, {"swu": 0, "sw_generated": 0})
+    assert r.error == "工业固体废物产生量与综合利用往年贮存量之和须为正数"
+    r = park_eval.evaluate_indicator(24, {})
+    assert (r.working, r.missing) == ("", ("环境管理能力完善度已达到项数",))
+    assert park_eval.evaluate_indicator(24, {"env_mgmt_items": 5}).error == "“环境管理能力完善度已达到项数”须在 0～4 之间，收到 5"
+    r = park_eval.evaluate_indicator(25, {"risk_items": 3, "risk_items_total": 3})
+    assert r.error == "“环境风险防范体系建设应完成项数”须为 4 或 5（化工、电镀、印染等园区），收到 3"
+    r = park_eval.evaluate_indicator(19, {"co2": ["x", None, None, 1], "industrial_va": [1, None, None, 1]})
+    assert "“园区二氧化碳排放量”" in r.error
+
+
+def test_park_missing_names_only_absent_parts():
+    r = park_eval.evaluate_indicator(1, {"gdp": [None, 100]})
+    assert r.missing == ("高新技术企业增加值之和",)
+
+
+def test_park_qualitative_state_and_kept_value():
+    assert park_eval.evaluate_indicator(9).missing == ("定性指标情况（具备/不具备、达标/不达标）",)
+    assert park_eval.evaluate_indicator(9, states={9: "具备"}).level == park.ADVANCED
+    r = park_eval.evaluate_indicator(1, value=35)  # 35 is refused as ambiguous (35 % or 3 500 %)
+    assert r.value == 35 and r.error and r.level is None
+
+
+def test_evaluate_park_chemical_and_items25():
+    # chemical park: 4 of 5 items = 80 %; items25 yes/no: 1 of 2 = 50 %
+    assert park_eval.evaluate_park({"risk_items": 4}, chemical=True)[24].value == pytest.approx(0.8)
+    assert park_eval.evaluate_park(items25=["是", "否"])[24].value == 0.5
