@@ -659,3 +659,27 @@ def test_evaluate_park_chemical_and_items25():
     # chemical park: 4 of 5 items = 80 %; items25 yes/no: 1 of 2 = 50 %
     assert park_eval.evaluate_park({"risk_items": 4}, chemical=True)[24].value == pytest.approx(0.8)
     assert park_eval.evaluate_park(items25=["是", "否"])[24].value == 0.5
+
+
+def test_defaults_and_spellings():
+    assert energy.coefficient("原煤").basis == "当量"  # no basis given: 当量值
+    assert energy.convert_quantity(3, "kW·h", "kWh") == 3.0
+    assert indicators.parse_direction(None) == "lower"
+    # a header row whose only header word is in the name column is skipped
+    assert parameters.parameters_from_rows([("", "name", "value")]).warnings == []
+
+
+def test_co2_with_own_coal_factor():
+    # 1 000 kg 原煤 × 0.7143 kgce/kg = 0.7143 tce; × 2.5 tCO2/tce = 1.78575 t
+    assert carbon.co2(1000, "原煤", coal_factor=2.5) == pytest.approx(1.78575)
+    with pytest.raises(ValueError, match=r"^标准煤CO2排放因子须为正数，收到 -1$"):
+        carbon.co2(1000, "原煤", coal_factor=-1)
+
+
+def test_messages_of_empty_inputs():
+    from cpxl.calc import benchmark
+
+    with pytest.raises(ValueError, match=r"^values（指标值）不能为空$"):
+        benchmark.benchmark([])
+    with pytest.raises(ValueError, match=r"^已评价指标的 weights（权重）之和须为正数$"):
+        indicators.grade([1], [1], [2], [3], ["lower"], [0])
