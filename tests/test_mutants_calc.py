@@ -683,3 +683,12 @@ def test_messages_of_empty_inputs():
         benchmark.benchmark([])
     with pytest.raises(ValueError, match=r"^已评价指标的 weights（权重）之和须为正数$"):
         indicators.grade([1], [1], [2], [3], ["lower"], [0])
+
+
+def test_blank_direction_zero_dim_array_and_first_negative_named():
+    from cpxl.calc import _validate
+
+    assert indicators.parse_direction("") == "lower"  # a blank cell: the default
+    assert _validate.number("x", np.array(2.5)) == 2.5  # a 0-d array is its number
+    with pytest.raises(ValueError, match=r"不能为负数，收到 -2$"):  # the first negative value, not the first below 1
+        pollution.load([0.5, -2], [10, 10])
