@@ -7,9 +7,21 @@ from __future__ import annotations
 
 import inspect
 
+import numpy as np
 import pytest
 
-from cpxl.calc import balance, carbon, economics, energy, indicators, pollution, water
+from cpxl.calc import (
+    balance,
+    carbon,
+    economics,
+    energy,
+    indicators,
+    parameters,
+    park,
+    park_eval,
+    pollution,
+    water,
+)
 
 # (function, valid arguments, positions of the arguments that are numbers or ranges of numbers)
 NUMBER_ARGUMENTS = [
@@ -386,3 +398,297 @@ def test_grade_refuses_weights_that_sum_to_nothing():
         indicators.grade([1, 3], weights=[0, 1], group_weights=[0.5, 0.5], **groups)
     with pytest.raises(ValueError, match="^weights（二级指标权重）第 2 项不能为负数，收到 -1$"):
         indicators.grade([1, 3], weights=[1, -1], **LEVELS)
+
+
+# ---- further survivors of the 10 % sample (seed 15) ------------------------------------------------------
+
+
+def test_unknown_energy_lists_the_first_table_names():
+    # “zzzz” shares no character with any name or alias: no close match, so the message offers the
+    # first 8 names of 表A.1 in table order followed by “…”.
+    with pytest.raises(ValueError) as exc:
+        energy.resolve_name("zzzz")
+    first8 = "、".join(energy.energy_names()[:8])
+    assert first8 == "原煤、洗精煤、洗中煤、煤泥、焦炭、原油、燃料油、渣油"
+    assert f"最接近的有：{first8}…；其他能源" in str(exc.value)
+
+
+def test_unknown_unit_hint():
+    # at most 5 close units are offered; with none close, the common units are listed.
+    with pytest.raises(ValueError, match=r"^unit（计量单位）“万k”无法识别，可用：万kWh、万kcal、万kW·h、万方、万度$"):
+        energy.convert_quantity(1, "万k", "kg")
+    with pytest.raises(ValueError, match=r"可用：kg、t、m³、万m³、kWh、万kWh、MJ、GJ$"):
+        energy.convert_quantity(1, "zz", "kg")
+
+
+def test_water_mass_to_volume():
+    # water media: 1 m³ = 1 t, so 2 t of 新水 = 2 m³ (2 × 1000 kg ÷ 1000 kg/m³).
+    assert energy.convert_quantity(2, "t", "m³", "新水") == pytest.approx(2.0)
+    assert energy.convert_quantity(2, "m³", "t", "新水") == pytest.approx(2.0)
+
+
+def test_coefficient_override_unit_and_alias():
+    # the 等价值 of 电力 from the 参数 sheet is per kWh
+    c = energy.coefficient("电力", "等价", {"电力（等价值）": 0.3})
+    assert (c.value, c.unit, c.source) == (0.3, "kWh", "参数表（审核人填写）")
+    # an alias (电) finds the override written under the table name (电力)
+    assert energy.coefficient("电", overrides={"电力": 0.13}).value == 0.13
+    # an energy the auditor adds without a unit has no unit
+    c = energy.coefficient("生物质颗粒", overrides={"生物质颗粒": 0.5})
+    assert (c.value, c.unit, c.name) == (0.5, "", "生物质颗粒")
+
+
+def test_coefficient_warnings_joined():
+    # alias warning and the range caution of 天然气, joined by “；”
+    w = energy.coefficient("燃气").warning
+    assert w.startswith("“燃气”按天然气折算；如为其他煤气请改用对应名称；天然气折标准煤系数为范围值 1.1000～1.3300")
+
+
+def test_assess_without_irr_reason():
+    # flows all 0: NPV = −100, no IRR, never paid back
+    a = economics.assess(100, [0, 0], None, 0.05, 4)
+    assert a.reasons == ("净现值 -100.00 万元 < 0", "内部收益率不存在", "计算期内无法回收投资")
+
+
+def test_qualitative_words_with_inner_space():
+    # spaces inside a word are ignored: “不 具备” = 不具备 (reaches no level), “达 标” = 达标
+    assert indicators.reached_levels("不 具备", 1, 2, 3) == (False, False, False)
+    assert indicators.reached_levels("达 标", 1, 2, 3) == (True, True, True)
+
+
+def test_threshold_order_message_higher():
+    with pytest.raises(ValueError, match=r"与方向“higher”不符，应为 I ≥ II ≥ III$"):
+        indicators.level(1, 1, 2, 3, "higher")
+
+
+def test_weighted_score_blank_messages():
+    with pytest.raises(ValueError, match=r"^weights（权重）第 2 项为空$"):
+        indicators.weighted_score([0.2, None, 0.5], [5, 4, 3])
+    with pytest.raises(ValueError, match=r"^scores（得分）第 1 个方案第 2 项为空$"):
+        indicators.weighted_score([0.2, 0.3, 0.5], [[5, None, 3]])
+
+
+def test_reached_levels_value_label():
+    with pytest.raises(ValueError, match=r"^value（指标值）须为有限数值"):
+        indicators.reached_levels(float("inf"), 1, 2, 3)
+
+
+def test_group_weights_must_agree():
+    with pytest.raises(ValueError, match=r"一级指标“A”的权重不一致（0.3 与 0.4）"):
+        indicators.grade([1, 1], [1, 1], [2, 2], [3, 3], ["lower", "lower"], [0.5, 0.5],
+                         group_weights=[0.3, 0.4], groups=["A", "A"])
+
+
+def test_parameter_names_and_units_with_spaces():
+    # spaces inside a name or unit are dropped: “生物质 颗粒”, “kgce / t” → 生物质颗粒 per t
+    p = parameters.parameters_from_rows([("折标准煤系数", "生物质 颗粒", 0.5, "kgce / t")])
+    assert p["折标准煤系数"]["生物质颗粒"] == 0.5
+    assert p.units[("折标准煤系数", "生物质颗粒")] == "t"
+
+
+def test_completeness_text_numbers_and_all_blank():
+    # “1” done, “0.0” not done: 1 / 2
+    assert park.completeness(["1", "0.0"]) == 0.5
+    with pytest.raises(ValueError, match=r"^items（完成情况）不能全为空$"):
+        park.completeness([None, ""])
+
+
+def test_park_incidents_in_words():
+    # indicator 13: “无/没有/未发生” = 0 events, meets the single value 0 → 先进水平
+    for word in ("无", "未发生"):
+        assert park.park_level(13, word) == park.ADVANCED
+    with pytest.raises(ValueError):
+        park.park_level(2, "无")
+
+
+def test_park_missing_parts_and_working():
+    r = park_eval.evaluate_indicator(3, {"industrial_va": [None, None, None, 120]})
+    assert (r.value, r.working, r.missing) == (None, "", ("园区工业增加值（当年及三年前）",))
+    # both parts present, but in no common year: both are named
+    r = park_eval.evaluate_indicator(5, {"swu": [10, None], "sw_generated": [None, 20]})
+    assert r.missing == ("工业固体废物综合利用量", "工业固体废物产生量")
+    r = park_eval.evaluate_indicator(20, {})
+    assert r.missing == ("园区二氧化碳排放量（当年及上年）",)
+
+
+def test_park_19_value_and_zero_value_added():
+    # (19) now = 72.9/100, before = 100/100: 1 − 0.729^(1/3) = 1 − 0.9 = 10 %
+    r = park_eval.evaluate_indicator(19, {"co2": [100, None, None, 72.9], "industrial_va": [100, None, None, 100]})
+    assert r.value == pytest.approx(0.1)
+    assert (r.name, r.unit, r.level) == ("单位工业增加值二氧化碳排放量年均削减率", "%", park.ADVANCED)
+    r = park_eval.evaluate_indicator(19, {"co2": [100, None, None, 90], "industrial_va": [100, None, None, 0]})
+    assert (r.value, r.unit, r.error) == (None, "%", "园区工业增加值须为正数")
+
+
+def test_park_20_uses_latest_pair():
+    # y3 blank: the latest pair is y2 = 105 over y1 = 100 → 5 %
+    r = park_eval.evaluate_indicator(20, {"co2": [None, 100, 105, None]})
+    assert r.value == pytest.approx(0.05)
+
+
+def test_park_25_none_done():
+    # 0 of 4 items done: 0 %
+    r = park_eval.evaluate_indicator(25, {"risk_items": 0})
+    assert r.value == 0.0 and r.level == park.BELOW
+
+
+def test_display_value_rate():
+    assert park_eval.display_value(park_eval.evaluate_indicator(3, value=0.12)) == "12.00%"
+
+
+def test_evaluate_park_items24():
+    # 3 of 4 items: 75 %
+    r = park_eval.evaluate_park(items24=["是", "是", "否", "是"])
+    assert r[23].no == 24 and r[23].value == 0.75
+
+
+def test_gap_incidents_numeric():
+    # 2 events against the single value 0: next 先进水平, 2 events to go
+    assert park_eval.gap_to_next(13, 2) == (park.ADVANCED, 2.0)
+
+
+def test_selection_problem_messages():
+    probs = park_eval.selection_problems([2, 3])
+    texts = [p.message for p in probs]
+    assert "可选指标仅评价 2 项（序号 2、3），至少应完成 6 项" in texts
+    assert ("指标 5“工业固体废物综合利用率”、6“再生资源循环利用率” 均未评价（2项指标至少选1项）") in texts
+
+
+def test_energy_suggestions_only_close_names():
+    # “电炉” is close to 电力 and 电石 only (one character of two in common): no other name is offered
+    with pytest.raises(ValueError, match=r"最接近的有：电力、电石；"):
+        energy.resolve_name("电炉")
+
+
+def test_grade_names_the_indicator_in_error():
+    with pytest.raises(ValueError, match=r"^第 2 项指标："):
+        indicators.grade([1, "x"], [1, 1], [2, 2], [3, 3], ["lower", "lower"], [0.5, 0.5])
+
+
+@pytest.mark.parametrize("written, level", [("1", 1), ("2", 2), ("一", 1), (2, 2), (3, 3)])
+def test_parse_level_digits(written, level):
+    assert indicators.parse_level(written) == level
+
+
+def test_below_level_three_in_words():
+    assert indicators.reached_levels("未达到III级", 1, 2, 3) == (False, False, False)
+
+
+def test_weighted_score_labels_and_arrays():
+    with pytest.raises(ValueError, match=r"^scores（得分）第 1 行第 1 列须为数值"):
+        indicators.weighted_score([1], [["x"]])
+    with pytest.raises(ValueError, match=r"^weights（权重）"):
+        indicators.weighted_score(["x"], [1])
+    # S = 0.5 × 2 + 0.5 × 4 = 3, from numpy arrays
+    assert indicators.weighted_score(np.array([0.5, 0.5]), np.array([[2.0, 4.0]])) == pytest.approx(3.0)
+
+
+def test_error_messages_show_the_value_received():
+    with pytest.raises(ValueError, match=r"收到 0；产量为 0 时单耗无意义"):
+        indicators.per_unit(1, 0)
+    with pytest.raises(ValueError, match=r"^energy（能源名称）须为文字，收到 5$"):
+        energy.resolve_name(5)
+
+
+def test_energy_names_from_overrides_are_suggested():
+    with pytest.raises(ValueError, match=r"最接近的有：生物质颗粒；"):
+        energy.resolve_name("生物质颗料", {"生物质颗粒": 0.5})
+
+
+def test_unit_written_with_a_dot_and_unknown_coefficient_unit():
+    assert energy.convert_quantity(3, "kW.h", "kWh") == 3.0  # kW·h written kW.h
+    with pytest.raises(ValueError, match=r"^“”的系数单位未知"):
+        energy.convert_quantity(1, "kg", "")
+
+
+def test_electricity_equivalent_override_names():
+    assert energy.coefficient("电力", "等价", {"电力等价值": 0.31}).value == 0.31
+    assert energy.coefficient("原煤", basis="当量值").basis == "当量"
+
+
+def test_assess_single_flow_with_years():
+    # I = 100, F = 30 for 5 years at 5 %: NPV = 30 × 4.3295 − 100 = 29.88 > 0; N = 100 / 30 = 3.33 ≤ 4
+    a = economics.assess(100, 30, 5, 0.05, 4)
+    assert a.feasible and a.reasons == () and a.payback == pytest.approx(100 / 30)
+
+
+def test_parameters_text_number_header_and_plain_mapping():
+    p = parameters.parameters_from_rows([("category", "name", "value"), ("折标准煤系数", "生物质颗粒", "1,234")])
+    assert p["折标准煤系数"]["生物质颗粒"] == 1234.0
+    assert parameters.coefficient_overrides({"折标准煤系数": {"原煤": 0.8}}) == {"原煤": 0.8}
+
+
+def test_water_ratio_below_one():
+    # reuse 0.9 / (0.9 + 0.1) = 90 %
+    assert water.reuse_rate(0.9, 0.1) == pytest.approx(0.9)
+
+
+def test_park_ratio_denominators_below_one():
+    # (2) 10 万元 ÷ 0.5 人 = 20 万元/人
+    assert park_eval.evaluate_indicator(2, {"industrial_va": 10, "employees": 0.5}).value == pytest.approx(20)
+    # (19) now 0.729/1, before 0.5/0.5 = 1: 1 − 0.9 = 10 %
+    r = park_eval.evaluate_indicator(19, {"co2": [0.5, None, None, 0.729], "industrial_va": [0.5, None, None, 1]})
+    assert r.value == pytest.approx(0.1)
+
+
+def test_park_item_counts_and_messages():
+    r = park_eval.evaluate_indicator(5, {"swu": 0, "sw_generated": 0})
+    assert r.error == "工业固体废物产生量与综合利用往年贮存量之和须为正数"
+    r = park_eval.evaluate_indicator(24, {})
+    assert (r.working, r.missing) == ("", ("环境管理能力完善度已达到项数",))
+    assert park_eval.evaluate_indicator(24, {"env_mgmt_items": 5}).error == "“环境管理能力完善度已达到项数”须在 0～4 之间，收到 5"
+    r = park_eval.evaluate_indicator(25, {"risk_items": 3, "risk_items_total": 3})
+    assert r.error == "“环境风险防范体系建设应完成项数”须为 4 或 5（化工、电镀、印染等园区），收到 3"
+    r = park_eval.evaluate_indicator(19, {"co2": ["x", None, None, 1], "industrial_va": [1, None, None, 1]})
+    assert "“园区二氧化碳排放量”" in r.error
+
+
+def test_park_missing_names_only_absent_parts():
+    r = park_eval.evaluate_indicator(1, {"gdp": [None, 100]})
+    assert r.missing == ("高新技术企业增加值之和",)
+
+
+def test_park_qualitative_state_and_kept_value():
+    assert park_eval.evaluate_indicator(9).missing == ("定性指标情况（具备/不具备、达标/不达标）",)
+    assert park_eval.evaluate_indicator(9, states={9: "具备"}).level == park.ADVANCED
+    r = park_eval.evaluate_indicator(1, value=35)  # 35 is refused as ambiguous (35 % or 3 500 %)
+    assert r.value == 35 and r.error and r.level is None
+
+
+def test_evaluate_park_chemical_and_items25():
+    # chemical park: 4 of 5 items = 80 %; items25 yes/no: 1 of 2 = 50 %
+    assert park_eval.evaluate_park({"risk_items": 4}, chemical=True)[24].value == pytest.approx(0.8)
+    assert park_eval.evaluate_park(items25=["是", "否"])[24].value == 0.5
+
+
+def test_defaults_and_spellings():
+    assert energy.coefficient("原煤").basis == "当量"  # no basis given: 当量值
+    assert energy.convert_quantity(3, "kW·h", "kWh") == 3.0
+    assert indicators.parse_direction(None) == "lower"
+    # a header row whose only header word is in the name column is skipped
+    assert parameters.parameters_from_rows([("", "name", "value")]).warnings == []
+
+
+def test_co2_with_own_coal_factor():
+    # 1 000 kg 原煤 × 0.7143 kgce/kg = 0.7143 tce; × 2.5 tCO2/tce = 1.78575 t
+    assert carbon.co2(1000, "原煤", coal_factor=2.5) == pytest.approx(1.78575)
+    with pytest.raises(ValueError, match=r"^标准煤CO2排放因子须为正数，收到 -1$"):
+        carbon.co2(1000, "原煤", coal_factor=-1)
+
+
+def test_messages_of_empty_inputs():
+    from cpxl.calc import benchmark
+
+    with pytest.raises(ValueError, match=r"^values（指标值）不能为空$"):
+        benchmark.benchmark([])
+    with pytest.raises(ValueError, match=r"^已评价指标的 weights（权重）之和须为正数$"):
+        indicators.grade([1], [1], [2], [3], ["lower"], [0])
+
+
+def test_blank_direction_zero_dim_array_and_first_negative_named():
+    from cpxl.calc import _validate
+
+    assert indicators.parse_direction("") == "lower"  # a blank cell: the default
+    assert _validate.number("x", np.array(2.5)) == 2.5  # a 0-d array is its number
+    with pytest.raises(ValueError, match=r"不能为负数，收到 -2$"):  # the first negative value, not the first below 1
+        pollution.load([0.5, -2], [10, 10])

@@ -90,6 +90,8 @@ def mutmut_config(target: str, tests: list[str]) -> str:
         [
             "[tool.mutmut]",
             'source_paths = ["cpxl"]',
+            # the report tests read the blank workbooks next to the code
+            'also_copy = ["xlsx_templates"]',
             f"only_mutate = {toml_list([only_mutate(target)])}",
             f"pytest_add_cli_args = {toml_list(PYTEST_ARGS)}",
             f"pytest_add_cli_args_test_selection = {toml_list(tests)}",
@@ -107,7 +109,7 @@ def prepare(target: str, tests: list[str], fresh: bool) -> Path:
     if fresh and work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
-    for name in ("cpxl", "tests"):
+    for name in ("cpxl", "tests", "xlsx_templates"):
         link = work / name
         if not link.exists():
             link.symlink_to(ROOT / name, target_is_directory=True)
