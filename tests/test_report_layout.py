@@ -139,10 +139,12 @@ def test_cross_references_use_report_numbers(audit_pdf):
     assert "表 4-" in body and "图 5-" in body
 
 
-def test_park_report_pages(lo, park_workbook, tmp_path):
-    book = park_workbook
+@pytest.mark.parametrize("which", ["sample", "demo"])
+def test_park_report_pages(lo, park_workbook, demo_workbooks, which, tmp_path):
+    book = park_workbook if which == "sample" else next(p for p in demo_workbooks if "园区" in p.name)
     result = export_report(book, tmp_path / "park.docx", pdf=True)
     assert _pages(result.pdf_path) <= 22
+    assert not _layout_defects(result.pdf_path)
 
 
 def test_region_report_for_20_enterprises_pages(lo, tmp_path):
