@@ -87,7 +87,7 @@ Sub Bench(path As String, outp As String)
   args(0).Value = True
   doc = StarDesktop.loadComponentFromURL(ConvertToURL(path), &quot;_blank&quot;, 0, args())
   best = 1E9
-  For i = 1 To 3
+  For i = 1 To 10
     t0 = GetSystemTicks()
     doc.calculateAll()
     t1 = GetSystemTicks()
@@ -105,7 +105,7 @@ End Sub
 
 
 def libreoffice_recalc(src: Path, tmp: Path) -> float | None:
-    """Seconds of LibreOffice's full recalculation (``calculateAll``, best of 3) of ``src``,
+    """Seconds of LibreOffice's full recalculation (``calculateAll``, best of 10) of ``src``,
     timed inside LibreOffice by a Basic macro: start-up, loading and saving are left out."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:

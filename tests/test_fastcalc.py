@@ -250,6 +250,33 @@ def test_dependency_order_across_sheets(tmp_path):
     assert got["汇总!A1"] == 14 and got["汇总!A2"] == 17 and got["明细!B3"] == 7
 
 
+def test_copies_reading_each_other_are_computed_in_dependency_order(tmp_path):
+    # copies of one shape are computed together: a running total down the column
+    # (C_r = C_{r-1} + A_r) and a remainder up it (D_r = D_{r+1} + A_r), A1..A5 = 1..5
+    cells = {f"A{r}": r for r in range(1, 6)}
+    cells.update({"C1": "=A1", "D5": "=A5"})
+    cells.update({f"C{r}": f"=C{r - 1}+A{r}" for r in range(2, 6)})
+    cells.update({f"D{r}": f"=D{r + 1}+A{r}" for r in range(1, 5)})
+    got = fast(tmp_path, cells)
+    assert [got[f"C{r}"] for r in range(1, 6)] == [1, 3, 6, 10, 15]  # 1, 1+2, 3+3, 6+4, 10+5
+    assert [got[f"D{r}"] for r in range(1, 6)] == [15, 14, 12, 9, 5]  # 5, 5+4, 9+3, 12+2, 14+1
+
+
+def test_progress_is_reported_in_steps_up_to_the_total(tmp_path):
+    # 300 copies of one shape and 2 cells on a cycle: about one report per 1 % (step 3), never backwards
+    cells = {f"A{r}": r for r in range(1, 301)}
+    cells.update({f"B{r}": f"=A{r}*2" for r in range(1, 301)})
+    cells.update({"C1": "=C2", "C2": "=C1"})
+    reports = []
+    result = calc_workbook(book(tmp_path, cells), tmp_path / "out.xlsx", engine="fast",
+                           progress=lambda done, total: reports.append((done, total)))
+    assert result.values[("S", "B300")] == 600
+    assert {total for _done, total in reports} == {302}
+    done = [d for d, _total in reports]
+    assert done == sorted(done) and done[-1] == 302
+    assert 50 <= len(reports) <= 110 and all(b - a <= 3 for a, b in zip([0, *done], done))
+
+
 def test_same_shape_on_two_sheets_reads_its_own_sheet(tmp_path):
     # one compiled shape (=B1*2, =A1+1) serves both sheets; each reads and waits for its own cells
     got = fast(tmp_path, {

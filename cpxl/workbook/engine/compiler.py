@@ -13,6 +13,7 @@ from .references import RefSpec
 from .registry import ARRAY_ARGS, ELEMENTWISE, FUNCTIONS, INLINE
 from .sheets import Book
 from .values import (
+    _CURRENT,
     _ERROR_BY_TEXT,
     _MISSING,
     E_NAME,
@@ -22,6 +23,7 @@ from .values import (
     Unsupported,
     _scalar,
     _truth,
+    final_value,
 )
 
 _INFIX_PREC = {
@@ -163,8 +165,8 @@ _OPS = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "^": "_pow", "&": "_
 
 
 class _CodeGen:
-    """Python source for one formula shape. The function is ``f(B, s, r, c)``: the book,
-    the sheet id and the cell's row and column."""
+    """Python source of one formula shape's value, an expression of the sheet id ``s`` and
+    the cell's row ``r`` and column ``c``."""
 
     def __init__(self, book: "Book"):
         self.book = book
@@ -314,6 +316,7 @@ def _ident(name: str) -> str:
 
 
 _NAMESPACE = {
+    "CUR": _CURRENT, "_final": final_value,
     "_scalar": _scalar, "_truth": _truth, "CellError": CellError, "_MISSING": _MISSING,
     "_elementwise": _elementwise, "_elementwise1": _elementwise1, "_neg": _neg, "_pct": _pct,
     **{name: BINARY[op] for op, name in _OPS.items()},
@@ -322,15 +325,29 @@ _NAMESPACE = {
 
 
 def compile_shape(book: "Book", tokens: tuple) -> Callable:
+    """The function computing one formula shape's copies: ``run(s, c, rows, out, name)``
+    computes the cells of column ``c`` of sheet ``s`` in ``rows``, one after the other (a
+    copy may read the one above), writes each value into the book and into ``out`` under
+    ``(name, row, c)``, and keeps the row being computed in ``_CURRENT[1]``."""
     try:
         tree = _Parser(tokens).parse()
         gen = _CodeGen(book)
         body = gen.gen(tree, "value")
-        source = f"def f(B, s, r, c):\n    return {body}\n"
+        source = (
+            "def run(s, c, rows, out, name):\n"
+            "    cells = V[s]\n"
+            "    for r in rows:\n"
+            "        CUR[1] = r\n"
+            f"        v = {body}\n"
+            "        if type(v) is not float or v - v != 0.0:  # not a finite number\n"
+            "            v = _final(v)\n"
+            "        cells[(r, c)] = v\n"
+            "        out[(name, r, c)] = v\n"
+        )
         ns = dict(_NAMESPACE, K=gen.consts, V=book._values, A=book.area, _OMITTED=OMITTED)
         exec(compile(source, "<formula>", "exec"), ns)  # noqa: S102 - our own generated code
     except Unsupported:
         raise
     except (RecursionError, SyntaxError, MemoryError, ValueError, IndexError, TypeError) as ex:
         raise Unsupported(f"公式过于复杂：{type(ex).__name__}") from None
-    return ns["f"]
+    return ns["run"]

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import math
+import operator
 import time
 from typing import Any, Callable
 
@@ -60,13 +60,9 @@ from .sheets import (
 from .values import (
     _BOOK,
     _CURRENT,
-    _MISSING,
     E_CIRC,
-    E_NUM,
     MAX_ROW,
-    Area,
     Unsupported,
-    _scalar,
 )
 
 
@@ -301,35 +297,41 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     f_shape: list[_Shape] = []
     first: dict[tuple[int, int], int] = {}
     for sid, s in enumerate(sheets):
-        masters = _master_formulas(s)
+        masters: dict | None = None
         _CURRENT_COMPILE[0] = sid
         groups: dict[str, _Shape] = {}  # shared formula si -> the group's shape
         copies: _RowCopies | None = None  # the last formula read in this column
-        for fc in sorted(s.formulas, key=_column_major):
+        last_col = last_row = 0
+        for fc in sorted(s.formulas, key=_COLUMN_MAJOR):
             f, row, col = fc.formula, fc.row, fc.col
-            if (sid, col) not in first:
+            if col != last_col:
                 first[(sid, col)] = len(f_shape)
                 copies = None
-            si = f.get("si") if f.get("t") == "shared" else None
-            if si is not None:
+            elif row == last_row:
+                f_shape.pop()  # a cell written twice: the last one counts
+                f_sid.pop()
+                f_row.pop()
+                f_col.pop()
+            last_col, last_row = col, row
+            if f.get("t") == "shared" and f.get("si") is not None:
+                si = f.get("si")
                 found = groups.get(si)
                 if found is None:
+                    masters = _master_formulas(s) if masters is None else masters
                     master = masters.get(si)
                     if master is None:
                         raise Unsupported("共享公式缺少主公式")
                     found = groups[si] = shape_of(sid, normalize_formula(master[0]), master[1], master[2])
             else:
-                if not f.text:
+                text = f.text
+                if not text:
                     raise Unsupported("空公式")
-                text = normalize_formula(f.text)
+                text = normalize_formula(text)
                 if copies is not None and copies.text_at(row) == text:
                     found = copies.shape
                 else:
                     found = shape_of(sid, text, row, col)
                     copies = _RowCopies(text, row, found)
-            if f_shape and (f_sid[-1], f_row[-1], f_col[-1]) == (sid, row, col):
-                f_shape[-1] = found  # a cell written twice: the last one counts
-                continue
             f_sid.append(sid)
             f_row.append(row)
             f_col.append(col)
@@ -366,30 +368,48 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     phase("graph")
     values: dict[tuple[str, int, int], Any] = {}
     names, cells = book.names, book._values
-    done, step = 0, max(1, total // 100)
     current = _CURRENT
-    for comp in _strongly_connected(total, succ):
-        if len(comp) > 1 or comp[0] in succ[comp[0]]:
-            for i in comp:
-                sid, row, col = f_sid[i], f_row[i], f_col[i]
-                values[(names[sid], row, col)] = E_CIRC
-                cells[sid][(row, col)] = 0.0  # what the cell shows
-            done += len(comp)
-            continue
-        i = comp[0]
-        sid, row, col = current[0], current[1], current[2] = f_sid[i], f_row[i], f_col[i]
+    done, reported, step = 0, 0, max(1, total // 100)
+    chunk = step if progress is not None else total  # copies computed in one call
+
+    def flush(shape: _Shape, sid: int, col: int, rows: list[int]) -> None:
+        # copies of one shape, next to each other in dependency order: computed in one call
+        nonlocal done, reported
+        current[0], current[2] = sid, col
         try:
-            v = f_shape[i].func(book, sid, row, col)
+            shape.func(sid, col, rows, values, names[sid])
         except Unsupported:
             raise
         except Exception as ex:  # noqa: BLE001 - an engine bug must not give a wrong value
-            raise Unsupported(f"{names[sid]}!{row},{col}: {type(ex).__name__}: {ex}") from ex
-        v = _final(v)
-        cells[sid][(row, col)] = v
-        values[(names[sid], row, col)] = v
-        done += 1
-        if progress is not None and done % step == 0:
+            raise Unsupported(f"{names[sid]}!{current[1]},{col}: {type(ex).__name__}: {ex}") from ex
+        done += len(rows)
+        if progress is not None and done - reported >= step:
             progress(done, total)
+            reported = done
+
+    run: tuple | None = None  # (shape, sheet id, column) of the copies waiting in rows
+    rows: list[int] = []
+    for comp in _strongly_connected(total, succ):
+        i = comp[0]
+        if len(comp) == 1 and i not in succ[i]:
+            key = (f_shape[i], f_sid[i], f_col[i])
+            if key == run and len(rows) < chunk:
+                rows.append(f_row[i])
+                continue
+            if run is not None:
+                flush(*run, rows)
+            run, rows = key, [f_row[i]]
+            continue
+        if run is not None:
+            flush(*run, rows)
+            run = None
+        for i in comp:  # a circular reference
+            sid, row, col = f_sid[i], f_row[i], f_col[i]
+            values[(names[sid], row, col)] = E_CIRC
+            cells[sid][(row, col)] = 0.0  # what the cell shows
+        done += len(comp)
+    if run is not None:
+        flush(*run, rows)
     if progress is not None:
         progress(total, total)
     _BOOK[0] = None
@@ -398,20 +418,4 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     return values, total
 
 
-def _column_major(fc) -> tuple[int, int]:
-    return fc.col, fc.row
-
-
-def _final(v):
-    """A formula's result as the cell holds it."""
-    t = type(v)
-    if t is Area:
-        v = _scalar(v)
-        t = type(v)
-    if v is None or v is _MISSING:
-        return 0.0
-    if t is float:
-        return v if math.isfinite(v) else E_NUM
-    if t is int:
-        return float(v)
-    return v
+_COLUMN_MAJOR = operator.attrgetter("col", "row")

@@ -177,6 +177,9 @@ def _read_plain(data: bytes, at: set, vals: dict, strings: list[str]) -> bool:
         if c is None:
             c = columns[letters] = _letters_to_col(letters.decode())
         pos = (int(digits), c)
+        if text and (not attrs or attrs == b' t="n"'):  # a number, the most common cell (no <f>)
+            vals[pos] = _number(text)
+            continue
         if pos in at:
             continue
         kind = _RAW_TYPE.search(attrs).group(1) if b"t=" in attrs else b"n"
@@ -273,6 +276,12 @@ class Book:
         if r1 < 1 or c1 < 1 or r2 > MAX_ROW or c2 > MAX_COL:
             raise Unsupported("引用超出工作表")
         data = self.data[sid]
+        if r1 == r2 and 0 <= c2 - c1 < 64:  # a cell or a row, the most common: no search for the last row
+            vals = data.values
+            row = [vals.get((r1, c)) for c in range(c1, c2 + 1)]
+            area = Area([row] if row.count(None) < len(row) else [], 1, len(row), sid, r1, c1)
+            self._areas[key] = area
+            return area
         last = 0
         for col in range(c1, c2 + 1) if c2 - c1 < 1000 else sorted(k for k in data.columns if c1 <= k <= c2):
             rows = data.columns.get(col)

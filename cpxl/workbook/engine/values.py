@@ -94,6 +94,22 @@ def _scalar(x):
 
 _CURRENT = [0, 0, 0]  # sheet id, row, column of the formula being computed
 
+
+def final_value(v):
+    """A formula's result as the cell holds it: a range gives its implicit intersection,
+    blank is 0, a number is a finite float (an overflow is #NUM!)."""
+    t = type(v)
+    if t is Area:
+        v = _scalar(v)
+        t = type(v)
+    if v is None or v is _MISSING:
+        return 0.0
+    if t is float:
+        return v if math.isfinite(v) else E_NUM
+    if t is int:
+        return float(v)
+    return v
+
 _NUMBER_TEXT = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
