@@ -37,6 +37,7 @@ names that are not references or constants, and array arithmetic outside SUMPROD
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import operator
 import time
@@ -155,10 +156,13 @@ class _RowCopies:
             elif rabs:
                 pieces.append(cabs + letters + rabs + digits)
             else:
-                pieces.append(cabs + letters + "{}")
+                pieces.append((cabs + letters, int(digits) - row))
                 offsets.append(int(digits) - row)
         pieces.append(_braces(parts[-1]))
-        self.template, self.offsets, self.shape = "".join(pieces), offsets, shape
+        offsets = sorted(set(offsets))  # one slot per distinct row offset: most formulas have one
+        slot = {k: "{%d}" % i for i, k in enumerate(offsets)}
+        self.template = "".join(p if type(p) is str else p[0] + slot[p[1]] for p in pieces)
+        self.offsets, self.shape = offsets, shape
         # rows where every relative reference stays on the sheet
         self.first = 1 - min(offsets, default=0)
         self.last = MAX_ROW - max(offsets, default=0)
@@ -166,7 +170,10 @@ class _RowCopies:
     def text_at(self, row: int) -> str | None:
         if not self.first <= row <= self.last:
             return None
-        return self.template.format(*[row + k for k in self.offsets])
+        offsets = self.offsets
+        if len(offsets) == 1:
+            return self.template.format(row + offsets[0])
+        return self.template.format(*[row + k for k in offsets])
 
 
 def _braces(text: str) -> str:
@@ -229,9 +236,13 @@ def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = Non
     :class:`Unsupported` for anything outside the fast path. ``timings``, when given,
     receives the seconds of each phase (read, compile, graph, compute).
     """
+    collecting = gc.isenabled()
+    gc.disable()  # collections meanwhile would only walk the cells; what is garbage goes after
     try:
         return _evaluate_fast(pkg, sheets, progress, timings)
     finally:
+        if collecting:
+            gc.enable()
         _BOOK[0] = None
         _GROUPS.clear()
         _CURRENT_COMPILE[0] = None
@@ -246,10 +257,6 @@ def _evaluate_fast(pkg, sheets, progress, timings):
             timings[name] = timings.get(name, 0.0) + now - clock[0]
             clock[0] = now
 
-    for s in sheets:
-        for fc in s.formulas:
-            if fc.area is not None or fc.formula.get("t") == "array":
-                raise Unsupported("数组公式")
     book = Book([s.name for s in sheets])
     _BOOK[0] = book
     _GROUPS.clear()
@@ -260,7 +267,7 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     for sid, s in enumerate(sheets):
         d = book.data[sid]
         at = {(fc.row, fc.col) for fc in s.formulas}
-        data = pkg.read(s.part)
+        data = s.data or pkg.read(s.part)
         if not _read_plain(data, at, d.values, strings):  # prefixes, a DTD …: the XML parser
             d.values.clear()
             if s.tree is not None:
@@ -313,7 +320,10 @@ def _evaluate_fast(pkg, sheets, progress, timings):
                 f_row.pop()
                 f_col.pop()
             last_col, last_row = col, row
-            if f.get("t") == "shared" and f.get("si") is not None:
+            kind = f.get("t")
+            if kind == "array" or fc.area is not None:
+                raise Unsupported("数组公式")
+            if kind == "shared" and f.get("si") is not None:
                 si = f.get("si")
                 found = groups.get(si)
                 if found is None:

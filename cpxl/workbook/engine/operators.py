@@ -13,6 +13,8 @@ def _on_numbers(op: Callable[[float, float], Any]) -> Callable:
     """An arithmetic operator: both operands as numbers (the first error propagates), then ``op``."""
 
     def apply(a, b):
+        if type(a) is float and type(b) is float:  # the most common case
+            return op(a, b)
         a = _num(a)
         if type(a) is CellError:
             return a

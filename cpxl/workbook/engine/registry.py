@@ -26,12 +26,13 @@ def _numbers(args, text_in_args_is_error=True):
     for a in args:
         t = type(a)
         if t is Area:
-            for v in a.values():
-                tv = type(v)
-                if tv is float or tv is int:
-                    out.append(v)
-                elif tv is CellError:
-                    return v
+            for row in a.rows:
+                for v in row:
+                    tv = type(v)
+                    if tv is float or tv is int:
+                        out.append(v)
+                    elif tv is CellError:
+                        return v
         elif t is float or t is int:
             out.append(a)
         elif t is bool:

@@ -68,6 +68,7 @@ class _Sheet:
     tree: etree._ElementTree | None = None
     ns: str = NS_MAIN
     formulas: list[_FormulaCell] = field(default_factory=list)
+    data: bytes = b""  # the sheet XML as read (values are read from it once more)
 
     def q(self, tag: str) -> str:
         return f"{{{self.ns}}}{tag}"
@@ -75,7 +76,7 @@ class _Sheet:
 
 def _scan_sheet(pkg: Package, name: str, part: str) -> _Sheet:
     sheet = _Sheet(name, part)
-    data = pkg.read(part)
+    sheet.data = data = pkg.read(part)
     if not _HAS_FORMULA.search(data):
         return sheet  # nothing to compute or rewrite: copied as is
     sheet.tree = xlsxio.parse_xml(data, what=part)

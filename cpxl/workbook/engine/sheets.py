@@ -269,6 +269,9 @@ class Book:
         return self._values[sid].get((r, c))
 
     def area(self, sid: int, r1: int, c1: int, r2: int, c2: int) -> Area:
+        if r1 == r2 and c1 == c2 and 0 < r1 <= MAX_ROW and 0 < c1 <= MAX_COL:
+            v = self._values[sid].get((r1, c1))  # one cell: as cheap to build again as to look up
+            return Area([] if v is None else [[v]], 1, 1, sid, r1, c1)
         key = (sid, r1, c1, r2, c2)
         hit = self._areas.get(key)
         if hit is not None:

@@ -168,7 +168,7 @@ def _num(v):
 
 
 def _fin(x: float):
-    return x if math.isfinite(x) else E_NUM
+    return x if x - x == 0.0 else E_NUM  # inf - inf and nan - nan are nan
 
 
 def number_text(x: float) -> str:
