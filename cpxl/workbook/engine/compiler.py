@@ -10,7 +10,7 @@ from . import criteria, finance, logic, lookup, maths, text  # noqa: F401 - they
 from .formula_text import OMITTED
 from .operators import BINARY, _elementwise, _elementwise1, _neg, _pct
 from .references import RefSpec
-from .registry import ARRAY_ARGS, ELEMENTWISE, FUNCTIONS, INLINE
+from .registry import ARRAY_ARGS, ELEMENTWISE, FUNCTIONS, INLINE, SCALAR_ARGS
 from .sheets import Book
 from .values import (
     _CURRENT,
@@ -272,12 +272,13 @@ class _CodeGen:
         if array and name not in ARRAY_ARGS:
             raise Unsupported(f"数组运算中的 {name}")
         in_array = name in ARRAY_ARGS
+        scalar = () if in_array else SCALAR_ARGS.get(name, ())
         parts = []
-        for a in args:
+        for k, a in enumerate(args):
             if a[0] == "miss":
                 parts.append("_MISSING")
             else:
-                parts.append(self.gen(a, "ref", in_array))
+                parts.append(self.gen(a, "scalar") if k in scalar else self.gen(a, "ref", in_array))
         return f"F_{_ident(name)}({','.join(parts)})"
 
     def inline(self, name: str, args: list, ctx: str) -> str:

@@ -187,7 +187,7 @@ def _groups(rng: Area, target: Area | None):
 _GROUPS: dict = {}
 
 
-@fn("SUMIF")
+@fn("SUMIF", scalar=(1,))
 def f_sumif(rng, crit, sum_range=None):
     if type(rng) is not Area:
         return E_VALUE
@@ -275,7 +275,7 @@ def _count_ifs(pairs):
     return float(n)
 
 
-@fn("COUNTIF")
+@fn("COUNTIF", scalar=(1,))
 def f_countif(rng, crit):
     if type(rng) is Area and rng.sheet is not None:
         key = _equality_key(crit)

@@ -180,20 +180,21 @@ def _braces(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _strongly_connected(n: int, succ: list[list[int]]):
-    """Tarjan's components, iteratively; yields each component after those it depends on."""
+def _evaluation_order(n: int, succ: list) -> list:
+    """The formula cells in an order where each comes after the cells it reads: an int per
+    cell, a list per circular component (Tarjan's strongly connected components, iterative).
+    Cells that read no formula come first, in their own order."""
+    order: list = [i for i in range(n) if not succ[i]]
+    if len(order) == n:
+        return order
+    seen = [not edges for edges in succ]
     index = [0] * n
     low = [0] * n
     on_stack = [False] * n
-    seen = [False] * n
     stack: list[int] = []
     counter = 1
     for root in range(n):
         if seen[root]:
-            continue
-        if not succ[root]:  # depends on no formula: its own component, at once
-            seen[root] = True
-            yield [root]
             continue
         work = [(root, 0)]
         while work:
@@ -225,7 +226,8 @@ def _strongly_connected(n: int, succ: list[list[int]]):
                     comp.append(w)
                     if w == v:
                         break
-                yield comp
+                order.append(v if len(comp) == 1 and v not in edges else comp)
+    return order
 
 
 def evaluate_fast(pkg, sheets, progress: Callable[[int, int], None] | None = None,
@@ -382,44 +384,44 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     done, reported, step = 0, 0, max(1, total // 100)
     chunk = step if progress is not None else total  # copies computed in one call
 
-    def flush(shape: _Shape, sid: int, col: int, rows: list[int]) -> None:
-        # copies of one shape, next to each other in dependency order: computed in one call
+    # copies of one shape in one column, next to each other in the order: computed in one call
+    same = [False] + [f_shape[i] is f_shape[i - 1] and f_col[i] == f_col[i - 1] and f_sid[i] == f_sid[i - 1]
+                      for i in range(1, total)]
+
+    def flush(start: int, end: int) -> None:
         nonlocal done, reported
-        current[0], current[2] = sid, col
+        sid, col = current[0], current[2] = f_sid[start], f_col[start]
         try:
-            shape.func(sid, col, rows, values, names[sid])
+            f_shape[start].func(sid, col, f_row[start:end], values, names[sid])
         except Unsupported:
             raise
         except Exception as ex:  # noqa: BLE001 - an engine bug must not give a wrong value
             raise Unsupported(f"{names[sid]}!{current[1]},{col}: {type(ex).__name__}: {ex}") from ex
-        done += len(rows)
+        done += end - start
         if progress is not None and done - reported >= step:
             progress(done, total)
             reported = done
 
-    run: tuple | None = None  # (shape, sheet id, column) of the copies waiting in rows
-    rows: list[int] = []
-    for comp in _strongly_connected(total, succ):
-        i = comp[0]
-        if len(comp) == 1 and i not in succ[i]:
-            key = (f_shape[i], f_sid[i], f_col[i])
-            if key == run and len(rows) < chunk:
-                rows.append(f_row[i])
+    start = last = -2  # the cells start … last wait to be computed
+    for i in _evaluation_order(total, succ):
+        if type(i) is int:
+            if i == last + 1 and same[i] and i - start < chunk:
+                last = i
                 continue
-            if run is not None:
-                flush(*run, rows)
-            run, rows = key, [f_row[i]]
+            if start >= 0:
+                flush(start, last + 1)
+            start = last = i
             continue
-        if run is not None:
-            flush(*run, rows)
-            run = None
-        for i in comp:  # a circular reference
-            sid, row, col = f_sid[i], f_row[i], f_col[i]
+        if start >= 0:
+            flush(start, last + 1)
+            start = last = -2
+        for k in i:  # a circular reference
+            sid, row, col = f_sid[k], f_row[k], f_col[k]
             values[(names[sid], row, col)] = E_CIRC
             cells[sid][(row, col)] = 0.0  # what the cell shows
-        done += len(comp)
-    if run is not None:
-        flush(*run, rows)
+        done += len(i)
+    if start >= 0:
+        flush(start, last + 1)
     if progress is not None:
         progress(total, total)
     _BOOK[0] = None

@@ -80,7 +80,7 @@ def _approx_index(vec, x, descending=False):
     return best
 
 
-@fn("MATCH")
+@fn("MATCH", scalar=(0,))
 def f_match(lookup, array, match_type=None):
     x = _scalar(lookup)
     if type(x) is CellError:
@@ -102,7 +102,7 @@ def f_match(lookup, array, match_type=None):
     return E_NA if i is None else float(i + 1)
 
 
-@fn("INDEX")
+@fn("INDEX", scalar=(1,))
 def f_index(array, row=None, col=None):
     if type(array) is not Area:
         array = Area([[array]], 1, 1)
@@ -132,12 +132,12 @@ def f_index(array, row=None, col=None):
     return array.get(r - 1, c - 1)
 
 
-@fn("VLOOKUP")
+@fn("VLOOKUP", scalar=(0, 2))
 def f_vlookup(lookup, table, col, approx=None):
     return _first_line_lookup(lookup, table, col, approx, by_rows=True)
 
 
-@fn("HLOOKUP")
+@fn("HLOOKUP", scalar=(0, 2))
 def f_hlookup(lookup, table, row, approx=None):
     return _first_line_lookup(lookup, table, row, approx, by_rows=False)
 

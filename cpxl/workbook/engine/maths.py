@@ -198,9 +198,9 @@ def _rounding(mode: str):
     return rounded
 
 
-f_round = fn("ROUND")(_rounding(decimal.ROUND_HALF_UP))
-f_roundup = fn("ROUNDUP")(_rounding(decimal.ROUND_UP))
-f_rounddown = fn("ROUNDDOWN", "TRUNC")(_rounding(decimal.ROUND_DOWN))
+f_round = fn("ROUND", scalar=(0, 1))(_rounding(decimal.ROUND_HALF_UP))
+f_roundup = fn("ROUNDUP", scalar=(0, 1))(_rounding(decimal.ROUND_UP))
+f_rounddown = fn("ROUNDDOWN", "TRUNC", scalar=(0, 1))(_rounding(decimal.ROUND_DOWN))
 
 
 def _of_one_number(*names):

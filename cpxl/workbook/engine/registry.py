@@ -10,10 +10,17 @@ from .values import E_VALUE, Area, CellError, parse_number
 FUNCTIONS: dict[str, Callable] = {}
 
 
-def fn(*names):
+#: Arguments a function takes as one value (a range there gives its implicit intersection,
+#: a blank cell None): the compiler passes a cell's value instead of a one-cell range.
+SCALAR_ARGS: dict[str, tuple[int, ...]] = {}
+
+
+def fn(*names, scalar: tuple[int, ...] = ()):
     def deco(f):
         for n in names:
             FUNCTIONS[n] = f
+            if scalar:
+                SCALAR_ARGS[n] = scalar
         return f
 
     return deco

@@ -269,9 +269,14 @@ class Book:
         return self._values[sid].get((r, c))
 
     def area(self, sid: int, r1: int, c1: int, r2: int, c2: int) -> Area:
-        if r1 == r2 and c1 == c2 and 0 < r1 <= MAX_ROW and 0 < c1 <= MAX_COL:
-            v = self._values[sid].get((r1, c1))  # one cell: as cheap to build again as to look up
-            return Area([] if v is None else [[v]], 1, 1, sid, r1, c1)
+        if r1 == r2 and 0 <= c2 - c1 < 64 and 0 < r1 <= MAX_ROW and 0 < c1 and c2 <= MAX_COL:
+            # a cell or a short row, the most common: as cheap to build again as to look up
+            vals = self._values[sid]
+            if c1 == c2:
+                v = vals.get((r1, c1))
+                return Area([] if v is None else [[v]], 1, 1, sid, r1, c1)
+            row = [vals.get((r1, c)) for c in range(c1, c2 + 1)]
+            return Area([row] if row.count(None) < len(row) else [], 1, len(row), sid, r1, c1)
         key = (sid, r1, c1, r2, c2)
         hit = self._areas.get(key)
         if hit is not None:
@@ -279,12 +284,6 @@ class Book:
         if r1 < 1 or c1 < 1 or r2 > MAX_ROW or c2 > MAX_COL:
             raise Unsupported("引用超出工作表")
         data = self.data[sid]
-        if r1 == r2 and 0 <= c2 - c1 < 64:  # a cell or a row, the most common: no search for the last row
-            vals = data.values
-            row = [vals.get((r1, c)) for c in range(c1, c2 + 1)]
-            area = Area([row] if row.count(None) < len(row) else [], 1, len(row), sid, r1, c1)
-            self._areas[key] = area
-            return area
         last = 0
         for col in range(c1, c2 + 1) if c2 - c1 < 1000 else sorted(k for k in data.columns if c1 <= k <= c2):
             rows = data.columns.get(col)
