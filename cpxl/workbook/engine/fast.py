@@ -40,6 +40,7 @@ import bisect
 import gc
 import itertools
 import operator
+import re
 import time
 from typing import Any, Callable
 
@@ -307,6 +308,8 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     first: dict[tuple[int, int], int] = {}
     for sid, s in enumerate(sheets):
         masters: dict | None = None
+        # without CP_ in the sheet's XML (nor a character reference) no formula text needs normalizing
+        cp_calls = not s.data or b"&#" in s.data or _CP_CALL.search(s.data) is not None
         _CURRENT_COMPILE[0] = sid
         groups: dict[str, _Shape] = {}  # shared formula si -> the group's shape
         copies: _RowCopies | None = None  # the last formula read in this column
@@ -338,7 +341,8 @@ def _evaluate_fast(pkg, sheets, progress, timings):
                 text = f.text
                 if not text:
                     raise Unsupported("空公式")
-                text = normalize_formula(text)
+                if cp_calls:
+                    text = normalize_formula(text)
                 if copies is not None and copies.text_at(row) == text:
                     found = copies.shape
                 else:
@@ -354,8 +358,13 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     # dependency graph over formula cells
     total = len(f_shape)
     succ: list = [()] * total
+    # same[i]: cell i is a copy of cell i - 1 (same shape, sheet and column)
+    same = [False] + [f_shape[i] is f_shape[i - 1] and f_col[i] == f_col[i - 1] and f_sid[i] == f_sid[i - 1]
+                      for i in range(1, total)]
+    refs: list = []
     for i in range(total):
-        refs = f_shape[i].live_refs(book, f_col[i])
+        if not same[i]:
+            refs = f_shape[i].live_refs(book, f_col[i])
         if not refs:
             continue
         row, col = f_row[i], f_col[i]
@@ -384,10 +393,6 @@ def _evaluate_fast(pkg, sheets, progress, timings):
     done, reported, step = 0, 0, max(1, total // 100)
     chunk = step if progress is not None else total  # copies computed in one call
 
-    # copies of one shape in one column, next to each other in the order: computed in one call
-    same = [False] + [f_shape[i] is f_shape[i - 1] and f_col[i] == f_col[i - 1] and f_sid[i] == f_sid[i - 1]
-                      for i in range(1, total)]
-
     def flush(start: int, end: int) -> None:
         nonlocal done, reported
         sid, col = current[0], current[2] = f_sid[start], f_col[start]
@@ -402,6 +407,7 @@ def _evaluate_fast(pkg, sheets, progress, timings):
             progress(done, total)
             reported = done
 
+    # copies next to each other in the order are computed in one call
     start = last = -2  # the cells start … last wait to be computed
     for i in _evaluation_order(total, succ):
         if type(i) is int:
@@ -431,3 +437,5 @@ def _evaluate_fast(pkg, sheets, progress, timings):
 
 
 _COLUMN_MAJOR = operator.attrgetter("col", "row")
+
+_CP_CALL = re.compile(rb"[Cc][Pp]_")

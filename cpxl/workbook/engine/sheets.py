@@ -357,7 +357,7 @@ _CURRENT_COMPILE = [None]  # sheet id of the formula being compiled (sheet-scope
 
 
 def _rows_by_column(cells) -> dict[int, list[int]]:
-    """col -> sorted rows of the (row, col) positions ``cells``."""
+    """col -> sorted rows of the (row, col) positions ``cells`` (given twice, a row is there twice)."""
     out: dict[int, list[int]] = {}
     for r, c in cells:
         rows = out.get(c)
@@ -365,4 +365,6 @@ def _rows_by_column(cells) -> dict[int, list[int]]:
             out[c] = [r]
         else:
             rows.append(r)
-    return {c: sorted(set(rows)) for c, rows in out.items()}
+    for rows in out.values():
+        rows.sort()  # a sheet's cells come in order: already sorted, mostly
+    return out
