@@ -10,11 +10,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lxml import etree
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 
-from cpxl.workbook.engine import CellError, EvaluateError, calc_workbook, evaluate_values, sheets
+from cpxl.workbook.engine import (
+    CellError,
+    EvaluateError,
+    calc_workbook,
+    evaluate_values,
+    sheets,
+)
 from cpxl.workbook.engine import fast as fast_engine
+from cpxl.workbook.xlsxio import NS_MAIN
 
 
 def book(tmp_path: Path, cells: dict, names: dict | None = None, name: str = "b.xlsx") -> Path:
@@ -459,6 +467,17 @@ def test_plain_reader_reads_what_the_xml_parser_reads(demo_book, tmp_path):
     got = evaluate_values(book(tmp_path, {"A1": "#N/A", "B1": "=ISNA(A1)", "B2": '=A2&"x"', "A2": "a&b"},
                                name="e.xlsx"), engine="fast")
     assert got[("S", "B1")] is True and got[("S", "B2")] == "a&bx"
+
+
+def test_plain_reader_leaves_unusual_cells_to_the_tree_reader():
+    # an attribute holding "/" is not matched by the sheet-text reader: it says so (False), and
+    # the tree reader reads the cell
+    xml = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+           b'<row r="1"><c r="A1"><v>1</v></c><c r="B1" x="a/b"><v>5</v></c></row></sheetData></worksheet>')
+    assert not sheets._read_plain(xml, set(), {}, [])
+    tree: dict = {}
+    sheets._read_tree(etree.fromstring(xml), NS_MAIN, set(), tree, [])
+    assert tree == {(1, 1): 1.0, (1, 2): 5.0}
 
 
 def test_template_style_native_formulas(tmp_path):

@@ -148,7 +148,9 @@ def _number(text):
 
 # Sheet XML as Excel and openpyxl write it: no prefixes, every cell with r="…" first. A cell
 # holding only its value (the most common) has it in group 4, any other its content in group 5.
-_RAW_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|><v>([^<]+)</v></c>|>(.*?)</c>)', re.S)
+# (An attribute holding "/" is not matched: the cell count then differs and the tree is walked.)
+_RAW_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>/]*)(?:/>|><v>([^<]+)</v></c>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
 
 _RAW_TYPE = re.compile(rb'\st="([^"]*)"')
 
