@@ -75,6 +75,19 @@ def _name(s: str, width: int = 8) -> str:
     return _wrap(s, width)
 
 
+def _side_edge(node: str, box: str, offset: int, inward: bool, style: str) -> str:
+    """The edge of an input entering its box from the left (``inward``) or of an output leaving it to the
+    right, ``offset`` rows below the box's. An edge runs down the page: one from a row below the box's is
+    written head first and drawn back."""
+    if inward:
+        if offset <= 0:
+            return f"  {node} -> {box}:{'w' if offset == 0 else 'nw'} [{style}];"
+        return f"  {box}:sw -> {node} [{style}, dir=back];"
+    if offset >= 0:
+        return f"  {box}:{'e' if offset == 0 else 'se'} -> {node} [{style}];"
+    return f"  {node} -> {box}:ne [{style}, dir=back];"
+
+
 def material_balance(rows: list[dict], unit: str, *, text=str, num=float) -> Diagram | None:
     """物料平衡图 from 表BAL.1 rows (unit_op, direction 输入/输出, material, category, qty, counterpart).
 
@@ -153,29 +166,15 @@ def material_balance(rows: list[dict], unit: str, *, text=str, num=float) -> Dia
         centre[row[op]] = ids[op]
     k = 0
     for op in ops:
-        for n, (label, color, amount) in enumerate(ins[op]):
-            k += 1
-            node = f"in{k}"
-            r = row[op] - (len(ins[op]) - 1) // 2 + n
-            left.setdefault(r, []).append(node)
-            lines.append(f"  {node} [label={q(label)}, shape=plaintext, height=0.18, margin=\"0.04,0.01\", fontsize=9, fontcolor={q(color)}];")
-            style = f"label={q(amount)}, color={q(color)}, fontcolor={q(color)}"
-            # an edge runs down the page: one from a row below its box is written head first, drawn back
-            if r <= row[op]:
-                lines.append(f"  {node} -> {ids[op]}:{'w' if r == row[op] else 'nw'} [{style}];")
-            else:
-                lines.append(f"  {ids[op]}:sw -> {node} [{style}, dir=back];")
-        for n, (label, color, amount) in enumerate(outs[op]):
-            k += 1
-            node = f"out{k}"
-            r = row[op] - (len(outs[op]) - 1) // 2 + n
-            right.setdefault(r, []).append(node)
-            lines.append(f"  {node} [label={q(label)}, shape=plaintext, height=0.18, margin=\"0.04,0.01\", fontsize=9, fontcolor={q(color)}];")
-            style = f"label={q(amount)}, color={q(color)}, fontcolor={q(color)}"
-            if r >= row[op]:
-                lines.append(f"  {ids[op]}:{'e' if r == row[op] else 'se'} -> {node} [{style}];")
-            else:
-                lines.append(f"  {node} -> {ids[op]}:ne [{style}, dir=back];")
+        for inward, items, column in ((True, ins[op], left), (False, outs[op], right)):
+            for n, (label, color, amount) in enumerate(items):
+                k += 1
+                node = f"{'in' if inward else 'out'}{k}"
+                r = row[op] - (len(items) - 1) // 2 + n
+                column.setdefault(r, []).append(node)
+                lines.append(f"  {node} [label={q(label)}, shape=plaintext, height=0.18, margin=\"0.04,0.01\", fontsize=9, fontcolor={q(color)}];")
+                style = f"label={q(amount)}, color={q(color)}, fontcolor={q(color)}"
+                lines.append(_side_edge(node, ids[op], r - row[op], inward, style))
     for op in ops:
         lines.append(f"  {ids[op]} [label={q(op)}, style=\"rounded,bold\", fontsize=11, height=0.26, margin=\"0.08,0.02\", group=main];")
     # the main stream: the boxes and the points between them in one straight column
