@@ -89,7 +89,7 @@ def _master_formulas(sheet) -> dict[str, tuple[str, int, int]]:
     out = {}
     for fc in sheet.formulas:
         f = fc.formula
-        if f.get("t") == "shared" and f.text and f.get("si") is not None:
+        if fc.kind == "shared" and f.text and f.get("si") is not None:
             out.setdefault(f.get("si"), (f.text, fc.row, fc.col))
     return out
 
@@ -325,7 +325,7 @@ def _evaluate_fast(pkg, sheets, progress, timings):
                 f_row.pop()
                 f_col.pop()
             last_col, last_row = col, row
-            kind = f.get("t")
+            kind = fc.kind
             if kind == "array" or fc.area is not None:
                 raise Unsupported("数组公式")
             if kind == "shared" and f.get("si") is not None:

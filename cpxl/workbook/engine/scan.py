@@ -59,6 +59,7 @@ class _FormulaCell:
     cell: etree._Element  # <c>
     formula: etree._Element  # <f>
     area: tuple[int, int, int, int] | None = None  # array formula range
+    kind: str | None = None  # the <f>'s t: "shared", "array" or None (normal)
 
 
 @dataclass
@@ -89,12 +90,13 @@ def _scan_sheet(pkg: Package, name: str, part: str) -> _Sheet:
     if cells is None:  # a formula cell without its address: count the cells of each row
         cells = _formula_cells_counted(sheet, sheet_data)
     for row_i, col_no, c, f in cells:
-        if f.get("t") == "dataTable":
+        kind = f.get("t")
+        if kind == "dataTable":
             continue  # data tables (what-if) are Excel-only; keep their cached values
         area = None
-        if f.get("t") == "array" and f.get("ref"):
+        if kind == "array" and f.get("ref"):
             area = _split_area(f.get("ref"))
-        sheet.formulas.append(_FormulaCell(row_i, col_no, c, f, area))
+        sheet.formulas.append(_FormulaCell(row_i, col_no, c, f, area, kind))
     return sheet
 
 
