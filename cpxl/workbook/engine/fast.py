@@ -15,7 +15,9 @@ How it works:
   parsed once. Formulas are taken column by column: a copy of the formula above is
   recognised by its text alone (:class:`_RowCopies`), without tokenizing.
 * Formula cells are evaluated in dependency order (Tarjan's strongly connected
-  components, iterative). Cells on a circular reference get the ``#CIRC!`` value (cpxl's
+  components, iterative; cells that read no formula first). Copies of one shape that
+  come next to each other in that order are computed by one call of the shape's
+  function, row after row. Cells on a circular reference get the ``#CIRC!`` value (cpxl's
   report of the cycle; the cell is written as 0, as Excel shows it without iterative
   calculation) and read as 0 by the formulas that depend on them, as in Excel.
 * A range reference covers only the rows that hold something: ``A5:A504`` over a table
