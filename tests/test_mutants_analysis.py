@@ -12,13 +12,12 @@ import dataclasses
 from datetime import date
 
 import pytest
+from test_report_text import D24, TEMPLATES, case
 
 from cpxl.report import analysis as A
 from cpxl.report.analysis import audit
 from cpxl.tables import KINDS
 from cpxl.workbook.read import read_workbook
-
-from test_report_text import D24, TEMPLATES, case
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +55,8 @@ COVER = {"industry": "啤酒制造", "industry_code": "C1513", "products": "啤�
 def test_preface_every_part(books):
     # base year 2025 → 审核考察期 2023—2025
     assert A.preface(facts(books, cover=COVER)) == [
-        "甲公司，属于啤酒制造（行业代码 C1513），主要产品及产能为啤酒 20 万千升/年。"
-        "本轮为企业第2轮清洁生产审核，审核类型为自愿性审核，审核基准期为2025年，审核考察期为2023—2025年。",
+        ("甲公司，属于啤酒制造（行业代码 C1513），主要产品及产能为啤酒 20 万千升/年。"
+        "本轮为企业第2轮清洁生产审核，审核类型为自愿性审核，审核基准期为2025年，审核考察期为2023—2025年。"),
         "本轮审核由乙咨询公司提供技术咨询服务。",
         "本轮审核重点为酿造车间。",
     ]
@@ -98,8 +97,8 @@ def test_organisation_teams_leaders_consultants_and_expert(books):
     f = facts(books, cover=cover, D_1=D1, D_2=[{"role": "组长", "name": "孙"}, {"role": "组员", "name": "周"}])
     # 领导小组 2 (组长张三), 工作小组 2 (组长赵六), 1 without a team; 2 consultants
     assert A.organisation(f) == [
-        "企业成立了清洁生产审核领导小组（2人，组长张三）和清洁生产审核工作小组（2人，组长赵六），"
-        "成员构成与职责分工（见〔D.1#领导小组〕、〔D.1#工作小组〕），其中 1 人未填写所属小组。",
+        ("企业成立了清洁生产审核领导小组（2人，组长张三）和清洁生产审核工作小组（2人，组长赵六），"
+        "成员构成与职责分工（见〔D.1#领导小组〕、〔D.1#工作小组〕），其中 1 人未填写所属小组。"),
         "乙咨询公司组建了审核咨询小组（2人）（见〔D.2〕）。",
         "本轮审核聘请行业专家吴专家（某大学，教授，擅长酿造工艺）指导审核工作。",
     ]
@@ -125,8 +124,8 @@ def test_plan_span_and_phases(books):
     ]
     # 2026-01-05 … 2026-03-15: 26 days to 31 Jan + 28 (Feb) + 15 = 69, + 1 = 70 days; 2 phases dated
     assert A.plan(facts(books, D_3=rows)) == [
-        "本轮审核工作计划自 2026年01月05日 开始，至 2026年03月15日 结束，历时 70 天，"
-        "分2个阶段实施，各阶段工作内容、计划时间、责任部门及责任人（见〔D.3〕、〔fig:D.3〕）。"]
+        ("本轮审核工作计划自 2026年01月05日 开始，至 2026年03月15日 结束，历时 70 天，"
+        "分2个阶段实施，各阶段工作内容、计划时间、责任部门及责任人（见〔D.3〕、〔fig:D.3〕）。")]
     assert A.plan(facts(books, D_3=rows[2:])) == []
 
 
@@ -137,8 +136,8 @@ def test_company_every_field_and_blanks(books):
     # 企业名称 and 主要产品及产能 repeat 封面信息
     d4 = {"founded": "2001年6月", "staff": 236, "area": 52000.5, "shifts": "三班两倒", "output_value": 35800}
     assert A.company(facts(books, cover={"products": "啤酒 20 万千升/年"}, fields={"D.4": d4})) == [
-        "甲公司，建厂于2001年6月，现有员工 236 人，占地面积 52000.50 m²，实行三班两倒，企业年总产值 35800 万元。"
-        "主要产品及产能为啤酒 20 万千升/年。企业基本信息（见〔D.4〕）。"]
+        ("甲公司，建厂于2001年6月，现有员工 236 人，占地面积 52000.50 m²，实行三班两倒，企业年总产值 35800 万元。"
+        "主要产品及产能为啤酒 20 万千升/年。企业基本信息（见〔D.4〕）。")]
     # only 0 staff given: 0 is a value (not blank); the name from 封面信息
     assert A.company(facts(books, fields={"D.4": {"staff": 0}})) == ["甲公司，现有员工 0 人。企业基本信息（见〔D.4〕）。"]
     assert A.company(facts(books, fields={"D.4": {"legal_rep": "某"}})) == ["甲公司。企业基本信息（见〔D.4〕）。"]
@@ -175,13 +174,13 @@ def test_production_every_sentence(books):
         "2023年—2025年新鲜水用量分别为 5000、5000、8000 m³，2025年较2023年增长60.0%（较2024年增长60.0%）（见〔D.10〕、〔fig:D.10〕）。",
         "2023年—2025年单位啤酒新鲜水耗分别为 5、4、4 m³/kL，2025年较2023年下降20.0%（较2024年基本持平）。",
         "企业使用的能源包括电力、天然气（见〔D.11〕、〔fig:D.11〕）。",
-        "2023年—2025年综合能耗（当量值）分别为 122.90、122.90、488.66 tce，2025年较2023年增长297.6%（较2024年增长297.6%）"
-        "（见〔D.12〕、〔fig:D.12〕）。",
-        "2023年—2025年单位啤酒综合能耗分别为 122.90、98.32、244.33 kgce/kL，2025年较2023年增长98.8%（较2024年增长148.5%）。"
-        "折标准煤系数按 GB/T 2589-2020 取值。",
+        ("2023年—2025年综合能耗（当量值）分别为 122.90、122.90、488.66 tce，2025年较2023年增长297.6%（较2024年增长297.6%）"
+        "（见〔D.12〕、〔fig:D.12〕）。"),
+        ("2023年—2025年单位啤酒综合能耗分别为 122.90、98.32、244.33 kgce/kL，2025年较2023年增长98.8%（较2024年增长148.5%）。"
+        "折标准煤系数按 GB/T 2589-2020 取值。"),
         "2025年各能源中电力折标准煤量最大，占综合能耗的 50.3%。",
-        "2023年—2025年能源消费二氧化碳排放量分别为 530.60、530.60、1734.53 tCO₂，2025年较2023年增长226.9%（较2024年增长226.9%）"
-        "（电力按电网排放因子、化石能源按标准煤 2.7725 tCO₂/tce 核算，DB4101/T 61—2023 表E.4 注b）。",
+        ("2023年—2025年能源消费二氧化碳排放量分别为 530.60、530.60、1734.53 tCO₂，2025年较2023年增长226.9%（较2024年增长226.9%）"
+        "（电力按电网排放因子、化石能源按标准煤 2.7725 tCO₂/tce 核算，DB4101/T 61—2023 表E.4 注b）。"),
     ]
 
 
@@ -267,8 +266,8 @@ def test_focus_ranking_and_cover(books):
     sco += [{"no": "1", "candidate": "包装车间", "waste": 5}, {"no": "2", "candidate": "酿造车间", "waste": 9, "consumption": 10}]
     # 包装 10·5 = 50; 酿造 10·9 + 8·10 = 170 → 酿造 first
     assert A.focus(facts(books, SCO_1=sco)) == [
-        "采用权重总和计分排序法对 2 个备选审核重点打分（见〔SCO.1〕），总分由高到低依次为酿造车间（170分）、包装车间（50分）。"
-        "据此确定酿造车间为本轮审核重点。"]
+        ("采用权重总和计分排序法对 2 个备选审核重点打分（见〔SCO.1〕），总分由高到低依次为酿造车间（170分）、包装车间（50分）。"
+        "据此确定酿造车间为本轮审核重点。")]
     assert A.focus(facts(books, cover={"focus": "锅炉房"})) == ["本轮审核重点确定为锅炉房。"]
     assert A.focus(facts(books)) == []
 
@@ -277,9 +276,9 @@ def test_targets_each_form(books):
     rows = [*D24, {"indicator": "吨酒耗电", "unit": "kWh/kL", "direction": "降低", "near_abs": 80},
             {"indicator": "回用率", "unit": "%", "direction": "提高", "base": 40}]
     assert A.targets(facts(books, D_24=rows)) == [
-        "本轮审核设置清洁生产目标 5 项（见〔D.24〕），近期目标为：单位产品新鲜水耗由 4.30 m³/kL 降低至 3.90（降低 9.30%）；"
+        ("本轮审核设置清洁生产目标 5 项（见〔D.24〕），近期目标为：单位产品新鲜水耗由 4.30 m³/kL 降低至 3.90（降低 9.30%）；"
         "单位产品综合能耗由 37.87 kgce/kL 降低至 34.50；酒损率（基准期值和近期目标值未填写）；"
-        "吨酒耗电降低至 80 kWh/kL（基准期值未填写）；回用率（近期目标值未填写）。"]
+        "吨酒耗电降低至 80 kWh/kL（基准期值未填写）；回用率（近期目标值未填写）。")]
     # no direction: 降低
     assert "甲由 2 t 降低至 1" in A.targets(facts(books, D_24=[{"indicator": "甲", "unit": "t", "base": 2, "near_abs": 1}]))[0]
     assert A.targets(facts(books)) == []
@@ -327,8 +326,8 @@ def test_material_balance_losses_and_unit_operations(books):
     # losses by size: 麦糟 30 (30/120 = 25.0 %), 蒸汽 12 (10.0 %), 废水 5 (4.2 %)
     # unit operations: 糖化 (100 − 65)/100 = 35.00 %, 过滤 (20 − 42)/20 = −110.00 %
     assert A.balances(f) == [
-        "审核重点物料平衡（见〔BAL.1〕、〔fig:BAL.1〕）：输入总量 120 t/a，输出总量 107 t/a，平衡偏差 10.83%，超过允许偏差 ±5%，"
-        "物料平衡不成立，应分析原因并重新实测或补充实测（DB11/T 1156—2022 7.3.4 b）。",
+        ("审核重点物料平衡（见〔BAL.1〕、〔fig:BAL.1〕）：输入总量 120 t/a，输出总量 107 t/a，平衡偏差 10.83%，超过允许偏差 ±5%，"
+        "物料平衡不成立，应分析原因并重新实测或补充实测（DB11/T 1156—2022 7.3.4 b）。"),
         "主要物料流失点为：过滤的麦糟 30 t/a（占输入 25.0%）；过滤的蒸汽 12 t/a（占输入 10.0%）；糖化的废水 5 t/a（占输入 4.2%）。",
         "单元操作平衡偏差超过允许偏差的有：糖化（35.00%）、过滤（-110.00%）。",
     ]
@@ -352,8 +351,8 @@ def test_water_balance(books):
     # fresh 100, reused 300 → 300/400 = 75.0 %; out 10 + 40 + 4 + 5 + 30 + 2 = 91 → (100 − 91)/100 = 9.00 % > 5 %
     # leaked 6 → 6/100 = 6.0 %
     assert A.balances(facts(books, BAL_2=rows)) == [
-        "水平衡测试（见〔BAL.2〕、〔fig:BAL.2〕）：新水量 100 m³/d，重复利用水量 300 m³/d，重复利用率 75.0%（GB/T 12452），"
-        "水量平衡偏差 9.00%，超过允许偏差 ±5%，水平衡不成立，应分析原因并重新实测或补充实测（GB/T 12452），漏失水量 6 m³/d（漏失率 6.0%）。"]
+        ("水平衡测试（见〔BAL.2〕、〔fig:BAL.2〕）：新水量 100 m³/d，重复利用水量 300 m³/d，重复利用率 75.0%（GB/T 12452），"
+        "水量平衡偏差 9.00%，超过允许偏差 ±5%，水平衡不成立，应分析原因并重新实测或补充实测（GB/T 12452），漏失水量 6 m³/d（漏失率 6.0%）。")]
     # 参数 水平衡允许偏差 10 %: 9.00 % is within
     s = A.balances(facts(books, BAL_2=rows, params={"水平衡允许偏差": 0.1}))[0]
     assert "水量平衡偏差 9.00%，在允许偏差 ±10% 以内，水平衡成立（GB/T 12452）" in s
@@ -368,8 +367,8 @@ def test_energy_balance(books):
             {"unit": "照明", "supplied": 100}]  # no effective energy
     # known: 1500 supplied, 1100 effective → 73.3 %
     assert A.balances(facts(books, BAL_3=rows)) == [
-        "能量平衡（见〔BAL.3〕）：供入能量 1500 kgce/a，有效利用能量 1100 kgce/a，能量利用率 73.3%（GB/T 3484）"
-        "（照明未填写有效利用能量，未计入），利用率最低的是空压机（60.0%）。"]
+        ("能量平衡（见〔BAL.3〕）：供入能量 1500 kgce/a，有效利用能量 1100 kgce/a，能量利用率 73.3%（GB/T 3484）"
+        "（照明未填写有效利用能量，未计入），利用率最低的是空压机（60.0%）。")]
     assert A.balances(facts(books, BAL_3=[{"unit": "照明", "supplied": 100}, {"unit": "泵", "supplied": 50}])) == [
         "能量平衡（见〔BAL.3〕）：供入能量 150 kgce/a，有效利用能量未填写，未计算能量利用率。"]
 
@@ -379,8 +378,8 @@ def test_pollutant_balance(books):
             {"pollutant": "氨氮", "generated": 10, "removed": 8, "stack": 1},  # (10 − 9)/10 = 10.00 % > 5 %
             {"pollutant": "总磷", "generated": 2}]  # no outlets
     assert A.balances(facts(books, BAL_4=rows)) == [
-        "特征污染因子平衡（见〔BAL.4〕）：COD产生量 100 t/a，平衡偏差 4.00%；氨氮产生量 10 t/a，平衡偏差 10.00%，超过允许偏差 ±5%；"
-        "总磷产生量 2 t/a，去向（去除量、有组织排放量、无组织排放量）未填写，未计算平衡偏差。"]
+        ("特征污染因子平衡（见〔BAL.4〕）：COD产生量 100 t/a，平衡偏差 4.00%；氨氮产生量 10 t/a，平衡偏差 10.00%，超过允许偏差 ±5%；"
+        "总磷产生量 2 t/a，去向（去除量、有组织排放量、无组织排放量）未填写，未计算平衡偏差。")]
     s = A.balances(facts(books, BAL_4=rows, params={"特征污染因子平衡允许偏差": 0.03}))[0]
     assert "COD产生量 100 t/a，平衡偏差 4.00%，超过允许偏差 ±3%" in s
 
@@ -415,8 +414,8 @@ def test_option_summary(books):
             {"option_id": "F04", "name": "x"}]  # no class, no category
     # 无/低费 1.5 + 2 = 3.50; 中/高费 96.50; all 100
     assert A.option_summary(facts(books, D_30=rows)) == [
-        "本轮审核共产生备选清洁生产方案 4 项（见〔D.30〕、〔fig:D.30〕），其中无/低费方案 2 项（预计投资 3.50 万元），"
-        "中/高费方案 1 项（预计投资 96.50 万元），1 项未填写费用类别，预计总投资 100 万元。按方案类型分：管理 1 项、设备 2 项。"]
+        ("本轮审核共产生备选清洁生产方案 4 项（见〔D.30〕、〔fig:D.30〕），其中无/低费方案 2 项（预计投资 3.50 万元），"
+        "中/高费方案 1 项（预计投资 96.50 万元），1 项未填写费用类别，预计总投资 100 万元。按方案类型分：管理 1 项、设备 2 项。")]
     assert A.option_summary(facts(books, D_30=rows[3:])) == [
         "本轮审核共产生备选清洁生产方案 1 项（见〔D.30〕、〔fig:D.30〕），其中1 项未填写费用类别，预计总投资未填写。"]
 
@@ -448,8 +447,8 @@ def test_expected_targets_exact(books):
            {"indicator": "酒损率", "exp_abs": 5.2}, {"indicator": "未列目标", "exp_abs": 1}, {"indicator": "空", "near_abs": 2}]
     # 3.70 ≤ 3.90 and 34.5 ≤ 34.50 (降低): met; 酒损率 has no target, 未列目标 no D.24 row; 空 has no expected value
     assert A.expected_targets(facts(books, D_24=D24, D_33=d33)) == [
-        "本轮 4 项清洁生产目标中，预计 2 项可在近期达到（见〔D.33〕），单位产品新鲜水耗、单位产品综合能耗的支撑方案见表中“支撑方案”列；"
-        "酒损率、未列目标在表D.24中未给出近期目标值，无法判断。"]
+        ("本轮 4 项清洁生产目标中，预计 2 项可在近期达到（见〔D.33〕），单位产品新鲜水耗、单位产品综合能耗的支撑方案见表中“支撑方案”列；"
+        "酒损率、未列目标在表D.24中未给出近期目标值，无法判断。")]
     up = [{"indicator": "回用率", "direction": "提高", "near_abs": 60}]
     assert A.expected_targets(facts(books, D_24=up, D_33=[{"indicator": "回用率", "exp_abs": 55}])) == [
         "本轮 1 项清洁生产目标中，预计 0 项可在近期达到（见〔D.33〕）；回用率预计达不到近期目标。"]
