@@ -462,9 +462,24 @@ def test_met_against_targets(books):
     assert audit._met(facts(books, D_24=up), rows, "x") == (["回用率"], ["水耗"], ["电耗", "水耗"])
 
 
-def test_feasibility_and_development(books):
-    f = facts(books)
-    assert A.feasibility(f) == [] and A.development(f) == []
+
+def test_feasibility_and_development_of_computed_options(books):
+    d30 = [{"option_id": "F01", "cost_class": "无/低费", "name": "巡检"},
+           {"option_id": "F10", "cost_class": "中/高费", "name": "热回收", "investment": 100},
+           {"option_id": "F11", "cost_class": "中/高费", "name": "变频", "investment": 50}]
+    eco = [{"option_id": "F10", "investment": 100, "saving": 40, "life": 8}, {"option_id": "F11", "investment": 50, "saving": 1, "life": 12}]
+    f = facts(books, D_30=d30, ECO_1=eco)
+    assert A.development(f) == [("对初步可行的 2 项中/高费方案（F10 热回收、F11 变频）从工艺技术、工艺流程、设备清单、投资及效益估算等方面进行研制，"
+                                "并逐项开展技术、环境、经济可行性分析。")]
+    # F10: I = 100, P = 40 a year for 8 years — depreciation 12.5, F = (40 − 12.5)·0.75 + 12.5 = 33.125, payback ≈ 3 years:
+    # feasible at 8 %; F11: P = 1 for 50 — F ≈ 1.8, payback ≈ 28 years: not. The terms are those of the first option (8 years)
+    assert A.feasibility(f) == [
+        ("本轮对 2 项中/高费方案进行可行性分析，方案分述如下（7.2.1～7.2.2）。按基准折现率 8%、所得税率 25%、设备寿命期 8 年计算，"
+        "1 项方案经济可行（净现值 ≥ 0、内部收益率 ≥ 基准折现率、投资回收期 ≤ 5 年，DB11/T 1156—2022 7.5.5）。")]
+    # without a saving nothing is computed: the count only
+    f = facts(books, D_30=d30[2:])
+    assert A.feasibility(f) == ["本轮对 1 项中/高费方案进行可行性分析，方案分述如下（7.2.1～7.2.1）。"]
+    assert A.feasibility(facts(books)) == [] and A.development(facts(books)) == []
 
 
 def test_implemented_and_schedule(books):
@@ -503,8 +518,10 @@ def test_conclusion_order(books):
     assert out[4:] == ["审核前企业清洁生产水平为国内先进水平。", "企业清洁生产档案 1 项（见〔D.37〕），已建立 1 项。"]
 
 
-def test_enterprise_sections():
+def test_enterprise_sections(books):
     # the acceptance report repeats 前言–7, the audit adds 8
     assert audit.SECTIONS == {**audit.ENTERPRISE, "8": A.conclusion}
-    assert audit.ENTERPRISE["4.6"].__qualname__ == audit.ENTERPRISE["5.3"].__qualname__ == "stage_options.<locals>.run"
+    f = facts(books, D_25=[{"stage": "预审核", "name": "a"}, {"stage": "审核", "name": "b"}])
+    assert audit.ENTERPRISE["4.6"](f) == ["预审核阶段共提出备选方案 1 项（见〔D.25#预审核〕）。"]
+    assert audit.ENTERPRISE["5.3"](f) == ["审核阶段共提出备选方案 1 项（见〔D.25#审核〕）。"]
     assert A.sections("audit")["4.1.3"] is A.environment and A.sections("audit")["7.5"] is A.schedule

@@ -209,6 +209,23 @@ def test_park_status_and_plan_next(books):
     assert A.park_plan_next(f) == []
 
 
+
+def test_park_status_every_series(books):
+    f = facts(books, "park")
+    p2 = [dict(r) for r in f.d.rows("P.2")]
+    values = {"园区工业增加值": (None, 100, 100, 150), "园区工业综合能耗总量": (None, 20, 20, 10),
+              "园区二氧化碳排放量": (None, 10, 10, 10), "新鲜水用量": (None, None, None, 300), "园区工业废水排放总量": (None, None, 50, None)}
+    for r in p2:
+        for i, v in enumerate(values.get(r["item"], ())):
+            r[f"v_{i}"] = v
+    assert A.park_status(facts(books, "park", P_2=p2)) == [
+        "2023年—2025年园区工业增加值分别为 100、100、150 万元，2025年较2023年增长50.0%（较2024年增长50.0%）（见〔P.2〕、〔fig:P.2〕）。",
+        "2023年—2025年园区工业综合能耗分别为 20、20、10 tce，2025年较2023年下降50.0%（较2024年下降50.0%）。",
+        "2023年—2025年园区二氧化碳排放量分别为 10、10、10 tCO₂，2025年较2023年基本持平（较2024年基本持平）。",
+        "2023年—2025年新鲜水用量分别为 —、—、300 m³。",
+        "2023年—2025年工业废水排放量分别为 —、50、— t。"]
+
+
 def test_park_sections():
     assert park.SECTIONS["6.1"] is park.SECTIONS["6.2"] is A.park_options and park.SECTIONS["1"] is A.preface
     assert park.SECTIONS["4.1"] is A.park_status and park.SECTIONS["7.2"] is A.park_plan_next
