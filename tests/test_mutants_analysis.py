@@ -249,11 +249,20 @@ def test_environment_every_table(books):
     ]
 
 
+def test_environment_listed_pollutant_without_data_is_not_monitored(books):
+    # 氨氮 is listed with neither a value nor a limit: it was not monitored, so the two are not 均达标
+    f = facts(books, D_18=[{"category": "工业废水", "pollutant": "COD", "limit": "500", "conc_max": 120},
+                           {"category": "工业废水", "pollutant": "氨氮"}])
+    assert A.environment(f) == [
+        "审核基准期废水主要污染物监测 2 项（COD、氨氮）（见〔D.18〕），工业废水COD监测值未超过标准限值；工业废水氨氮未监测（无监测值）。"]
+
+
 def test_environment_limits_only_and_none_judged(books):
     # limits without values: nothing measured, the subject says 主要污染物 (no 监测)
     f = facts(books, D_18=[{"category": "工业废水", "pollutant": "COD", "limit": "500"}],
-              D_20=[{"name": "锅炉", "pollutant": "SO2"}])  # no value, no limit: not judged at all
-    assert A.environment(f) == ["审核基准期废水主要污染物 1 项（COD）（见〔D.18〕），工业废水COD未监测（无监测值）。"]
+              D_20=[{"name": "锅炉", "pollutant": "SO2"}, {"name": "锅炉", "point": "DA001"}])  # no value, no limit
+    assert A.environment(f) == ["审核基准期废水主要污染物 1 项（COD）（见〔D.18〕），工业废水COD未监测（无监测值）。",
+                                "审核基准期废气主要污染物 1 项（SO2）（见〔D.20〕），锅炉SO2未监测（无监测值）。"]
     f = facts(books, D_22=[{"point": "东厂界", "period": "昼间"}], D_23=[{"no": "1", "pollutant": "COD"}])
     assert A.environment(f) == []
 
