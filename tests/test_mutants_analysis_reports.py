@@ -270,6 +270,20 @@ def test_region_districts(books):
     assert A.region_districts(reg(books, R_2=[{**r, "water": 100} for r in R2])) == []
 
 
+
+def test_region_districts_ties_and_counts(books):
+    # 单位产品水耗 medians 甲区 1.5, 乙区 3.5, 丙区 5; 单位产品综合能耗 (1000·tce/100): 甲区 30, 乙区 20, 丙区 10
+    # → highest once each for 丙区 and 甲区, lowest once each for 甲区 and 丙区; 2 indicators over 3 jurisdictions
+    rows = [{**r, "energy": e} for r, e in zip(R2, (3, 3, 2, 2, 1))]
+    assert A.region_districts(reg(books, R_2=rows)) == [
+        ("分辖区看（见〔R.3〕），2 项关键性指标可在 3 个辖区间比较：辖区中位数最高次数最多的是丙区（1 项，该辖区仅 1 家企业）、甲区（1 项），"
+        "最低次数最多的是甲区（1 项）、丙区（1 项，该辖区仅 1 家企业）；各辖区逐项中位数、企业数和达到先进值企业数（见〔R.3#annex〕）。")]
+    # 乙区 and 丙区 only on energy: the jurisdictions compared are those of any compared indicator
+    rows = [{**r, "energy": e} for r, e in zip(R2, (None, None, 2, 2, 1))]
+    assert "2 项关键性指标可在 3 个辖区间比较：辖区中位数最高次数最多的是丙区（1 项，该辖区仅 1 家企业）、乙区（1 项），最低次数最多的是甲区（1 项）、丙区（1 项" \
+        in A.region_districts(reg(books, R_2=rows))[0]
+
+
 def test_region_overview_category_problems_options(books):
     r1 = [{"company": "A", "district": "甲区", "scale": "中型"}, {"company": "B", "district": "甲区", "scale": "小型"},
           {"company": "C", "district": "乙区"}]
