@@ -199,6 +199,18 @@ def test_production_materials_first_six_and_counts(books):
     assert A.production(facts(books)) == []
 
 
+
+def test_production_energy_of_the_first_year_only(books):
+    # 电力 1e6 kWh in the first year only: 122 900 kgce = 122.90 tce, 530.60 tCO₂; no later year, no change
+    d11 = [{"no": "1", "energy": "电力", "total_unit": "kWh", "total_1": 1_000_000}]
+    f = facts(books, D_11=d11, D_12=[{"no": "1", "kind": "电力", "name": "电力"}])
+    assert A.production(f) == [
+        "企业使用的能源包括电力（见〔D.11〕、〔fig:D.11〕）。",
+        "2023年—2025年综合能耗（当量值）分别为 122.90、—、— tce（见〔D.12〕、〔fig:D.12〕）。",
+        ("2023年—2025年能源消费二氧化碳排放量分别为 530.60、—、— tCO₂（电力按电网排放因子、化石能源按标准煤 2.7725 tCO₂/tce 核算，"
+        "DB4101/T 61—2023 表E.4 注b）。")]
+
+
 def test_main_unit_of_the_main_product(books):
     f = facts(books, cover={"main_product": "啤酒"}, D_6=[{"product": "麦汁", "output_unit": "t"}, *D6])
     assert audit._main_unit(f) == "kL"

@@ -226,6 +226,24 @@ def test_park_status_every_series(books):
         "2023年—2025年工业废水排放量分别为 —、50、— t。"]
 
 
+
+def test_park_evaluation(books):
+    from cpxl.calc.park_eval import selection_problems
+
+    f = facts(books, "park")
+    p1 = [dict(r) for r in f.d.rows("P.1")]
+    for r in p1:
+        if r["no"] == 2:
+            r["value"] = 25  # 人均工业增加值 25 ≥ 20 万元/人: 先进水平
+        if r["no"] == 7:
+            r["value"] = 0.6  # 单位工业增加值综合能耗 0.6 > 0.5 吨标煤/万元: below 一般水平
+    assert A.park_evaluation(facts(books, "park", P_1=p1)) == [
+        "对照附件1 附表1，园区参评指标 2 项（见〔P.1〕），先进水平 1 项、未达到一般水平 1 项。",
+        "未达到一般水平的指标为7“单位工业增加值综合能耗”，是本轮审核重点关注的短板。",
+        "指标选取尚不满足附件1要求：" + "；".join(p.message for p in selection_problems([2, 7])) + "。"]
+    assert A.park_evaluation(f) == []
+
+
 def test_park_sections():
     assert park.SECTIONS["6.1"] is park.SECTIONS["6.2"] is A.park_options and park.SECTIONS["1"] is A.preface
     assert park.SECTIONS["4.1"] is A.park_status and park.SECTIONS["7.2"] is A.park_plan_next
@@ -304,6 +322,8 @@ def test_region_overview_category_problems_options(books):
     assert A.region_options(f) == ["汇总可推广清洁生产方案 3 项（见〔R.5〕），投资合计 30 万元，年效益合计 10 万元。"]
     f = reg(books, R_5=[r5[0], r5[2]])
     assert A.region_options(f) == ["汇总可推广清洁生产方案 2 项（见〔R.5〕），投资合计 30 万元，年效益合计 10 万元，总体静态投资回收期约 3 年。"]
+    assert A.region_problems(reg(books, R_4=[{"category": "能源消耗", "problem": "x"}])) == [
+        "本次审核共梳理问题 1 项（见〔R.4〕），是否为关键共性问题未填写；按类别分：能源消耗 1 项。"]
     assert A.region_problems(reg(books)) == [] and A.region_options(reg(books)) == []
 
 
@@ -377,6 +397,14 @@ def test_composite_grouped_after(books):
     assert s.startswith("按《清洁生产评价指标体系编制通则（试行稿）》（2013）的综合评价指数法（一级指标权重 × 二级指标分权重），对 2 项指标计算，"
                         "审核后综合评价指数 Y_I = 100.00、Y_II = 100.00、Y_III = 100.00，审核后清洁生产水平为I级（国际清洁生产领先水平）")
     assert levels.composite_result(facts(books, IND_1=[{**r, "w2": None} for r in rows]), "after") is None
+
+
+
+def test_composite_larger_is_better(books):
+    # 越大越好 with I/II/III 90, 80, 70: 85 reaches II级 (not I级) → Y_I = 0, Y_II = Y_III = 100 → II级
+    rows = [{"indicator": "回用率", "w2": 1, "direction": "越大越好", "level_1": 90, "level_2": 80, "level_3": 70, "value_before": 85}]
+    res = levels.composite_result(facts(books, IND_1=rows), "before")
+    assert res["y"] == {"I级": 0, "II级": 100, "III级": 100} and res["grade"] == "II级"
 
 
 # ---- 1.8 审核依据 ----------------------------------------------------------------------------------------------
@@ -466,6 +494,8 @@ def test_options_overview_exact(books):
     s = A.options_overview(facts(books, D_30=d30, D_34=[*d34, {"option_id": "F99"}]))
     assert s == [("本轮共产生清洁生产方案 4 项（无/低费 2 项、中/高费 1 项、1 项未填写费用类别），预计总投资 100 万元；截至报告编制，已实施方案 3 项，"
                  "累计投资 91 万元，年经济效益 8.50 万元/a（见〔D.30〕、〔D.34〕）。")]
+    assert A.options_overview(facts(books, D_30=d30[:1])) == [
+        "本轮共产生清洁生产方案 1 项（无/低费 1 项），预计总投资 1 万元；已实施方案未填写（表D.34）（见〔D.30〕、〔D.34〕）。"]
     s = A.options_overview(facts(books, D_30=[{"name": "x"}], D_34=[{"name": "y"}]))
     assert s == [("本轮共产生清洁生产方案 1 项（1 项未填写费用类别），预计总投资未填写；截至报告编制，已实施方案 1 项，累计投资未填写，"
                  "年经济效益未填写（见〔D.30〕、〔D.34〕）。")]
