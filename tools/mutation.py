@@ -43,7 +43,7 @@ TESTS_BY_TARGET = {
     "cpxl/report/analysis": [
         "tests/test_report_text.py",
         "tests/test_report_conclusions.py",  # test_report_kinds.py also reaches it, through whole exports: too slow
-        "tests/test_mutants_analysis.py",
+        "tests/test_mutants_analysis*.py",
     ],
 }
 

@@ -226,7 +226,9 @@ def environment(f: Facts) -> list[str]:
                          ([r.get("rate_max"), r.get("rate_avg"), r.get("rate_min")], (None, rate_std) if rate_std is not None else None)]
             status = judge(pairs, r.get("exceed_rate"))
             if not status:
-                continue
+                if not text(r.get("pollutant")):
+                    continue
+                status = NO_VALUE  # a pollutant listed with neither value nor limit: not monitored, never 均达标
             rate = num(r.get("exceed_rate"))
             judged.append((name, status, f"超标率 {n(rate)}%" if status == OVER and rate else ""))
         if not judged:
