@@ -210,19 +210,24 @@ def _col_number(letters: bytes) -> int:
 
 
 def _chunks(zf: zipfile.ZipFile, part: str):
-    """The part's XML in pieces that end before a tag's '<', so that no tag is cut in two."""
+    """The part's XML in pieces that end before a tag's '<', so that no tag is cut in two; a part of one
+    block (most sheets) in one piece."""
     tail = b""
     with zf.open(part) as fh:
-        while block := fh.read(_CHUNK):
+        block = fh.read(_CHUNK)
+        while block:
+            following = fh.read(_CHUNK)
             buf = tail + block
+            if not following:  # the end of the part: nothing to cut
+                yield buf
+                return
             cut = buf.rfind(b"row>")  # after a whole row, else before the last tag
             cut = cut + 4 if cut >= 0 else buf.rfind(b"<")
             if cut <= 0:
                 cut = len(buf)
             yield buf[:cut]
             tail = buf[cut:][:_CHUNK]
-    if tail:
-        yield tail
+            block = following
 
 
 def sheet_extent(zf: zipfile.ZipFile, part: str) -> Extent:
