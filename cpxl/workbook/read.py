@@ -560,7 +560,7 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
         if cut.count("") == len(cut):  # a blank row (calamine reads blank cells as "")
             continue
         raw = [None if v == "" else v for v in cut] + [None] * (n - len(cut))
-        present = [v for v in raw if v is not None and v == v and not (type(v) is str and v.isspace())]  # filled()
+        present = [v for v in raw if v is not None and v == v and not (type(v) is str and v.isspace())]  # filled(): NaN != NaN
         if not present:
             continue
         if len(present) == 1 and normalize_text(present[0]).startswith(NOTE_PREFIXES):
