@@ -49,7 +49,7 @@ def as_number(value) -> float | None:
 
 def normalize_text(value) -> str:
     """NFKC folds full-width digits and letters; spaces and line breaks are dropped for comparisons."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or "")))
+    return "".join(unicodedata.normalize("NFKC", str(value or "")).split())  # split(): the whitespace of \\s
 
 
 def text_number(text: str) -> float | None:

@@ -46,14 +46,15 @@ def read_enterprise(path: Path, *, full: bool = False) -> Book:
     """The enterprise workbook as a :class:`cpxl.workbook.model.Book` holding the tables the aggregation
     uses (:data:`AGGREGATED_TABLES`), or every table with ``full``. Opened for reading only.
 
-    Its registry is the tables to check: 参数 is read (coefficients, factors) but not put through the generic
-    checks — its rows are checked where they are used, by parameters_from_rows (problems become notes)."""
+    Its registry is the tables to check: a table declared ``aggregate_checked=False`` is read but not put
+    through the generic checks — 参数 (coefficients, factors), whose rows are checked where they are used, by
+    parameters_from_rows (problems become notes)."""
     book = read_workbook(path) if full else read_workbook(path, only=AGGREGATED_TABLES)
     if KINDS[book.kind].subject != "enterprise":
         raise UnreadableWorkbook(f"不是企业审核工作簿（为{KINDS[book.kind].name}工作簿）：{path}")
     if full:
         return book
-    return replace(book, registry=Registry(book.kind, [t for t in book.registry if t.id != "参数"]))
+    return replace(book, registry=Registry(book.kind, [t for t in book.registry if t.aggregate_checked]))
 
 
 def enterprise_parameters(book: Book) -> ParameterSet:

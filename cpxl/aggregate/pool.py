@@ -41,7 +41,10 @@ def find_workbooks(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> li
 
 
 def _chunksize(n: int, jobs: int) -> int:
-    return max(1, min(8, n // (jobs * 8) if jobs else 1))
+    """Workbooks per task: at least 32 tasks per worker before tasks grow, so that when one worker takes
+    the last task the other idles for half a task on average, not half of 8 workbooks (at 100 workbooks
+    on 2 cores that was about a twentieth of the run)."""
+    return max(1, min(8, n // (jobs * 32) if jobs else 1))
 
 
 def _preload() -> None:

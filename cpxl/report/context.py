@@ -130,8 +130,7 @@ def report_frame(kind: str, options: list[OptionEconomics]) -> list[Section]:
     """The frame of `kind` with one 7.2.x subsection per feasibility-analysed option (附录B.1 7.2.1 方案一…)."""
     out = []
     sections = KINDS[kind].frame
-    if kind == "region" and not any(s.title == "附件" for s in sections):
-        # full per-enterprise lists summarised in the body (附录A has no annex of its own)
+    if KINDS[kind].annex and not any(s.title == "附件" for s in sections):
         sections = [*sections, Section("", "附件", "")]
     for s in sections:
         out.append(s)
@@ -612,7 +611,7 @@ class Builder:
             "kind": KINDS[self.kind].name,
             "header": f"{company}{_title_suffix(self.kind, company)}",
             "version": text(self.book.cover.get("version")) or "送审稿",
-            "organizer": text(self.book.cover.get("organizer")) or (_organizer(company) if self.kind == "park" else company),
+            "organizer": text(self.book.cover.get("organizer")) or KINDS[self.kind].organizer_of(company),
         }
         company_rows, consultant_rows = commitments(self.book, d)
         context = {
@@ -667,13 +666,6 @@ def _title_suffix(kind: str, company: str) -> str:
     if KINDS[kind].subject == "enterprise":
         return KINDS[kind].report_title
     return "清洁生产审核报告"  # the park's or region's name already says which
-
-
-def _organizer(name: str) -> str:
-    """附件2 1.1 (3) 园区管委会名称: the park's management committee."""
-    if not name or name.endswith(("管委会", "管理委员会")):
-        return name
-    return f"{name}管理委员会"
 
 
 def build_context(book, kind: str, tpl, styles: X.StyleMap, page: Page) -> Built:

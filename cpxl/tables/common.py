@@ -98,6 +98,7 @@ PARAMETERS = Table(
     ),
     row_keys=("category", "name", "value", "unit", "source", "note", "default"),
     derive="adopted_value",
+    aggregate_checked=False,
 )
 
 #: Defined names of the 参数 columns the native formulas look up by name (INDEX/MATCH).

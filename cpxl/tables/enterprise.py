@@ -16,7 +16,7 @@ from .checks import (
     UnitsPresent,
 )
 from .dsl import HAVE, YES_NO, choice, date, fld, num, seq, text, years
-from .model import EIGHT_CATEGORIES, Column, Report, Split, Table
+from .model import EIGHT_CATEGORIES, Column, Monitoring, Report, Split, Table
 
 SRC = "DB4101/T 61—2023 附录D 表"
 SRC_E = "DB4101/T 61—2023 附录E 表"
@@ -489,6 +489,8 @@ D18 = Table(
     free_rows=8,
     checks=(UnitsPresent(),),
     label_key="pollutant",
+    report=Report(monitoring=Monitoring("废水", (("category",), ("pollutant",)), (("conc_max", "conc_avg", "conc_min", "limit"),),
+                                        sums=("category", "合计"))),
 )
 
 D19 = Table(
@@ -540,6 +542,8 @@ D20 = Table(
         text("data_source", "数据来源", width=16),
     ),
     label_key="pollutant",
+    report=Report(monitoring=Monitoring("废气", (("point", "name"), ("pollutant",)),
+                                        (("conc_max", "conc_avg", "conc_min", "conc_std"), ("rate_max", "rate_avg", "rate_min", "rate_std")))),
 )
 
 SOLID_WASTE_CLASSES = ("一般固体废物", "危险废物")

@@ -40,6 +40,19 @@ class Kind:
     marker: str | None = None  # a table whose sheet tells a workbook of this kind (None: the default kind)
     #: Other report kinds a workbook of this kind can export (an acceptance workbook holds the whole audit).
     also_reports: tuple[str, ...] = ()
+    #: The report ends with a 附件 section where its frame has none: the full lists its body summarises
+    #: (京津冀导则 附录A has no annex of its own).
+    annex: bool = False
+    #: Endings of the report's organiser, a body named after its subject: with none of them, the cover's name
+    #: followed by the last (附件2 1.1 (3) 园区管委会名称); empty: the cover's name as it is. Used when
+    #: 封面信息 names no organiser.
+    organizer: tuple[str, ...] = ()
+
+    def organizer_of(self, name: str) -> str:
+        """The organiser a report names for the subject `name` (see :attr:`organizer`)."""
+        if not name or not self.organizer or name.endswith(self.organizer):
+            return name
+        return f"{name}{self.organizer[-1]}"
 
     def section_rows(self) -> tuple[tuple[str, str, str], ...]:
         """Rows of the `章节文字` sheet: (章节号, 标题, 编写要求); an enterprise report adds 7.2.1–7.2.8 for
@@ -100,6 +113,7 @@ PARK = Kind(
     sources=(("park", "PARK_TABLES"),),
     frame=frames.PARK,
     marker="P.1",
+    organizer=("管委会", "管理委员会"),
 )
 REGION = Kind(
     id="region",
@@ -112,6 +126,7 @@ REGION = Kind(
     sources=(("region", "REGION_TABLES"),),
     frame=frames.REGION,
     marker="R.1",
+    annex=True,
 )
 
 #: The report kinds by id, in the order they are offered.

@@ -133,6 +133,19 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Monitoring:
+    """Monitoring results the report judges against their limits (4.1.3: the pollutants of `what`, each row
+    达标 or 超标). A row is named by the first filled column of each group of `name`, joined; each of
+    `measures` is (maximum, average, minimum, limit), the limit a number or a text such as “6～9”. Rows whose
+    column `sums[0]` holds `sums[1]` add up other rows: no monitoring of their own, not judged."""
+
+    what: str
+    name: tuple[tuple[str, ...], ...]
+    measures: tuple[tuple[str, str, str, str], ...]
+    sums: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     """How a table is printed in the report (placement per DB4101/T 61 附录 B, layout per 附录 C).
 
@@ -147,7 +160,8 @@ class Report:
     - `form`: a prescribed form instead of the grid, by name: ``row_pairs`` (one key–value form per row,
       附录E), ``visit_register`` (表E.2), ``performance_summary`` (表E.4, with its seal and signature);
     - `blank_form_in`: report kinds that print the form even when nothing is filled;
-    - `figures`: names of the figure builders drawn under the table (:mod:`cpxl.report.context`).
+    - `figures`: names of the figure builders drawn under the table (:mod:`cpxl.report.context`);
+    - `monitoring`: the rows are monitoring results the analysis judges against their limits.
     """
 
     sections: tuple[tuple[str, str | None], ...] = ()
@@ -162,6 +176,7 @@ class Report:
     form: str = ""
     blank_form_in: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()
+    monitoring: Monitoring | None = None
 
 
 #: What a table's report behaviour is when its declaration says nothing.
@@ -197,6 +212,8 @@ class Table:
     label_key: str | None = None  # the column holding a row's name (total-row label, messages)
     derive: str | None = None  # its computed values' derivation, by name (cpxl.report.compute.DERIVATIONS);
     # derivations run in sheet order, so one may use the values derived for the tables before it
+    aggregate_checked: bool = True  # False: the aggregation reads it without the generic checks, its values
+    # being checked where they are used (参数: parameters_from_rows, problems become notes)
 
     def section_in(self, kind: str) -> str | None:
         """The report section of this table in a `kind` report (None or "": not printed)."""

@@ -61,6 +61,7 @@ class _Refs:
         self.reg = reg
         self.functions = functions
         self.cover = Layout(COVER)
+        self._formulas: dict[tuple[str, str], list[str]] = {}  # (template, table id) -> text around each {r}
 
     def sheet(self, table_id: str) -> str:
         return quote_sheet(self.reg[table_id].sheet_name)
@@ -73,16 +74,20 @@ class _Refs:
         return f"{self.sheet(table_id)}!{Layout(self.reg[table_id]).column_range(key)}"
 
     def formula(self, template: str, table: Table, row: int | None = None) -> str:
-        layout = Layout(table)
-        mapping = {
-            "r": row,
-            "c": _Lookup(layout.letter),
-            "s": _Lookup(self.sheet),
-            "x": _Lookup(self.external_range),
-            "p": _Lookup(self.cover_ref),
-            "f": _Lookup(layout.field_ref),
-        }
-        return string.Formatter().vformat(template, (), mapping)
+        """The template's placeholders resolved once per table; only the row number differs between rows."""
+        parts = self._formulas.get((template, table.id))
+        if parts is None:
+            layout = Layout(table)
+            mapping = {
+                "r": _ROW,
+                "c": _Lookup(layout.letter),
+                "s": _Lookup(self.sheet),
+                "x": _Lookup(self.external_range),
+                "p": _Lookup(self.cover_ref),
+                "f": _Lookup(layout.field_ref),
+            }
+            parts = self._formulas[(template, table.id)] = string.Formatter().vformat(template, (), mapping).split(_ROW)
+        return str(row).join(parts)
 
     def header(self, label: str) -> str:
         """A header with 20xx placeholders becomes a formula on the years in `封面信息`."""
@@ -102,6 +107,9 @@ class _Refs:
 
 #: How computed cells are written: native formulas every spreadsheet computes, or the add-in's CP_ calls.
 FUNCTIONS = ("native", "cp")
+
+
+_ROW = "\x00"  # stands for {r} while a template is resolved (no sheet name or formula holds it)
 
 
 class _Lookup:

@@ -192,6 +192,13 @@ _CELL_PLAIN = re.compile(rb"<c\s[^>]*?\br\s*=\s*[\"']\s*([A-Za-z]{1,3})([0-9]{1,
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|mergeCell)[\s/>]")
 # A cell or row tag whose first attribute is not its reference: the exact search decides.
 _REF_NOT_FIRST = re.compile(rb"<(?:c|row)(?:[>/]|\s(?!r=\"))")
+# The usual sheet (Excel, openpyxl, WPS, LibreOffice): every cell tag starts ``<c r="B12"``, every row tag
+# ``<row r="``, no tag has a namespace prefix. Then one literal pattern finds the cells that hold something
+# (the same as _CELL_PLAIN) and nothing calls for the positional search: a chunk without a match here is
+# measured as the general patterns would measure it.
+_NOT_USUAL = re.compile(rb'<(?:c(?:[>/\t\n\r\f\v]| (?!r="[A-Za-z]{1,3}[0-9]{1,7}"))|row(?:[>/]|\s(?!r=")))')
+_MAYBE_PREFIXED = re.compile(rb":(?:c|row|mergeCell)[\s/>]")  # no match: no prefixed tag (cheaper than _PREFIXED)
+_CELL_USUAL = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')
 _CHUNK = 16 * 1024 * 1024
 
 
@@ -203,19 +210,24 @@ def _col_number(letters: bytes) -> int:
 
 
 def _chunks(zf: zipfile.ZipFile, part: str):
-    """The part's XML in pieces that end before a tag's '<', so that no tag is cut in two."""
+    """The part's XML in pieces that end before a tag's '<', so that no tag is cut in two; a part of one
+    block (most sheets) in one piece."""
     tail = b""
     with zf.open(part) as fh:
-        while block := fh.read(_CHUNK):
+        block = fh.read(_CHUNK)
+        while block:
+            following = fh.read(_CHUNK)
             buf = tail + block
+            if not following:  # the end of the part: nothing to cut
+                yield buf
+                return
             cut = buf.rfind(b"row>")  # after a whole row, else before the last tag
             cut = cut + 4 if cut >= 0 else buf.rfind(b"<")
             if cut <= 0:
                 cut = len(buf)
             yield buf[:cut]
             tail = buf[cut:][:_CHUNK]
-    if tail:
-        yield tail
+            block = following
 
 
 def sheet_extent(zf: zipfile.ZipFile, part: str) -> Extent:
@@ -230,12 +242,14 @@ def sheet_extent(zf: zipfile.ZipFile, part: str) -> Extent:
     for chunk in _chunks(zf, part):
         if b't="e"' in chunk:
             errors.update((c.decode(), html.unescape(v.decode())) for c, v in _ERROR_CELL.findall(chunk))
-        prefixed = _PREFIXED.search(chunk) is not None  # rare: the general (slower) patterns
-        tags = chunk.count(b"<c ") + chunk.count(b"<c>") + (len(re.findall(_P + rb"c[\s>]", chunk)) if prefixed else 0)
-        if written + tags > MAX_CELLS:  # refused anyway: stop before listing millions of cells
-            written += tags
-            break
-        found = (_CELL if prefixed else _CELL_PLAIN).findall(chunk)
+        usual = _MAYBE_PREFIXED.search(chunk) is None and _NOT_USUAL.search(chunk) is None
+        prefixed = not usual and _PREFIXED.search(chunk) is not None  # rare: the general (slower) patterns
+        if prefixed or written + len(chunk) // 3 > MAX_CELLS:  # else fewer tags than the limit (3 bytes each)
+            tags = chunk.count(b"<c ") + chunk.count(b"<c>") + (len(re.findall(_P + rb"c[\s>]", chunk)) if prefixed else 0)
+            if written + tags > MAX_CELLS:  # refused anyway: stop before listing millions of cells
+                written += tags
+                break
+        found = (_CELL_USUAL if usual else _CELL if prefixed else _CELL_PLAIN).findall(chunk)
         written += len(found)
         if found:  # few distinct column letters; row numbers converted in bulk
             rows = max(rows, max(map(int, [r for _, r in found])))
@@ -246,7 +260,7 @@ def sheet_extent(zf: zipfile.ZipFile, part: str) -> Extent:
             merged += area
             if area > biggest:
                 biggest, merge_ref = area, f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
-        if not positional:
+        if not positional and not usual:
             # every cell and row written with its reference first (as Excel, openpyxl, WPS do) needs
             # no search for tags without one
             if prefixed or _REF_NOT_FIRST.search(chunk):

@@ -83,6 +83,8 @@ def error_value(value) -> str | None:
     return None
 
 
+_INF = float("inf")
+
 COMPUTED_ERROR = (
     "的公式在保存该工作簿的程序中未算出结果（{code}）：该程序可能不支持 CP_* 函数（LibreOffice、WPS、未装加载项的 Excel），"
     "或公式引用的单元格有错误；检查与报告按输入重新计算，不使用此值"
@@ -95,6 +97,16 @@ def typed(item: Column | Field, value) -> tuple[object, Problem | None]:
     computed one (a formula the saving program could not compute: its inputs still yield the report)."""
     if value is None:  # most cells of a table: blank is blank whatever the type
         return None, None
+    kind = item.type
+    if type(value) is float and -_INF < value < _INF:  # a number as calamine reads it: nothing to parse
+        if item.formula is not None or kind == "number" or kind == "percent":
+            return value, None
+        if kind == "text":
+            return str(int(value) if value.is_integer() else value), None
+        if kind != "date" and value.is_integer():  # integer, year
+            return value, None
+    elif type(value) is str and kind == "text" and item.formula is None and "#" not in value[:8]:
+        return value.strip() or None, None  # input text that is not an error value
     code = error_value(value)
     if code is not None:
         if item.computed:
@@ -499,13 +511,28 @@ def _header_text(grid, layout: Layout, table: Table, j: int, col: Column) -> str
     return normalize_text(_at(grid, row, j))
 
 
+_EXPECTED: dict[tuple[str, str], tuple[str, ...] | re.Pattern] = {}
+
+
+def _expected(col: Column) -> tuple[str, ...] | re.Pattern:
+    """The header texts that match `col`, or the pattern of a year header (kept per header and label)."""
+    key = (col.header, col.label)
+    got = _EXPECTED.get(key)
+    if got is None:
+        if "{" in col.header:  # year headers are formulas; a cached value or nothing is fine
+            pattern = re.escape(normalize_text(col.header))
+            got = re.compile(re.sub(r"\\\{\w+\\\}", r"(\\d{4}|20xx)", pattern))
+        else:
+            got = (normalize_text(col.header), normalize_text(col.label))
+        _EXPECTED[key] = got
+    return got
+
+
 def _header_ok(found: str, col: Column) -> bool:
-    if "{" in col.header:  # year headers are formulas; a cached value or nothing is fine
-        pattern = re.escape(normalize_text(col.header))
-        pattern = re.sub(r"\\\{\w+\\\}", r"(\\d{4}|20xx)", pattern)
-        return not found or re.fullmatch(pattern, found) is not None
-    expected = normalize_text(col.header)
-    return found in (expected, normalize_text(col.label))
+    expected = _expected(col)
+    if isinstance(expected, re.Pattern):
+        return not found or expected.fullmatch(found) is not None
+    return found in expected
 
 
 def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
@@ -529,8 +556,11 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
     n = len(cols)
     for r in range(layout.data_row, len(grid) + 1):
         row = grid[r - 1]
-        raw = [None if v == "" else v for v in row[:n]] + [None] * (n - len(row))
-        present = [v for v in raw if filled(v)]
+        cut = row[:n]
+        if cut.count("") == len(cut):  # a blank row (calamine reads blank cells as "")
+            continue
+        raw = [None if v == "" else v for v in cut] + [None] * (n - len(cut))
+        present = [v for v in raw if v is not None and v == v and not (type(v) is str and v.isspace())]  # filled(): NaN != NaN
         if not present:
             continue
         if len(present) == 1 and normalize_text(present[0]).startswith(NOTE_PREFIXES):
@@ -553,9 +583,9 @@ def _parse_grid(table, sheet, grid, layout, data, findings, years) -> None:
         values = {"_row": r, "_section": section}
         for j, col in enumerate(cols):
             value, problem = typed(col, raw[j])
-            ref = f"{letters[j]}{r}"
-            values[col.key] = value
+            values[keys[j]] = value
             if problem:
+                ref = f"{letters[j]}{r}"
                 label = raw[label_at] if label_at is not None else None
                 name = f"（{label}）" if filled(label) else ""
                 data.bad_cells.add(ref)

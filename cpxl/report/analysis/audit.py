@@ -211,19 +211,16 @@ def _largest_energy(f: Facts):
 
 def environment(f: Facts) -> list[str]:
     out = []
-    for tid, what in (("D.18", "废水"), ("D.20", "废气")):
+    for table in f.d.book.registry:  # 表D.18 废水, 表D.20 废气
+        m = table.report.monitoring if table.report else None
+        if m is None:
+            continue
+        tid = table.id
+        rows = [r for r in f.rows(tid) if not (m.sums and text(r.get(m.sums[0])) == m.sums[1])]  # sums: no monitoring
         judged = []
-        for r in f.rows(tid):
-            if tid == "D.18":
-                if text(r.get("category")) == "合计":  # the sum of the two kinds: loads, no monitoring of its own
-                    continue
-                name = text(r.get("category")) + text(r.get("pollutant"))
-                pairs = [([r.get("conc_max"), r.get("conc_avg"), r.get("conc_min")], limit_range(r.get("limit")))]
-            else:
-                name = (text(r.get("point")) or text(r.get("name"))) + text(r.get("pollutant"))
-                conc_std, rate_std = num(r.get("conc_std")), num(r.get("rate_std"))
-                pairs = [([r.get("conc_max"), r.get("conc_avg"), r.get("conc_min")], (None, conc_std) if conc_std is not None else None),
-                         ([r.get("rate_max"), r.get("rate_avg"), r.get("rate_min")], (None, rate_std) if rate_std is not None else None)]
+        for r in rows:
+            name = "".join(next((text(r.get(k)) for k in group if text(r.get(k))), "") for group in m.name)
+            pairs = [([r.get(hi), r.get(avg), r.get(lo)], limit_range(r.get(limit))) for hi, avg, lo, limit in m.measures]
             status = judge(pairs, r.get("exceed_rate"))
             if not status:
                 if not text(r.get("pollutant")):
@@ -233,10 +230,9 @@ def environment(f: Facts) -> list[str]:
             judged.append((name, status, f"超标率 {n(rate)}%" if status == OVER and rate else ""))
         if not judged:
             continue
-        pollutants = list(dict.fromkeys(text(r.get("pollutant")) for r in f.rows(tid) if text(r.get("pollutant"))
-                                        and not (tid == "D.18" and text(r.get("category")) == "合计")))
+        pollutants = list(dict.fromkeys(text(r.get("pollutant")) for r in rows if text(r.get("pollutant"))))
         monitored = any(j[1] != NO_VALUE for j in judged)
-        subject = f"审核基准期{what}主要污染物{'监测' if monitored else ''} {len(pollutants)} 项（{joined(pollutants)}）" + f.see(tid)
+        subject = f"审核基准期{m.what}主要污染物{'监测' if monitored else ''} {len(pollutants)} 项（{joined(pollutants)}）" + f.see(tid)
         out.append(compliance(subject, judged, "监测值均未超过标准限值，监测结果均达标", "监测值未超过标准限值"))
     noise = f.rows("D.22")
     if noise:
