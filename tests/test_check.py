@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import pickle
-import shutil
 
+import built
 import openpyxl
 import pytest
 from typer.testing import CliRunner
@@ -17,19 +19,45 @@ from cpxl.workbook.read import read_workbook
 
 @pytest.fixture(scope="module")
 def demo(demo_audit):
-    """The session's demo audit workbook (never changed: every test edits a copy), its reading, and the
-    workbook as openpyxl loads it, pickled: unpickling a copy takes a tenth of the time of loading it again."""
-    return demo_audit, read_workbook(demo_audit), pickle.dumps(openpyxl.load_workbook(demo_audit))
+    """The session's demo audit workbook (never changed: every test edits a copy), its reading, and a function
+    giving a fresh copy of the workbook as openpyxl loads it: unpickled, a tenth of the time of loading it again
+    (loaded on the first use: with kept edited copies, tests/built.py, a mutation run never needs it)."""
+
+    @functools.cache
+    def pickled() -> bytes:
+        return pickle.dumps(openpyxl.load_workbook(demo_audit))
+
+    book, ran = built.watched(lambda: read_workbook(demo_audit))
+    _UNKEPT.discard(demo_audit)
+    if ran:  # the edits locate their cells by this reading: none of them is kept
+        _UNKEPT.add(demo_audit)
+    return demo_audit, book, lambda: pickle.loads(pickled())
+
+
+_EDITS: dict[str, int] = {}  # test id -> edited copies made so far
+_UNKEPT: set = set()  # demo workbooks whose reading ran the code under mutation (tests/built.py)
+
+
+def _copy(demo, tmp_path, edit):
+    """A copy of the demo in `tmp_path`, changed by `edit(wb, book)` with openpyxl and saved. Kept by test id and
+    its number in the test when ``CPXL_TEST_CACHE`` is set (tests/built.py): only the writing is skipped."""
+    _path, book, loaded = demo
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+    number = _EDITS[test] = _EDITS.get(test, -1) + 1
+
+    def write(directory):
+        copy = directory / "broken.xlsx"
+        wb = loaded()
+        edit(wb, book)
+        wb.save(copy)
+        return [copy]
+
+    return built.kept(f"edited {test} {number}", write, tmp_path, inputs=(_path,), keep=_path not in _UNKEPT)[0]
 
 
 def _broken(demo, tmp_path, edit):
-    """A copy of the demo, changed by `edit(wb, book)` with openpyxl, saved and checked: its findings."""
-    _path, book, loaded = demo
-    copy = tmp_path / "broken.xlsx"
-    wb = pickle.loads(loaded)
-    edit(wb, book)
-    wb.save(copy)
-    return check_book(read_workbook(copy))
+    """The findings of a copy of the demo changed by `edit(wb, book)` (`_copy`)."""
+    return check_book(read_workbook(_copy(demo, tmp_path, edit)))
 
 
 def _cell(book, table_id, index, key):
@@ -228,11 +256,7 @@ def test_cli_check_json_and_exit_codes(demo, tmp_path):
     assert "0 个错误" in ok.output
 
     sheet, cell = _cell(book, "D.6", 0, "output_1")
-    copy = tmp_path / "bad.xlsx"
-    shutil.copy(path, copy)
-    wb = openpyxl.load_workbook(copy)
-    wb[sheet][cell] = "abc"
-    wb.save(copy)
+    copy = _copy(demo, tmp_path, lambda wb, b: wb[sheet].__setitem__(cell, "abc"))
     bad = runner.invoke(app, ["check", str(copy), "--json"])
     assert bad.exit_code == 1
     rows = json.loads(bad.stdout)
