@@ -40,8 +40,8 @@ def _sources() -> str:
     digest = hashlib.sha256(f"{sys.version}\nopenpyxl {openpyxl.__version__}\n".encode())
     for root in (Path(cpxl.__file__).resolve().parent, HERE):
         files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        if root == HERE:
-            files = [p for p in files if p.suffix == ".py"]
+        # mutmut writes its results next to the mutated module (check.py.meta, .spans): not sources
+        files = [p for p in files if p.suffix == ".py" or (root != HERE and p.suffix not in (".meta", ".spans"))]
         for path in files:
             digest.update(f"{path.relative_to(root).as_posix()}\n".encode())
             digest.update(path.read_bytes())
