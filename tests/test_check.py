@@ -34,7 +34,7 @@ def demo(demo_audit):
     return demo_audit, book, lambda: pickle.loads(pickled())
 
 
-_EDITS: dict[str, int] = {}  # test id -> edited copies made so far
+_EDITS: dict[str, tuple] = {}  # test id -> (its tmp_path, edited copies made so far)
 _UNKEPT: set = set()  # demo workbooks whose reading ran the code under mutation (tests/built.py)
 
 
@@ -43,7 +43,10 @@ def _copy(demo, tmp_path, edit):
     its number in the test when ``CPXL_TEST_CACHE`` is set (tests/built.py): only the writing is skipped."""
     _path, book, loaded = demo
     test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
-    number = _EDITS[test] = _EDITS.get(test, -1) + 1
+    # counted afresh in each session (tmp_path is new): mutmut forks the sessions from a process that ran them
+    before, count = _EDITS.get(test, (None, 0))
+    number = count if before == tmp_path else 0
+    _EDITS[test] = (tmp_path, number + 1)
 
     def write(directory):
         copy = directory / "broken.xlsx"
