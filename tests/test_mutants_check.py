@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from test_check import _broken, _has, demo  # noqa: F401  (demo: the fixture of a read demo workbook)
+from test_check import _broken, _has, _rules, demo  # noqa: F401  (demo: the fixture of a read demo workbook)
 
 from cpxl.workbook.check import option_key
 
@@ -61,4 +61,49 @@ def test_row_messages_name_the_row_or_nothing(demo, tmp_path):  # noqa: F811 (th
         wb[data.sheet][where["product"]] = None  # the row's name blank, its other cells kept
 
     finding = _has(_broken(demo, tmp_path, edit), data.sheet, where["product"], "required")
-    assert finding.message == "“产品名称”为必填项"  # no “（…）” for a row without name
+    assert (finding.severity, finding.message) == ("error", "“产品名称”为必填项")  # no “（…）” for a row without name
+
+
+def test_a_missing_optional_sheet_is_a_warning(demo, tmp_path):  # noqa: F811 (the fixture)
+    # BAL.2 (水平衡) is optional: without its sheet the workbook is still usable
+    table = demo[1]["BAL.2"].table
+    assert table.optional
+    findings = _broken(demo, tmp_path, lambda wb, b: wb.remove(wb[table.sheet_name]))
+    finding = _has(findings, table.sheet_name, "", "missing_table")
+    assert (finding.severity, finding.message) == ("warning", f"缺少工作表“{table.sheet_name}”（{table.source}）")
+
+
+def test_every_total_is_checked_after_a_blank_one(demo, tmp_path):  # noqa: F811 (the fixture)
+    # D.34: 投资 (the first total column) left blank, 经济效益 typed as 1 against the sum of its rows
+    data = demo[1]["D.34"]
+    summed = float(data.frame["econ_benefit"].sum())
+    assert summed > 2  # the demo's options bring more than 1 (万元) of benefit: 1 is off
+
+    def edit(wb, b):
+        wb[data.sheet][data.total_cells["investment"]] = None
+        wb[data.sheet][data.total_cells["econ_benefit"]] = 1
+
+    findings = _broken(demo, tmp_path, edit)
+    cell = data.total_cells["econ_benefit"]
+    assert list(_rules(findings, data.sheet, "totals")) == [cell]
+    finding = _has(findings, data.sheet, cell, "totals")
+    assert finding.severity == "error" and "经济效益" in finding.message
+    assert f"合计为 1，明细之和为 {summed:g}，不一致" in finding.message
+
+
+def test_a_total_without_any_row_is_checked(demo, tmp_path):  # noqa: F811 (the fixture)
+    # BAL.2 with every row blank and 新水量 576 typed in its 合计 row: the sum of no rows is 0, not 576
+    data = demo[1]["BAL.2"]
+
+    def edit(wb, b):
+        ws = wb[data.sheet]
+        for index in range(len(data.rows)):
+            for cell in data.cells.row(index).values():
+                if not isinstance(ws[cell], openpyxl.cell.cell.MergedCell):
+                    ws[cell] = None
+        ws[data.total_cells["fresh"]] = 576
+
+    found = _rules(_broken(demo, tmp_path, edit), data.sheet, "totals")
+    cell = data.total_cells["fresh"]
+    assert list(found) == [cell]
+    assert "新水量Vf" in found[cell] and "合计为 576，明细之和为 0，不一致" in found[cell]

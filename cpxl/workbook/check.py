@@ -26,7 +26,7 @@ OPTION_ID = re.compile(r"^F0*[1-9]\d*$")  # “F+顺序号” (DB4101/T 61 6.7.2
 def option_key(value) -> str:
     """The option an id refers to: F1, F01 and ｆ０１ are the same option (“F+顺序号”, the number counts, not
     its zero padding); anything else is compared as its normalised upper-case text."""
-    text = normalize_text(value).upper().replace(" ", "")
+    text = normalize_text(value).upper()  # without any space
     if OPTION_ID.match(text):
         return f"F{int(text[1:])}"
     return text
@@ -47,7 +47,7 @@ def check_book(book: Book) -> list[Finding]:
         if not data.present:
             continue
         findings.extend(_fields(data))
-        if table.columns and data.rows:
+        if table.columns:  # a total typed without any row is checked too: the sum of no rows is 0
             findings.extend(_values(book, data))
             findings.extend(_totals(book, data))
         for rule in table.checks:
