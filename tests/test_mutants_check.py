@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from test_check import _broken, _has, _rules, demo  # noqa: F401  (demo: the fixture of a read demo workbook)
+from test_check import _broken, _cell, _edited, _has, _rules, demo  # noqa: F401  (demo: the fixture of a read demo workbook)
 
 from cpxl.workbook.check import option_key
 
@@ -107,3 +107,58 @@ def test_a_total_without_any_row_is_checked(demo, tmp_path):  # noqa: F811 (the 
     cell = data.total_cells["fresh"]
     assert list(found) == [cell]
     assert "新水量Vf" in found[cell] and "合计为 576，明细之和为 0，不一致" in found[cell]
+
+
+def test_a_balance_off_by_exactly_the_tolerance_is_within(demo, tmp_path):  # noqa: F811 (the fixture)
+    # BAL.2 supplied 100: 90 + 5 gives (100 − 95)/100 = +5 %, 90 + 15 gives (100 − 105)/100 = −5 %; 5 % is allowed
+    changes = {}
+    for index, second in ((0, 5), (1, 15)):
+        changes.update({("BAL.2", index, p): None for p in ("consumed", "discharged", "leaked")})
+        changes.update({("BAL.2", index, "fresh"): 100, ("BAL.2", index, "consumed"): 90, ("BAL.2", index, "discharged"): second})
+    assert _rules(_edited(demo, tmp_path, changes), demo[1]["BAL.2"].sheet, "balance_deviation") == {}
+
+
+def test_option_counts_follow_d30_less_the_infeasible_options_of_d32(demo, tmp_path):  # noqa: F811 (the fixture)
+    # D.30 lists F10–F16 as 中/高费, D.32 finds F16 infeasible: 6 to implement, so 7 stated in D.36 is off
+    book = demo[1]
+    sheet, cell = _cell(book, "D.36", 0, "high")
+    assert book["D.36"].frame.at[0, "item"] == "方案数量（个）"
+    finding = _has(_edited(demo, tmp_path, {("D.36", 0, "high"): 7}), sheet, cell, "totals")
+    assert (finding.severity, finding.message) == ("error", "“方案数量（个）”（中/高费）为 7，按表D.30备选方案应为 6")
+
+
+def test_target_relative_values_raised_blank_and_zero_base(demo, tmp_path):  # noqa: F811 (the fixture)
+    # row 0 提高: (110 − 100)/100 = 10 % near, stated 9.8 (off by 0.2); (120 − 100)/100 = 20 % far, stated 20
+    # row 1: no near 相对值, far (100 − 80)/100 = 20 % stated 25: the far target is still checked
+    # row 2: base 0, no relative change to compare; row 3: base 1, (1 − 0.9)/1 = 10 % near stated 50, far 0.8 → 20 %
+    book = demo[1]
+    rows = {
+        0: {"direction": "提高", "base": 100, "near_abs": 110, "near_rel": 9.8, "far_abs": 120, "far_rel": 20},
+        1: {"base": 100, "near_abs": 90, "near_rel": None, "far_abs": 80, "far_rel": 25},
+        2: {"base": 0, "near_abs": 1, "near_rel": 5, "far_abs": 2, "far_rel": 5},
+        3: {"base": 1, "near_abs": 0.9, "near_rel": 50, "far_abs": 0.8, "far_rel": 20},
+    }
+    changes = {("D.24", index, key): value for index, row in rows.items() for key, value in row.items()}
+    findings = _edited(demo, tmp_path, changes)
+    sheet = book["D.24"].sheet
+    found = _rules(findings, sheet, "target_inconsistent")
+    raised, far, base_1 = (_cell(book, "D.24", i, k)[1] for i, k in ((0, "near_rel"), (1, "far_rel"), (3, "near_rel")))
+    assert sorted(found) == sorted([raised, far, base_1])
+    assert found[raised] == "近期目标相对值 9.8% 与绝对值不一致（单位产品新鲜水耗）：按基准期值 100、目标值 110（提高）应为 10.00%"
+    assert found[far].startswith("中（远）期目标相对值 25% 与绝对值不一致") and found[far].endswith("（降低）应为 20.00%")
+    assert found[base_1].endswith("按基准期值 1、目标值 0.9（降低）应为 10.00%")
+    assert {f.severity for f in findings if f.rule == "target_inconsistent"} == {"error"}
+
+
+def test_the_unit_of_a_computed_quantity_is_not_required(demo, tmp_path):  # noqa: F811 (the fixture)
+    # D.7 单耗 is computed from 总耗 and the output: its unit column left blank is no missing unit
+    sheet, cell = _cell(demo[1], "D.7", 0, "unit_unit")
+    findings = _edited(demo, tmp_path, {("D.7", 0, "unit_unit"): None})
+    assert _rules(findings, sheet, "units_missing") == {}
+
+
+def test_a_column_without_scores_needs_no_weight(demo, tmp_path):  # noqa: F811 (the fixture)
+    # SCO.2 经济可行性: neither weight nor any score, so no weight is missing
+    data = demo[1]["SCO.2"]
+    changes = {("SCO.2", index, "economy"): None for index in range(len(data.frame))}
+    assert _rules(_edited(demo, tmp_path, changes), data.sheet, "weight_missing") == {}
