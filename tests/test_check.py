@@ -431,6 +431,7 @@ def test_scores_are_from_1_to_10(demo, tmp_path):
     book = demo[1]
     changes = {("SCO.1", 1, "waste"): 1, ("SCO.1", 1, "consumption"): 10, ("SCO.1", 1, "env_cost"): 0.9, ("SCO.1", 1, "toxic"): 10.1}
     findings = _edited(demo, tmp_path, changes)
+    assert {f.severity for f in findings if f.rule == "score_range"} == {"error"}
     found = _rules(findings, book["SCO.1"].sheet, "score_range")
     low, high = _cell(book, "SCO.1", 1, "env_cost")[1], _cell(book, "SCO.1", 1, "toxic")[1]
     assert sorted(found) == sorted([low, high])

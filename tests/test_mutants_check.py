@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from test_check import _broken, _cell, _edited, _has, _rules, demo  # noqa: F401  (demo: the fixture of a read demo workbook)
+from test_check import _broken, _cell, _cip_copy, _edited, _has, _row, _rules, demo  # noqa: F401  (demo: the fixture of a read demo workbook)
 
 from cpxl.workbook.check import option_key
 
@@ -152,7 +152,7 @@ def test_target_relative_values_raised_blank_and_zero_base(demo, tmp_path):  # n
 
 def test_the_unit_of_a_computed_quantity_is_not_required(demo, tmp_path):  # noqa: F811 (the fixture)
     # D.7 单耗 is computed from 总耗 and the output: its unit column left blank is no missing unit
-    sheet, cell = _cell(demo[1], "D.7", 0, "unit_unit")
+    sheet, _ = _cell(demo[1], "D.7", 0, "unit_unit")
     findings = _edited(demo, tmp_path, {("D.7", 0, "unit_unit"): None})
     assert _rules(findings, sheet, "units_missing") == {}
 
@@ -162,3 +162,69 @@ def test_a_column_without_scores_needs_no_weight(demo, tmp_path):  # noqa: F811 
     data = demo[1]["SCO.2"]
     changes = {("SCO.2", index, "economy"): None for index in range(len(data.frame))}
     assert _rules(_edited(demo, tmp_path, changes), data.sheet, "weight_missing") == {}
+
+
+def test_levels_are_checked_after_a_row_with_one_level(demo, tmp_path):  # noqa: F811 (the fixture)
+    # IND.1 row 0 keeps only Ⅰ级 (nothing to order); row 1 越小越好 45.01, 45, 55: Ⅰ above Ⅱ
+    book = demo[1]
+    changes = {("IND.1", 0, "level_2"): None, ("IND.1", 0, "level_3"): None, ("IND.1", 1, "level_1"): 45.01}
+    found = _rules(_edited(demo, tmp_path, changes), book["IND.1"].sheet, "level_order")
+    assert list(found) == [_cell(book, "IND.1", 1, "level_1")[1]]
+
+
+def test_material_flows_without_quantity_are_left_out(demo, tmp_path):  # noqa: F811 (the fixture)
+    # CIP废水 without its quantity: its unit kg/a is not compared with the t/a of the other CIP清洗 flows
+    book = demo[1]
+    index = _row(book, "BAL.1", "material", "CIP废水")
+    findings = _edited(demo, tmp_path, {("BAL.1", index, "qty"): None, ("BAL.1", index, "qty_unit"): "kg/a"})
+    assert _rules(findings, book["BAL.1"].sheet, "balance_units") == {}
+
+
+def test_a_phase_may_end_the_day_it_starts(demo, tmp_path):  # noqa: F811 (the fixture)
+    book = demo[1]
+    start = book["D.3"].frame.at[0, "start"]
+    assert _rules(_edited(demo, tmp_path, {("D.3", 0, "end"): start}), book["D.3"].sheet, "date_order") == {}
+
+
+def test_option_counts_when_every_option_is_low_cost(demo, tmp_path):  # noqa: F811 (the fixture)
+    # F10–F16 made 无/低费: 16 low-cost options less F16 (infeasible, D.32) = 15 to implement, none 中/高费
+    book = demo[1]
+    frame = book["D.30"].frame
+    changes = {("D.30", i, "cost_class"): "无/低费" for i in frame.index[frame["cost_class"] == "中/高费"]}
+    assert len(changes) == 7
+    found = _rules(_edited(demo, tmp_path, changes), book["D.36"].sheet, "totals")
+    low, high = _cell(book, "D.36", 0, "low")[1], _cell(book, "D.36", 0, "high")[1]
+    assert found[low] == "“方案数量（个）”（无/低费）为 9，按表D.30备选方案应为 15"
+    assert found[high] == "“方案数量（个）”（中/高费）为 6，按表D.30备选方案应为 0"
+
+
+def test_no_option_counts_without_any_option(demo, tmp_path):  # noqa: F811 (the fixture)
+    # D.30 left blank (an empty table of its own): D.36 is not compared with nothing
+    data = demo[1]["D.30"]
+
+    def edit(wb, b):
+        ws = wb[data.sheet]
+        for index in range(len(data.rows)):
+            for cell in data.cells.row(index).values():
+                if not isinstance(ws[cell], openpyxl.cell.cell.MergedCell):
+                    ws[cell] = None
+
+    findings = _broken(demo, tmp_path, edit)
+    _has(findings, data.sheet, "A1", "empty_table")
+    assert _rules(findings, demo[1]["D.36"].sheet, "totals") == {}
+
+
+def test_without_the_d24_sheet_no_target_is_unknown(demo, tmp_path):  # noqa: F811 (the fixture)
+    book = demo[1]
+    findings = _broken(demo, tmp_path, lambda wb, b: wb.remove(wb[book["D.24"].sheet]))
+    _has(findings, book["D.24"].table.sheet_name, "", "missing_table")
+    assert not [f for f in findings if f.rule == "target_unknown"]
+
+
+def test_a_bad_parameter_row_leaves_the_balance_tolerances(demo, tmp_path):  # noqa: F811 (the fixture)
+    # 参数 原煤 0 (须为正数) is skipped, not fatal: CIP清洗 at (100 000 − 94 990)/100 000 = 5.01 % is over 5 %
+    book = demo[1]
+    coal = ("参数", _row(book, "参数", "name", "原煤"), "value")
+    sheet, cell = _cell(book, "BAL.1", _row(book, "BAL.1", "unit_op", "CIP清洗"), "unit_op")
+    found = _rules(_cip_copy(demo, tmp_path, 94_990, {coal: 0}), sheet, "balance_deviation")
+    assert list(found) == [cell] and "超过允许偏差 5%" in found[cell]
