@@ -1,7 +1,8 @@
 """Shared fixtures: the demo workbooks and the sample park and region workbooks, written once per test session.
 
 A test that changes a workbook copies it first (``shutil.copy(demo_audit, tmp_path / ...)``); the session's
-files are checked to be unchanged when the session ends.
+files are checked to be unchanged when the session ends. With ``CPXL_TEST_CACHE`` set (mutation runs) the demo
+workbooks are copied from the ones kept since the sources last changed (tests/built.py).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ def _digest(path: Path) -> str:
 @pytest.fixture(scope="session")
 def demo_workbooks(tmp_path_factory) -> tuple[Path, ...]:
     """The demo's audit, acceptance and park workbooks (`cpxl demo`), shared by every test module: read only."""
+    import built
+
     from cpxl.demo import write_demo
 
-    paths = tuple(write_demo(tmp_path_factory.mktemp("demo"), region=False))  # the region: test_demo.test_cli_demo
+    # the region: test_demo.test_cli_demo
+    paths = tuple(built.kept("demo", lambda d: write_demo(d, region=False), tmp_path_factory.mktemp("demo")))
     before = [_digest(p) for p in paths]
     yield paths
     changed = [p.name for p, d in zip(paths, before) if _digest(p) != d]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import pickle
-import shutil
 
+import built
 import openpyxl
 import pytest
 from typer.testing import CliRunner
@@ -17,19 +19,48 @@ from cpxl.workbook.read import read_workbook
 
 @pytest.fixture(scope="module")
 def demo(demo_audit):
-    """The session's demo audit workbook (never changed: every test edits a copy), its reading, and the
-    workbook as openpyxl loads it, pickled: unpickling a copy takes a tenth of the time of loading it again."""
-    return demo_audit, read_workbook(demo_audit), pickle.dumps(openpyxl.load_workbook(demo_audit))
+    """The session's demo audit workbook (never changed: every test edits a copy), its reading, and a function
+    giving a fresh copy of the workbook as openpyxl loads it: unpickled, a tenth of the time of loading it again
+    (loaded on the first use: with kept edited copies, tests/built.py, a mutation run never needs it)."""
+
+    @functools.cache
+    def pickled() -> bytes:
+        return pickle.dumps(openpyxl.load_workbook(demo_audit))
+
+    book, ran = built.watched(lambda: read_workbook(demo_audit))
+    _UNKEPT.discard(demo_audit)
+    if ran:  # the edits locate their cells by this reading: none of them is kept
+        _UNKEPT.add(demo_audit)
+    return demo_audit, book, lambda: pickle.loads(pickled())
+
+
+_EDITS: dict[str, tuple] = {}  # test id -> (its tmp_path, edited copies made so far)
+_UNKEPT: set = set()  # demo workbooks whose reading ran the code under mutation (tests/built.py)
+
+
+def _copy(demo, tmp_path, edit):
+    """A copy of the demo in `tmp_path`, changed by `edit(wb, book)` with openpyxl and saved. Kept by test id and
+    its number in the test when ``CPXL_TEST_CACHE`` is set (tests/built.py): only the writing is skipped."""
+    _path, book, loaded = demo
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+    # counted afresh in each session (tmp_path is new): mutmut forks the sessions from a process that ran them
+    before, count = _EDITS.get(test, (None, 0))
+    number = count if before == tmp_path else 0
+    _EDITS[test] = (tmp_path, number + 1)
+
+    def write(directory):
+        copy = directory / "broken.xlsx"
+        wb = loaded()
+        edit(wb, book)
+        wb.save(copy)
+        return [copy]
+
+    return built.kept(f"edited {test} {number}", write, tmp_path, inputs=(_path,), keep=_path not in _UNKEPT)[0]
 
 
 def _broken(demo, tmp_path, edit):
-    """A copy of the demo, changed by `edit(wb, book)` with openpyxl, saved and checked: its findings."""
-    _path, book, loaded = demo
-    copy = tmp_path / "broken.xlsx"
-    wb = pickle.loads(loaded)
-    edit(wb, book)
-    wb.save(copy)
-    return check_book(read_workbook(copy))
+    """The findings of a copy of the demo changed by `edit(wb, book)` (`_copy`)."""
+    return check_book(read_workbook(_copy(demo, tmp_path, edit)))
 
 
 def _cell(book, table_id, index, key):
@@ -87,7 +118,8 @@ def test_excel_error_value_in_a_number_cell(demo, tmp_path):
 def test_negative_quantity(demo, tmp_path):
     sheet, cell = _cell(demo[1], "D.10", 0, "total_3")
     findings = _broken(demo, tmp_path, lambda wb, b: wb[sheet].__setitem__(cell, -12))
-    _has(findings, sheet, cell, "negative")
+    f = _has(findings, sheet, cell, "negative")
+    assert f.severity == "error" and f.message.endswith("不应为负数：-12")
 
 
 def test_renamed_header(demo, tmp_path):
@@ -101,7 +133,9 @@ def test_renamed_header(demo, tmp_path):
 def test_missing_unit(demo, tmp_path):
     sheet, cell = _cell(demo[1], "D.11", 0, "total_unit")
     findings = _broken(demo, tmp_path, lambda wb, b: wb[sheet].__setitem__(cell, None))
-    _has(findings, sheet, cell, "units_missing")
+    f = _has(findings, sheet, cell, "units_missing")
+    # the unit of the columns 审核考察期消耗量 › 总耗, on the row of 煤炭
+    assert (f.severity, f.message) == ("error", "“审核考察期消耗量／总耗”的单位未填写（煤炭）")
 
 
 def test_option_id_format_and_duplicates(demo, tmp_path):
@@ -115,13 +149,17 @@ def test_option_id_format_and_duplicates(demo, tmp_path):
 
     findings = _broken(demo, tmp_path, edit)
     _has(findings, sheet, first, "option_id")
-    _has(findings, sheet, second, "option_id_duplicate")
+    duplicate = _has(findings, sheet, second, "option_id_duplicate")
+    earlier = _cell(book, "D.30", 1, "option_id")[1]
+    expected = f"方案编号“{book['D.30'].frame.at[1, 'option_id']}”重复（首次出现在 {earlier}）"
+    assert (duplicate.severity, duplicate.message) == ("error", expected)
 
 
 def test_option_type_not_one_of_the_eight(demo, tmp_path):
     sheet, cell = _cell(demo[1], "D.30", 0, "category")
     findings = _broken(demo, tmp_path, lambda wb, b: wb[sheet].__setitem__(cell, "技术改造"))
-    assert "八个方面" in _has(findings, sheet, cell, "option_category").message
+    f = _has(findings, sheet, cell, "option_category")
+    assert f.severity == "error" and "八个方面" in f.message
 
 
 def test_total_row_that_does_not_add_up(demo, tmp_path):
@@ -136,7 +174,8 @@ def test_plan_dates_out_of_order(demo, tmp_path):
 
     sheet, cell = _cell(demo[1], "D.3", 2, "end")
     findings = _broken(demo, tmp_path, lambda wb, b: wb[sheet].__setitem__(cell, date(2000, 1, 1)))
-    assert "早于开始日期" in _has(findings, sheet, cell, "date_order").message
+    f = _has(findings, sheet, cell, "date_order")
+    assert f.severity == "error" and "结束日期 2000-01-01 早于开始日期" in f.message
 
 
 def test_plan_step_dates_out_of_order_in_d35(demo, tmp_path):
@@ -228,11 +267,7 @@ def test_cli_check_json_and_exit_codes(demo, tmp_path):
     assert "0 个错误" in ok.output
 
     sheet, cell = _cell(book, "D.6", 0, "output_1")
-    copy = tmp_path / "bad.xlsx"
-    shutil.copy(path, copy)
-    wb = openpyxl.load_workbook(copy)
-    wb[sheet][cell] = "abc"
-    wb.save(copy)
+    copy = _copy(demo, tmp_path, lambda wb, b: wb[sheet].__setitem__(cell, "abc"))
     bad = runner.invoke(app, ["check", str(copy), "--json"])
     assert bad.exit_code == 1
     rows = json.loads(bad.stdout)
@@ -304,7 +339,8 @@ def test_overall_material_balance_without_internal_flows(demo, tmp_path):
     findings = _edited(demo, tmp_path, {("BAL.1", _row(book, "BAL.1", "material", "清酒"), "qty"): 90_000})
     found = _rules(findings, data.sheet, "balance_deviation")
     overall = found[data.field_cells["total_dev"]]
-    assert "审核重点总体物料平衡偏差 9.7%（输入 166136，输出 150003），超过允许偏差 5%" in overall
+    assert overall == "审核重点总体物料平衡偏差 9.7%（输入 166136，输出 150003），超过允许偏差 5%（DB11/T 1156 7.3.4 b）"
+    assert _has(findings, data.sheet, data.field_cells["total_dev"], "balance_deviation").severity == "error"
     # the unit operation 过滤: in 106 395, out 106 300 − 15 400 = 90 900, (106 395 − 90 900)/106 395 = 14.6 %
     assert "“过滤”物料平衡偏差 14.6%（输入 106395，输出 90900）" in found[_cell(book, "BAL.1", _row(book, "BAL.1", "unit_op", "过滤"), "unit_op")[1]]
     assert len(found) == 2
@@ -348,9 +384,11 @@ def test_row_balance_tolerance_is_5_percent_either_way(demo, tmp_path, table_id,
     for index, x in ((0, within), (1, over)):
         changes.update({(table_id, index, p): None for p in parts})
         changes.update({(table_id, index, supplied): 100, (table_id, index, parts[0]): 90, (table_id, index, parts[1]): x})
-    found = _rules(_edited(demo, tmp_path, changes), book[table_id].sheet, "balance_deviation")
+    findings = _edited(demo, tmp_path, changes)
+    found = _rules(findings, book[table_id].sheet, "balance_deviation")
     cell = _cell(book, table_id, 1, supplied)[1]
     assert list(found) == [cell]
+    assert _has(findings, book[table_id].sheet, cell, "balance_deviation").severity == "error"
     name = book[table_id].frame.at[1, book[table_id].table.name_key]
     assert found[cell] == f"{what}（{name}）平衡偏差 {shown}，超过允许偏差 5%（{clause}）"
 
@@ -382,6 +420,7 @@ def test_pollutant_efficiencies_are_shares_from_0_to_100_percent(demo, tmp_path)
     high, low = _cell(book, "BAL.4", 1, "capture_eff")[1], _cell(book, "BAL.4", 2, "removal_eff")[1]
     assert sorted(found) == sorted([high, low])
     assert found[high] == "“收集效率”（COD）应在 0～100% 之间，实为 1.01"
+    assert {f.severity for f in findings if f.rule == "efficiency_range"} == {"error"}
     assert found[low] == "“去除效率”（颗粒物）应在 0～100% 之间，实为 -0.01"
 
 
@@ -392,6 +431,7 @@ def test_scores_are_from_1_to_10(demo, tmp_path):
     book = demo[1]
     changes = {("SCO.1", 1, "waste"): 1, ("SCO.1", 1, "consumption"): 10, ("SCO.1", 1, "env_cost"): 0.9, ("SCO.1", 1, "toxic"): 10.1}
     findings = _edited(demo, tmp_path, changes)
+    assert {f.severity for f in findings if f.rule == "score_range"} == {"error"}
     found = _rules(findings, book["SCO.1"].sheet, "score_range")
     low, high = _cell(book, "SCO.1", 1, "env_cost")[1], _cell(book, "SCO.1", 1, "toxic")[1]
     assert sorted(found) == sorted([low, high])
@@ -420,7 +460,9 @@ def test_indicator_levels_in_the_order_of_the_direction(demo, tmp_path):
         ("IND.1", 1, "level_1"): 45.01,  # 45.01, 45, 55: Ⅰ above Ⅱ
         ("IND.1", larger, "level_1"): 97.0,  # 97, 98, 95: Ⅰ below Ⅱ
     }
-    found = _rules(_edited(demo, tmp_path, changes), book["IND.1"].sheet, "level_order")
+    findings = _edited(demo, tmp_path, changes)
+    assert {f.severity for f in findings if f.rule == "level_order"} == {"error"}
+    found = _rules(findings, book["IND.1"].sheet, "level_order")
     smaller, bigger = _cell(book, "IND.1", 1, "level_1")[1], _cell(book, "IND.1", larger, "level_1")[1]
     assert sorted(found) == sorted([smaller, bigger])
     assert found[smaller] == "基准值顺序与指标方向（越小越好）不符（单位产品综合能耗）：Ⅰ级应最低"
@@ -503,7 +545,9 @@ def test_zero_output_is_an_error_for_the_main_product_and_a_warning_for_others(d
 def test_value_not_in_the_dropdown(demo, tmp_path):
     book = demo[1]
     sheet, cell = _cell(book, "BAL.1", 0, "method")
-    f = _has(_edited(demo, tmp_path, {("BAL.1", 0, "method"): "估算"}), sheet, cell, "choice")
+    findings = _edited(demo, tmp_path, {("BAL.1", 0, "method"): "估算"})
+    f = _has(findings, sheet, cell, "choice")
+    assert [g.cell for g in findings if g.rule == "choice"] == [cell]  # the demo's own values are all in the lists
     assert f.severity == "warning" and "“估算”不在下拉选项中" in f.message and "实测、理论计算、生产统计" in f.message
 
 

@@ -9,7 +9,8 @@ Needs the `mutation` extra (mutmut). Runs outside the everyday loop: a full run 
 on two cores. Each target gets its own working directory under build/mutation/ (the project's code and tests
 linked in, a pyproject.toml with the [tool.mutmut] section written for that target), so targets do not share
 mutmut's cache and the project's pyproject.toml keeps no per-target settings. mutmut keeps its results there
-between runs; --fresh starts over.
+between runs; --fresh starts over. The workbooks the tests build (the demo, the check tests' edited copies) are
+kept in kept/ there between the mutants' test runs, unless building them ran the mutated code (tests/built.py).
 
 The last lines printed are the row for benchmarks/README.md: mutants, killed, survived (including those no
 selected test reaches), timeout, kill rate. The surviving mutants are listed with their names, for
@@ -119,8 +120,11 @@ def prepare(target: str, tests: list[str], fresh: bool) -> Path:
     return work
 
 
-def mutmut(work: Path, *args: str, quiet: bool = False) -> subprocess.CompletedProcess:
+def mutmut(work: Path, target: str, *args: str, quiet: bool = False) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the mutants/ copy must be the one imported
+    # the demo workbooks and the tests' edited copies, kept between the mutants' test runs unless building them
+    # ran the mutated code (tests/built.py)
+    env.update(CPXL_TEST_CACHE=str(work / "kept"), CPXL_TEST_CACHE_GUARD=target)
     return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=work, env=env, text=True, capture_output=quiet, check=False)
 
 
@@ -144,10 +148,10 @@ def sample(names: list[str], share: float, seed: int) -> list[str]:
     return sorted(ordered[: max(1, round(share * len(ordered)))])
 
 
-def generate(work: Path) -> dict[str, str]:
+def generate(work: Path, target: str) -> dict[str, str]:
     """mutmut generates the mutants only inside `run`: run it on no existing mutant to get the list."""
     if not (work / "mutants").exists():
-        done = mutmut(work, "run", "--max-children", "1", "__no_such_mutant__", quiet=True)
+        done = mutmut(work, target, "run", "--max-children", "1", "__no_such_mutant__", quiet=True)
         if not list((work / "mutants").rglob("*.py.meta")):
             sys.stderr.write(done.stdout + done.stderr)
             raise SystemExit("mutmut generated no mutants")
@@ -193,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     tests = test_files(target, args.tests)
     work = prepare(target, tests, args.fresh)
     command = "python tools/mutation.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    found = generate(work)
+    found = generate(work, target)
     chosen = None
     if args.sample:
         chosen = sample(list(found), args.sample, args.seed)
@@ -206,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         if pending == []:
             report(target, command, statuses(work), chosen)
             return 0
-        done = mutmut(work, "run", "--max-children", str(args.max_children), *(pending or []))
+        done = mutmut(work, target, "run", "--max-children", str(args.max_children), *(pending or []))
         if done.returncode != 0:
             return done.returncode
     report(target, command, statuses(work), chosen)

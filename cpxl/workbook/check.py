@@ -26,7 +26,7 @@ OPTION_ID = re.compile(r"^F0*[1-9]\d*$")  # “F+顺序号” (DB4101/T 61 6.7.2
 def option_key(value) -> str:
     """The option an id refers to: F1, F01 and ｆ０１ are the same option (“F+顺序号”, the number counts, not
     its zero padding); anything else is compared as its normalised upper-case text."""
-    text = normalize_text(value).upper().replace(" ", "")
+    text = normalize_text(value).upper()  # without any space
     if OPTION_ID.match(text):
         return f"F{int(text[1:])}"
     return text
@@ -34,7 +34,7 @@ def option_key(value) -> str:
 
 @singledispatch
 def run(check: C.Check, book: Book, data: TableData) -> Iterable[Finding]:
-    """The findings of one declared check on one table (registered per check class below)."""
+    """The findings of one declared check on one table (registered per check class at the end of the module)."""
     raise NotImplementedError(f"no rule runs {type(check).__name__}")
 
 
@@ -47,7 +47,7 @@ def check_book(book: Book) -> list[Finding]:
         if not data.present:
             continue
         findings.extend(_fields(data))
-        if table.columns and data.rows:
+        if table.columns:  # a total typed without any row is checked too: the sum of no rows is 0
             findings.extend(_values(book, data))
             findings.extend(_totals(book, data))
         for rule in table.checks:
@@ -153,7 +153,6 @@ def _totals(book: Book, data: TableData) -> Iterator[Finding]:
 # ---- declared checks -----------------------------------------------------------------------------
 
 
-@run.register
 def _units_present(check: C.UnitsPresent, book: Book, data: TableData) -> Iterator[Finding]:
     """A quantity without its unit cannot be checked or converted (e.g. D.11 总耗 in 吨 or 万kWh)."""
     cols = data.table.columns
@@ -173,7 +172,6 @@ def _units_present(check: C.UnitsPresent, book: Book, data: TableData) -> Iterat
                 )
 
 
-@run.register
 def _production(check: C.MainProductOutput, book: Book, data: TableData) -> Iterator[Finding]:
     """Per-unit values divide by D.6 output (DB4101/T 61 表D.7、D.10–D.12): the main product of `封面信息`
     must be listed, and an output of 0 makes its per-unit values undefined."""
@@ -192,7 +190,6 @@ def _production(check: C.MainProductOutput, book: Book, data: TableData) -> Iter
                               "以其计算的单位产品消耗无法计算（停产年份请注明并改用实际生产周期）")
 
 
-@run.register
 def _option_ids(check: C.OptionIds, book: Book, data: TableData) -> Iterator[Finding]:
     """Option ids are “F+顺序号”, F01, F02 … (DB4101/T 61 6.7.2), unique within a list of options."""
     if not _has(data, "option_id"):
@@ -212,7 +209,6 @@ def _option_ids(check: C.OptionIds, book: Book, data: TableData) -> Iterator[Fin
         last = text
 
 
-@run.register
 def _option_category(check: C.OptionCategory, book: Book, data: TableData) -> Iterator[Finding]:
     """方案类型 is one of the eight categories of DB11/T 1156 附录 A."""
     if not _has(data, "category"):
@@ -228,7 +224,6 @@ def _option_category(check: C.OptionCategory, book: Book, data: TableData) -> It
             )
 
 
-@run.register
 def _plan_dates(check: C.PlanDates, book: Book, data: TableData) -> Iterator[Finding]:
     """Plan dates: each end on or after its start; phases (D.3) and an option's steps (D.35) in order."""
     if not (_has(data, "start") and _has(data, "end")):
@@ -263,7 +258,6 @@ def _option_ids_in(book: Book, table_id: str = "D.30") -> set[str]:
     return {option_key(v) for _, v in _column(data, "option_id") if filled(v)}
 
 
-@run.register
 def _target_consistency(check: C.TargetConsistency, book: Book, data: TableData) -> Iterator[Finding]:
     """D.24 (`relative`): each 相对值 equals the change of its 绝对值 against 基准期值 (DB4101/T 61 表D.24:
     降低类 (base − target)/base × 100 %, 提高类 (target − base)/base × 100 %) within `tolerance`
@@ -308,7 +302,6 @@ def _target_consistency(check: C.TargetConsistency, book: Book, data: TableData)
                     )
 
 
-@run.register
 def _summary_counts(check: C.OptionCounts, book: Book, data: TableData) -> Iterator[Finding]:
     """D.36/D.39: option counts and expected investment by cost class agree with the option list D.30
     (D.36 counts the options to implement: D.30 less the infeasible ones of D.32)."""
@@ -354,7 +347,6 @@ def _over(dev: float, tol: float) -> bool:
     return abs(dev) > tol + 1e-12
 
 
-@run.register
 def _material_balance(check: C.MaterialBalance, book: Book, data: TableData) -> Iterator[Finding]:
     """Material balance closes within the tolerance (DB11/T 1156 7.3.4 b: 5 %): (Σin − Σout)/Σin for
     every unit operation, and for the audit focus without its internal flows (中间产品, 循环物料)."""
@@ -396,7 +388,6 @@ def _material_balance(check: C.MaterialBalance, book: Book, data: TableData) -> 
             )
 
 
-@run.register
 def _row_balance(check: C.RowBalance, book: Book, data: TableData) -> Iterator[Finding]:
     """Row balances: (supplied − Σparts)/supplied within the tolerance of `参数` (GB/T 12452 water,
     GB/T 3484 energy, DB11/T 1156 7.3.7 characteristic pollutants)."""
@@ -414,7 +405,6 @@ def _row_balance(check: C.RowBalance, book: Book, data: TableData) -> Iterator[F
             )
 
 
-@run.register
 def _shares(check: C.Shares, book: Book, data: TableData) -> Iterator[Finding]:
     """Efficiencies are shares: 0 to 1 (0～100 %)."""
     for index, row in data.frame.iterrows():
@@ -426,7 +416,6 @@ def _shares(check: C.Shares, book: Book, data: TableData) -> Iterator[Finding]:
                 )
 
 
-@run.register
 def _weighted_score(check: C.WeightedScore, book: Book, data: TableData) -> Iterator[Finding]:
     """权重总和计分排序法 (DB11/T 1156 7.2.9, 7.4.3): weights on the first row, scores R from `low` to `high`."""
     criteria = [c for c in data.table.columns if c.numeric and not c.computed]
@@ -446,7 +435,6 @@ def _weighted_score(check: C.WeightedScore, book: Book, data: TableData) -> Iter
                 yield Finding(data.sheet, _where(data, data.frame.index[0], col.key), "error", "weight_missing", f"“{col.label}”的权重值W未填写")
 
 
-@run.register
 def _indicator_levels(check: C.LevelOrder, book: Book, data: TableData) -> Iterator[Finding]:
     """Benchmark values in order: I级 the strictest (越小越好: I ≤ II ≤ III; 越大越好: I ≥ II ≥ III)."""
     for index, row in data.frame.iterrows():
@@ -460,5 +448,22 @@ def _indicator_levels(check: C.LevelOrder, book: Book, data: TableData) -> Itera
                 f"基准值顺序与指标方向（{row['direction']}）不符{_row_name(data, index)}：Ⅰ级应最{'高' if row['direction'] == '越大越好' else '低'}",
             )
 
+
+# Registered by a call rather than with ``@run.register``: mutmut mutates no decorated function (tools/mutation.py).
+for _check, _rule in (
+    (C.UnitsPresent, _units_present),
+    (C.MainProductOutput, _production),
+    (C.OptionIds, _option_ids),
+    (C.OptionCategory, _option_category),
+    (C.PlanDates, _plan_dates),
+    (C.TargetConsistency, _target_consistency),
+    (C.OptionCounts, _summary_counts),
+    (C.MaterialBalance, _material_balance),
+    (C.RowBalance, _row_balance),
+    (C.Shares, _shares),
+    (C.WeightedScore, _weighted_score),
+    (C.LevelOrder, _indicator_levels),
+):
+    run.register(_check, _rule)
 
 from . import park_checks  # noqa: E402,F401 — registers the run of ParkSelection
