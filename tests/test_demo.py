@@ -59,6 +59,7 @@ def test_every_applicable_table_is_filled(books, which):
     assert not empty
 
 
+@pytest.mark.slow  # writes the demo twice
 def test_rewrite_needs_force(tmp_path):
     from cpxl.errors import CpxlError
 
@@ -254,6 +255,7 @@ def test_sections_read_like_a_finished_audit():
 # ---- the command -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the whole command with both reports; the demo books are built for the quick tests too
 def test_cli_demo(tmp_path):
     """All four kinds with their reports; the showcase reports read as finished (at most 5 【待补充】, no
     【待填写】 and no unreplaced 【数据分析】) — the park's and the region's too; the region aggregates at

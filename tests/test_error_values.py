@@ -100,6 +100,7 @@ def test_report_with_every_error_value_somewhere(demo, tmp_path):
     assert not [code for code in CODES if code in text]
 
 
+@pytest.mark.slow  # two checks and two exports through the command
 def test_cli_exit_codes_with_error_values(demo, tmp_path):
     path, book = demo
     runner = CliRunner()

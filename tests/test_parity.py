@@ -38,6 +38,7 @@ def _report(mismatches: list[str], total: int, names: str = "LibreOffice vs cpxl
     return head + "\n".join(mismatches[:60]) + ("\n…" if len(mismatches) > 60 else "")
 
 
+@pytest.mark.libreoffice
 def test_recalc_really_recalculates(lo, tmp_path):
     """A formula cell saved with a wrong cached value comes back with the right one."""
     wb = openpyxl.Workbook()
@@ -64,6 +65,7 @@ def test_recalc_really_recalculates(lo, tmp_path):
     assert lo.recalc(stale, tmp_path / "r.xlsx") == tmp_path / "r.xlsx"
 
 
+@pytest.mark.libreoffice
 def test_failure_names_the_file_and_carries_libreoffice_output(lo, tmp_path):
     bad = tmp_path / "missing.xlsx"
     with pytest.raises(lo.LibreOfficeError, match="missing.xlsx"):

@@ -140,7 +140,7 @@ def _cpxl_dirs(root: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-@pytest.mark.parametrize("command", ["aggregate", "export-pdf"])
+@pytest.mark.parametrize("command", ["aggregate", pytest.param("export-pdf", marks=[pytest.mark.libreoffice, pytest.mark.slow])])
 def test_signal_removes_temporary_folders(command, sig, demo, tmp_path):
     if command == "export-pdf" and C.soffice() is None:
         pytest.skip("LibreOffice (soffice) is not installed")
@@ -442,6 +442,7 @@ def _rss_mb() -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_render_in_a_spawned_process(demo, tmp_path, monkeypatch):
     """Where fork is not used (macOS, Windows): a fresh process reads the workbook and renders it."""
     from cpxl.report import export
