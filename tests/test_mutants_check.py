@@ -91,17 +91,21 @@ def test_every_total_is_checked_after_a_blank_one(demo, tmp_path):  # noqa: F811
     assert f"合计为 1，明细之和为 {summed:g}，不一致" in finding.message
 
 
+def _blank_rows(ws, data) -> None:
+    """Every row of table ``data`` left blank in its sheet ``ws``."""
+    for index in range(len(data.rows)):
+        for cell in data.cells.row(index).values():
+            if not isinstance(ws[cell], openpyxl.cell.cell.MergedCell):
+                ws[cell] = None
+
+
 def test_a_total_without_any_row_is_checked(demo, tmp_path):  # noqa: F811 (the fixture)
     # BAL.2 with every row blank and 新水量 576 typed in its 合计 row: the sum of no rows is 0, not 576
     data = demo[1]["BAL.2"]
 
     def edit(wb, b):
-        ws = wb[data.sheet]
-        for index in range(len(data.rows)):
-            for cell in data.cells.row(index).values():
-                if not isinstance(ws[cell], openpyxl.cell.cell.MergedCell):
-                    ws[cell] = None
-        ws[data.total_cells["fresh"]] = 576
+        _blank_rows(wb[data.sheet], data)
+        wb[data.sheet][data.total_cells["fresh"]] = 576
 
     found = _rules(_broken(demo, tmp_path, edit), data.sheet, "totals")
     cell = data.total_cells["fresh"]
@@ -203,11 +207,7 @@ def test_no_option_counts_without_any_option(demo, tmp_path):  # noqa: F811 (the
     data = demo[1]["D.30"]
 
     def edit(wb, b):
-        ws = wb[data.sheet]
-        for index in range(len(data.rows)):
-            for cell in data.cells.row(index).values():
-                if not isinstance(ws[cell], openpyxl.cell.cell.MergedCell):
-                    ws[cell] = None
+        _blank_rows(wb[data.sheet], data)
 
     findings = _broken(demo, tmp_path, edit)
     _has(findings, data.sheet, "A1", "empty_table")
