@@ -430,9 +430,8 @@ def _weighted_score(check: C.WeightedScore, book: Book, data: TableData) -> Iter
     scored = data.frame.iloc[1:][[c.key for c in criteria]]
     weights = data.frame.iloc[0] if not data.frame.empty else None
     for col in criteria:
-        if weights is not None and scored[col.key].notna().any():
-            if not filled(weights[col.key]):
-                yield Finding(data.sheet, _where(data, data.frame.index[0], col.key), "error", "weight_missing", f"“{col.label}”的权重值W未填写")
+        if weights is not None and scored[col.key].notna().any() and not filled(weights[col.key]):
+            yield Finding(data.sheet, _where(data, data.frame.index[0], col.key), "error", "weight_missing", f"“{col.label}”的权重值W未填写")
 
 
 def _indicator_levels(check: C.LevelOrder, book: Book, data: TableData) -> Iterator[Finding]:
@@ -466,4 +465,4 @@ for _check, _rule in (
 ):
     run.register(_check, _rule)
 
-from . import park_checks  # noqa: E402,F401 — registers the run of ParkSelection
+from . import park_checks  # noqa: F401 — registers the run of ParkSelection
