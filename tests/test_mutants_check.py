@@ -29,23 +29,6 @@ def test_a_blank_required_cover_field_is_an_error_naming_the_field(demo, tmp_pat
     assert (finding.severity, finding.message) == ("error", f"“{label}”为必填项")
 
 
-def test_an_applicable_empty_table_names_its_condition(demo, tmp_path):  # noqa: F811 (the fixture)
-    # a “双有” enterprise must fill D.9: the reason of the condition leads the message
-    book = demo[1]
-    cover = book["封面信息"]
-
-    def edit(wb, b):
-        wb[cover.sheet][cover.field_cells["double_toxic"]] = "是"
-        ws = wb[book["D.9"].sheet]
-        for row in ws.iter_rows(min_row=4):
-            for c in row:
-                if not isinstance(c, openpyxl.cell.cell.MergedCell):
-                    c.value = None
-
-    finding = _has(_broken(demo, tmp_path, edit), book["D.9"].sheet, "A1", "empty_table")
-    assert (finding.severity, finding.message) == ("error", "本企业为“双有”企业，表D.9“有毒有害原辅材料理化性质一览表”未填写")
-
-
 def test_a_negative_field_is_reported_at_its_cell(demo, tmp_path):  # noqa: F811 (the fixture)
     data = demo[1]["D.4"]
     cell = data.field_cells["staff"]
