@@ -11,7 +11,7 @@ from ..compute import num, text
 from .audit import ENTERPRISE, archive, environment, preface
 from .facts import Facts
 from .levels import level_stated
-from .phrases import amount, joined, n, pct, total
+from .phrases import amount, joined, n, pct, tally, total
 from .summary import focus_stated, targets_overview
 
 
@@ -27,7 +27,7 @@ def implementation(f: Facts) -> list[str]:
     out = []
     if rows:
         by = Counter(text(r.get("cost_class")) for r in rows)
-        parts = "、".join(f"{k} {v} 项" for k, v in by.items() if k)
+        parts = tally(by)
         out.append(f"本轮共实施清洁生产方案 {len(rows)} 项" + (f"，其中{parts}" if parts else "") + "。")
     adj = f.rows("ACC.2")
     if adj:

@@ -31,6 +31,7 @@ from .phrases import (
     pct,
     pct2,
     series_sentence,
+    tally,
     total,
     verdict,
 )
@@ -463,7 +464,7 @@ def option_summary(f: Facts) -> list[str]:
         s += "，其中" + "，".join(parts)
     s += "，" + amount(total(rows, "investment"), "万元", "预计总投资") + "。"
     if cats:
-        s += "按方案类型分：" + "、".join(f"{k} {v} 项" for k, v in cats.items()) + "。"
+        s += "按方案类型分：" + tally(cats) + "。"
     return [s]
 
 
@@ -548,7 +549,7 @@ def implemented(f: Facts) -> list[str]:
     if not rows:
         return []
     by = Counter(text(r.get("cost_class")) for r in rows)
-    parts = "、".join(f"{k} {v} 项" for k, v in by.items() if k)
+    parts = tally(by)
     return [f"截至目前已实施方案 {len(rows)} 项" + (f"（{parts}）" if parts else "") + "，"
             + amount(total(rows, "investment"), "万元", "累计投资") + "，" + amount(total(rows, "econ_benefit"), "万元/a", "年经济效益")
             + f.see("D.34", "fig:D.34") + "。"]
@@ -576,7 +577,7 @@ def archive(f: Facts) -> list[str]:
         return []
     listed = [r for r in f.d.rows("D.37") if text(r.get("item"))]
     by = Counter(text(r.get("status")) for r in arch)
-    s = f"企业清洁生产档案 {len(listed)} 项" + f.see("D.37") + "，" + "、".join(f"{k} {v} 项" for k, v in by.items())
+    s = f"企业清洁生产档案 {len(listed)} 项" + f.see("D.37") + "，" + tally(by)
     if len(listed) > len(arch):
         s += f"，{len(listed) - len(arch)} 项未填写建立情况"
     return [s + "。"]

@@ -9,7 +9,7 @@ from cpxl.calc.park_eval import selection_problems
 from ..compute import park_data, park_results, text
 from .audit import preface
 from .facts import Facts
-from .phrases import amount, series_sentence, total
+from .phrases import amount, series_sentence, tally, total
 
 
 def park_team(f: Facts) -> list[str]:
@@ -53,7 +53,7 @@ def park_evaluation(f: Facts) -> list[str]:
     if not res:
         return []
     levels = Counter(r.level for r in res)
-    s = f"对照附件1 附表1，园区参评指标 {len(res)} 项" + f.see("P.1") + "，" + "、".join(f"{k} {v} 项" for k, v in levels.items()) + "。"
+    s = f"对照附件1 附表1，园区参评指标 {len(res)} 项" + f.see("P.1") + "，" + tally(levels) + "。"
     below = [f"{r.no}“{r.name}”" for r in res if r.level == "未达到一般水平"]
     out = [s]
     if below:
@@ -72,10 +72,10 @@ def park_options(f: Facts) -> list[str]:
     status = Counter(text(r.get("status")) for r in rows if text(r.get("status")))
     s = f"本轮审核共产生清洁生产方案 {len(rows)} 项" + f.see("B.3", "fig:B.3")
     if levels:
-        s += "，其中" + "、".join(f"{k} {v} 项" for k, v in levels.items())
+        s += "，其中" + tally(levels)
     s += "，" + amount(total(rows, "investment"), "万元", "投资预算合计")
     if status:
-        s += "；" + "、".join(f"{k} {v} 项" for k, v in status.items())
+        s += "；" + tally(status)
     return [s + "。"]
 
 

@@ -47,6 +47,11 @@ def joined(items: list[str], limit: int = 8) -> str:
     return "、".join(items[:limit]) + f"等 {len(items)} 项"
 
 
+def tally(counts: dict) -> str:
+    """“中/高费 3 项、无/低费 5 项” from {kind: count}; a blank kind is not named."""
+    return "、".join(f"{k} {v} 项" for k, v in counts.items() if k)
+
+
 def amount(x, unit: str, what: str) -> str:
     """“{what} 12.5 万元” or “{what}未填写”."""
     return f"{what}未填写" if x is None else f"{what} {n(x, unit)}"

@@ -9,7 +9,7 @@ from cpxl.tables.region import BENCHMARK_ORDER
 
 from ..compute import num, text
 from .facts import Facts
-from .phrases import amount, n, pct, total
+from .phrases import amount, n, pct, tally, total
 
 
 def region_overview(f: Facts) -> list[str]:
@@ -121,7 +121,7 @@ def region_problems(f: Facts) -> list[str]:
     else:
         s += "，是否为关键共性问题未填写"
     if cats:
-        s += "；按类别分：" + "、".join(f"{k} {v} 项" for k, v in cats.items())
+        s += "；按类别分：" + tally(cats)
     return [s + "。"]
 
 
